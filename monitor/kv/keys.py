@@ -1,0 +1,73 @@
+"""Every Redis key govmon uses, built in one place (arq keeps its layout in one short file too).
+
+All keys live under one prefix (default ``govmon``), so several deployments — or several tests — can
+share one Redis. Each builder says the key's type, which module writes it, and what bounds it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Keys:
+    prefix: str = "govmon"
+
+    # ----------------------------------------------------------------------------------------- engine
+    @property
+    def schedule(self) -> str:
+        """ZSET member ``check|target_id`` → next due (epoch s). Writer: schedule. Bound: checks × targets."""
+        return f"{self.prefix}:schedule"
+
+    @property
+    def stream(self) -> str:
+        """STREAM of jobs. Writer: schedule/queue. Bound: acked entries are XDELed; backlog is bounded by the
+        scheduler's back-pressure; MAXLEN ~ as a last resort."""
+        return f"{self.prefix}:jobs"
+
+    @property
+    def group(self) -> str:
+        """Consumer group name on ``stream`` (a name, not a key)."""
+        return "workers"
+
+    @property
+    def deadletter(self) -> str:
+        """STREAM of jobs that failed ``engine.max_deliveries`` times. Writer: queue. Bound: MAXLEN ~ 10000."""
+        return f"{self.prefix}:deadletter"
+
+    def lease(self, role: str) -> str:
+        """STRING holder id with PX TTL. Writer: kv.lease. Bound: one per role."""
+        return f"{self.prefix}:lease:{role}"
+
+    def done(self, job_id: str) -> str:
+        """STRING marker that a job's result is recorded (idempotency). Writer: store. Bound: TTL."""
+        return f"{self.prefix}:done:{job_id}"
+
+    @property
+    def stats(self) -> str:
+        """HASH of engine counters shared by all processes (overdue, reclaimed, dead-lettered). Writer: engine."""
+        return f"{self.prefix}:stats"
+
+    # ----------------------------------------------------------------------------------------- state
+    def latest(self, check: str, target_id: str) -> str:
+        """STRING JSON of the newest observation of one check on one target. Writer: store. Bound: one each."""
+        return f"{self.prefix}:obs:{check}:{target_id}"
+
+    def history(self, check: str, target_id: str) -> str:
+        """ZSET JSON observation → observed_at. Writer: store. Bound: trimmed by age (retention) and count."""
+        return f"{self.prefix}:hist:{check}:{target_id}"
+
+    @property
+    def targets(self) -> str:
+        """HASH target_id → JSON of the target as last loaded. Writer: app (on start). Bound: inventory size."""
+        return f"{self.prefix}:targets"
+
+    @property
+    def findings(self) -> str:
+        """HASH target_id → JSON list of that target's current findings. Writer: rules runner."""
+        return f"{self.prefix}:findings"
+
+    @property
+    def discarded(self) -> str:
+        """HASH reason → count of availability probes discarded for govmon's own trouble. Writer: checks."""
+        return f"{self.prefix}:discarded"

@@ -1,0 +1,285 @@
+"""The frozen records that flow through govmon: inventory → job → fetch → observation → finding.
+
+Nothing here does I/O. Every module boundary passes one of these, never a dict of dicts; the only
+dicts are JSON-shaped payloads whose shape the owning check documents (``Observation.payload``) and
+``Finding.evidence``, whose shape CONTRACT.md fixes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+"""All calendar days in the indicators are days in Asia/Shanghai (国办秘函〔2019〕19号 as inspectors apply it)."""
+
+CATEGORIES = ("news", "notice", "planning", "topic", "interaction", "service", "other")
+PLATFORMS = ("wechat", "weibo", "douyin", "toutiao", "app", "other")
+
+
+# ---------------------------------------------------------------------------------------------- inventory
+@dataclasses.dataclass(frozen=True, slots=True)
+class Column:
+    """A column (栏目) pinned in the inventory; pinned columns win over discovery."""
+
+    name: str
+    url: str
+    category: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Site:
+    """A government website. ``id`` is the 网站标识码 where known, else any unique string."""
+
+    id: str
+    name: str
+    url: str
+    region: str
+    org: str | None = None
+    owners: tuple[str, ...] = ()
+    columns: tuple[Column, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        return "site"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ListSource:
+    """An account read from an HTML list page instead of a feed: CSS selectors for rows and their dates."""
+
+    url: str
+    item: str
+    date: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Account:
+    """A government new-media account (政务新媒体), read through a feed or an HTML list page."""
+
+    id: str
+    name: str
+    platform: str
+    region: str
+    feed: str | None = None
+    list: ListSource | None = None
+    registered_at: dt.date | None = None
+    interaction: bool | None = None
+    owners: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        return "account"
+
+
+Target = Site | Account
+
+
+# ---------------------------------------------------------------------------------------------- fetching
+class FailureReason(enum.StrEnum):
+    """Why a fetch failed, as data. Only ``monitor.fetch.errors`` maps library exceptions onto these."""
+
+    TIMEOUT = "timeout"  # the whole response was not received in time (the 15 s rule)
+    CONNECT_TIMEOUT = "connect_timeout"
+    CONNECTION_REFUSED = "connection_refused"
+    CONNECTION_RESET = "connection_reset"
+    DNS = "dns"
+    TLS = "tls"
+    HTTP_ERROR = "http_error"  # a 4xx/5xx status
+    TOO_MANY_REDIRECTS = "too_many_redirects"
+    REDIRECT_LOOP = "redirect_loop"
+    BODY_TOO_LARGE = "body_too_large"
+    DECOMPRESSION_BOMB = "decompression_bomb"
+    BLOCKED_ADDRESS = "blocked_address"  # SSRF guard: private, loopback, link-local or metadata address
+    INVALID_URL = "invalid_url"
+    PROTOCOL_ERROR = "protocol_error"  # malformed HTTP, broken chunking, truncated body
+    OTHER = "other"
+
+    @property
+    def transient(self) -> bool:
+        """Worth a retry when crawling (never for availability probes, whose samples stand as measured)."""
+        return self in _TRANSIENT
+
+
+_TRANSIENT = frozenset(
+    {
+        FailureReason.TIMEOUT,
+        FailureReason.CONNECT_TIMEOUT,
+        FailureReason.CONNECTION_RESET,
+        FailureReason.PROTOCOL_ERROR,
+    }
+)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What one GET or HEAD produced. The fetcher never raises for a target's trouble: it returns this.
+
+    ``body`` is capped (``fetch.max_body_bytes`` after decompression); ``encoding`` is the charset
+    govmon decided on (header, then ``<meta>``, then detection) and ``text`` the body decoded with it.
+    """
+
+    url: str
+    final_url: str
+    status: int | None
+    elapsed_s: float
+    body: bytes = b""
+    encoding: str | None = None
+    text: str = ""
+    content_type: str = ""
+    headers: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    redirects: tuple[str, ...] = ()
+    failure: FailureReason | None = None
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None and self.status is not None and self.status < 400
+
+
+# ---------------------------------------------------------------------------------------------- engine
+@dataclasses.dataclass(frozen=True, slots=True)
+class Job:
+    """One run of one check on one target, due at ``due_at`` (epoch seconds).
+
+    ``job_id`` is deterministic, so a job delivered twice (a worker killed between recording its
+    result and acking it) is recorded once.
+    """
+
+    check: str
+    target_id: str
+    due_at: float
+    attempt: int = 0
+
+    @property
+    def job_id(self) -> str:
+        return f"{self.check}:{self.target_id}:{int(self.due_at * 1000)}"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Claim:
+    """A job as one worker holds it: the stream message it came in and how often it was delivered."""
+
+    job: Job
+    message_id: str
+    deliveries: int = 1
+
+
+class Outcome(enum.StrEnum):
+    OK = "ok"  # the check ran and saw the target (whatever it saw: a failed probe is an OK observation)
+    FAILED = "failed"  # the check could not observe the target (hostile page, unreadable feed)
+    DISCARDED = "discarded"  # govmon was not healthy enough to judge (loop lag, control probes down)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Observation:
+    """What one check saw on one target at ``observed_at`` (epoch seconds).
+
+    ``payload`` is JSON-shaped and its shape belongs to the check that made it (documented there);
+    rules read it back through that check's typed accessor, never by poking keys elsewhere.
+    """
+
+    check: str
+    target_id: str
+    job_id: str
+    observed_at: float
+    outcome: Outcome
+    reason: str | None = None
+    payload: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "target_id": self.target_id,
+            "job_id": self.job_id,
+            "observed_at": self.observed_at,
+            "outcome": self.outcome.value,
+            "reason": self.reason,
+            "payload": dict(self.payload),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Observation:
+        return cls(
+            check=data["check"],
+            target_id=data["target_id"],
+            job_id=data["job_id"],
+            observed_at=float(data["observed_at"]),
+            outcome=Outcome(data["outcome"]),
+            reason=data.get("reason"),
+            payload=data.get("payload") or {},
+        )
+
+
+# ---------------------------------------------------------------------------------------------- findings
+class Severity(enum.StrEnum):
+    VETO = "veto"  # 单项否决
+    DEDUCTION = "deduction"  # 扣分
+    WARNING = "warning"  # operational
+
+
+class Status(enum.StrEnum):
+    VIOLATION = "violation"
+    AT_RISK = "at_risk"
+    UNVERIFIED = "unverified"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Finding:
+    """What the rules say about a target now; its JSON is fixed by CONTRACT.md."""
+
+    target: str
+    target_kind: str
+    name: str
+    region: str
+    code: str
+    severity: Severity
+    status: Status
+    message: str
+    observed_at: dt.datetime
+    count: int | None = None
+    evidence: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    due: dt.datetime | None = None
+
+    @property
+    def key(self) -> str:
+        """Identity across evaluations: one finding per (target, code, evidence url)."""
+        return f"{self.target}|{self.code}|{self.evidence.get('url', '')}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "target_kind": self.target_kind,
+            "name": self.name,
+            "region": self.region,
+            "code": self.code,
+            "severity": self.severity.value,
+            "status": self.status.value,
+            "message": self.message,
+            "count": self.count,
+            "evidence": dict(self.evidence),
+            "observed_at": self.observed_at.astimezone(SHANGHAI).isoformat(timespec="seconds"),
+            "due": self.due.astimezone(SHANGHAI).isoformat(timespec="seconds") if self.due else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Finding:
+        due = data.get("due")
+        return cls(
+            target=data["target"],
+            target_kind=data["target_kind"],
+            name=data["name"],
+            region=data["region"],
+            code=data["code"],
+            severity=Severity(data["severity"]),
+            status=Status(data["status"]),
+            message=data["message"],
+            count=data.get("count"),
+            evidence=data.get("evidence") or {},
+            observed_at=dt.datetime.fromisoformat(data["observed_at"]),
+            due=dt.datetime.fromisoformat(due) if due else None,
+        )
