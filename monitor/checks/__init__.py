@@ -1,0 +1,16 @@
+"""The table of contents of check kinds (like blackbox_exporter's map of probers).
+
+This dict is the only list of kinds: the scheduler, the CLI and the docs read it. Adding a check means
+adding a module and a line here.
+"""
+
+from __future__ import annotations
+
+from monitor.checks import availability
+from monitor.checks.base import Check, CheckContext
+
+CHECKS: dict[str, Check] = {
+    availability.NAME: availability.CHECK,
+}
+
+__all__ = ["CHECKS", "Check", "CheckContext"]

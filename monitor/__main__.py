@@ -1,0 +1,7 @@
+"""``python -m monitor`` is ``govmon``."""
+
+import sys
+
+from monitor.cli import main
+
+sys.exit(main())

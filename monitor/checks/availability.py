@@ -1,0 +1,100 @@
+"""站点无法访问: probe a site's homepage the way an inspector's browser would.
+
+A probe fails when the homepage is not fully received within ``availability.timeout_s`` (15 s by
+国办秘函〔2019〕19号; 15.0 s already fails) or answers with an error status. It is never retried: every
+sample stands as measured. A failed probe is discarded (not counted against the site) when govmon was
+not healthy enough to judge it: its event loop lagged beyond ``max_loop_lag_s`` during the probe, or the
+control probes failed too.
+
+Payload (``ProbeSample.to_payload``): ``{"ok", "latency_s", "status", "reason", "url"}``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from monitor.checks.base import CheckContext
+from monitor.model import Observation, Outcome, Site, Target
+from monitor.settings import Settings
+
+NAME = "availability"
+
+
+class DiscardReason:
+    LOOP_LAG = "loop_lag"
+    CONTROL_FAILED = "control_failed"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ProbeSample:
+    """One availability sample as the rules read it back."""
+
+    at: float
+    ok: bool
+    latency_s: float
+    status: int | None
+    reason: str | None
+
+    def to_payload(self, url: str) -> dict[str, Any]:
+        return {"ok": self.ok, "latency_s": round(self.latency_s, 4), "status": self.status,
+                "reason": self.reason, "url": url}
+
+    @classmethod
+    def from_observation(cls, observation: Observation) -> ProbeSample:
+        payload: Mapping[str, Any] = observation.payload
+        return cls(
+            at=observation.observed_at,
+            ok=bool(payload.get("ok")),
+            latency_s=float(payload.get("latency_s") or 0.0),
+            status=payload.get("status"),
+            reason=payload.get("reason"),
+        )
+
+
+class AvailabilityCheck:
+    name = NAME
+
+    def applies_to(self, target: Target) -> bool:
+        return isinstance(target, Site)
+
+    def interval_s(self, target: Target, settings: Settings) -> float:
+        return 86400.0 / settings.availability.probes_per_day
+
+    async def run(self, target: Target, job_id: str, ctx: CheckContext) -> Observation:
+        assert isinstance(target, Site)
+        timeout_s = ctx.settings.availability.timeout_s
+        started = time.monotonic()
+        result = await ctx.fetcher.probe(target.url, timeout_s=timeout_s)
+        observed_at = ctx.clock.now()
+        # 15.0 s already fails (indicators.md); the fetcher's deadline fires at timeout_s, this catches a
+        # response that completed on the boundary.
+        failed = not result.ok or result.elapsed_s >= timeout_s
+        reason = result.failure.value if result.failure else ("timeout" if failed else None)
+        sample = ProbeSample(
+            at=observed_at,
+            ok=not failed,
+            latency_s=result.elapsed_s,
+            status=result.status,
+            reason=reason,
+        )
+        discard = None
+        if ctx.loop_watch.max_lag_since(started) > ctx.settings.availability.max_loop_lag_s:
+            discard = DiscardReason.LOOP_LAG  # our loop stalled: the latency we measured is partly ours
+        elif failed and not await ctx.controls.network_healthy():
+            discard = DiscardReason.CONTROL_FAILED  # the control sites failed too: the trouble is ours
+        if discard:
+            ctx.metrics.probes_discarded.labels(discard).inc()
+            ctx.log.info("probe.discarded", target=target.id, reason=discard, failure=sample.reason)
+            return Observation(NAME, target.id, job_id, observed_at, Outcome.DISCARDED, discard,
+                               sample.to_payload(target.url))
+        ctx.metrics.probes.labels("ok" if sample.ok else "failed").inc()
+        ctx.log.debug("probe.done", target=target.id, ok=sample.ok, latency_s=sample.latency_s,
+                      reason=sample.reason)
+        return Observation(NAME, target.id, job_id, observed_at, Outcome.OK, sample.reason,
+                           sample.to_payload(target.url))
+
+
+CHECK = AvailabilityCheck()

@@ -1,0 +1,54 @@
+"""What every check is and what it is given: the ``Check`` protocol and the ``CheckContext``.
+
+A check is blackbox_exporter's prober in Python: one small module per kind, one async function from a
+target and a context to an ``Observation``. It fetches and extracts; it never judges (rules do) and
+never notifies. A target's trouble becomes a failed observation, never an exception.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Protocol
+
+import structlog
+
+from monitor.clock import Clock
+from monitor.model import Observation, Target
+from monitor.settings import Settings
+
+if TYPE_CHECKING:
+    from monitor.checks.controls import ControlProbe
+    from monitor.fetch import Fetcher
+    from monitor.loopwatch import LoopWatch
+    from monitor.metrics import Metrics
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CheckContext:
+    """Everything a check may use; built once per worker process by ``monitor.app``."""
+
+    fetcher: Fetcher
+    settings: Settings
+    clock: Clock
+    metrics: Metrics
+    loop_watch: LoopWatch
+    controls: ControlProbe
+    log: structlog.typing.FilteringBoundLogger
+
+
+class Check(Protocol):
+    """One kind of check. ``name`` is its key in ``CHECKS`` and in job ids."""
+
+    name: str
+
+    def applies_to(self, target: Target) -> bool:
+        """Whether this check runs on that target (availability: sites only)."""
+        ...
+
+    def interval_s(self, target: Target, settings: Settings) -> float:
+        """How often the scheduler runs it on that target."""
+        ...
+
+    async def run(self, target: Target, job_id: str, ctx: CheckContext) -> Observation:
+        """Observe the target once. Must not raise for the target's trouble."""
+        ...

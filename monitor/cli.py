@@ -1,0 +1,189 @@
+"""``govmon`` sub-commands (CONTRACT.md): parse arguments, build the runtime, call one function.
+
+Exit status of ``check``: 0 no veto violation, 1 at least one, 2 usage error or nothing could be loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from monitor import __version__, logs
+
+EXIT_OK, EXIT_VETO, EXIT_USAGE = 0, 1, 2
+DEFAULT_LISTEN = "127.0.0.1:9731"
+
+
+class UsageError(Exception):
+    """A mistake in how govmon was called; printed without a traceback, exit status 2."""
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    host, sep, port = value.rpartition(":")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT such as {DEFAULT_LISTEN}, got {value!r}")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-c", "--config", metavar="FILE", help="configuration and inventory (or GOVMON_CONFIG)")
+    parser = argparse.ArgumentParser(
+        prog="govmon",
+        description="Keeps government websites and new-media accounts inside the national inspection rules.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"govmon {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def role(name: str, help_text: str, listen_default: str | None) -> None:
+        sub = commands.add_parser(name, help=help_text, parents=[common])
+        sub.add_argument("--listen", type=parse_listen, default=parse_listen(listen_default) if listen_default
+                         else None, metavar="HOST:PORT", help="serve /metrics, /healthz (and the API) here")
+
+    role("run", "the whole daemon in one process: scheduler, workers, HTTP server", DEFAULT_LISTEN)
+    role("worker", "claim and run jobs (any number, on any machine)", None)
+    role("scheduler", "feed due work into the queue (leader-elected; run a standby anywhere)", None)
+    role("api", "serve /metrics, /healthz, /api/findings, /api/targets", DEFAULT_LISTEN)
+
+    check = commands.add_parser("check", help="run every check once, print and record the findings",
+                                parents=[common])
+    check.add_argument("--target", action="append", default=[], metavar="ID", help="only this target (repeatable)")
+    check.add_argument("--json", action="store_true", help="findings as a JSON array (CONTRACT.md)")
+    check.add_argument("--as-of", metavar="DATETIME", help="judge as of this moment (ISO 8601, Asia/Shanghai)")
+
+    inspect = commands.add_parser("inspect", help="what govmon sees on one page, feed or saved file",
+                                  parents=[common])
+    inspect.add_argument("location", metavar="URL|FILE")
+    inspect.add_argument("--json", action="store_true")
+    inspect.add_argument("--as-of", metavar="DATETIME", help="resolve year-less dates as of this moment")
+
+    commands.add_parser("validate", help="check the configuration and inventory", parents=[common])
+
+    demo = commands.add_parser("demo", help="the simulated government web plus the daemon, no internet needed",
+                               parents=[common])
+    demo.add_argument("--listen", type=parse_listen, default=parse_listen(DEFAULT_LISTEN), metavar="HOST:PORT")
+    demo.add_argument("--for", dest="duration_s", type=float, default=None, metavar="SECONDS",
+                      help="stop after this long (default: until Ctrl-C)")
+    demo.add_argument("--seed", type=int, default=1)
+    return parser
+
+
+def config_path(args: argparse.Namespace) -> Path:
+    value = args.config or os.environ.get("GOVMON_CONFIG")
+    if not value:
+        raise UsageError("no configuration: pass -c FILE or set GOVMON_CONFIG (start from "
+                         "config/govmon.example.yaml, or try `govmon demo`)")
+    return Path(value)
+
+
+def load(args: argparse.Namespace):  # noqa: ANN201 - monitor.inventory.Loaded, imported lazily
+    """Load the configuration, print every problem on stderr; usage error when nothing can run."""
+    from monitor.inventory import load_config
+
+    loaded = load_config(config_path(args))
+    for problem in loaded.problems:
+        print(f"govmon: {problem}", file=sys.stderr)
+    if loaded.fatal:
+        raise UsageError("configuration not usable; fix the problems above (govmon validate -c FILE)")
+    return loaded
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from monitor.inventory import load_config, summary
+
+    loaded = load_config(config_path(args))
+    print(summary(loaded))
+    if loaded.fatal:
+        return EXIT_USAGE
+    return 1 if loaded.problems else EXIT_OK
+
+
+def cmd_roles(args: argparse.Namespace) -> int:
+    from monitor.app import ROLES, install_signal_handlers, open_runtime, run_roles
+
+    loaded = load(args)
+    roles = ROLES if args.command == "run" else (args.command,)
+    listen = args.listen
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        install_signal_handlers(stop)
+        async with open_runtime(loaded, stop_embedded=args.command == "run") as runtime:
+            await run_roles(runtime, roles, stop, listen)
+
+    asyncio.run(main())
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from monitor.clock import parse_moment
+    from monitor.oneshot import check_once, print_findings
+
+    loaded = load(args)
+    as_of = parse_moment(args.as_of).timestamp() if args.as_of else None
+    known = {t.id for t in (*loaded.sites, *loaded.accounts)}
+    unknown = [t for t in args.target if t not in known]
+    if unknown:
+        raise UsageError(f"unknown target {unknown[0]!r}: not in the inventory (govmon validate lists them)")
+    findings = asyncio.run(check_once(loaded, set(args.target) or None, as_of))
+    print_findings(findings, as_json=args.json)
+    return EXIT_VETO if any(f.severity == "veto" and f.status == "violation" for f in findings) else EXIT_OK
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from monitor.oneshot import inspect_location
+
+    loaded = None
+    if args.config or os.environ.get("GOVMON_CONFIG"):
+        loaded = load(args)
+    report = asyncio.run(inspect_location(args.location, loaded, args.as_of))
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        from monitor.oneshot import render_inspect
+
+        print(render_inspect(report))
+    return EXIT_OK if report.get("status") else 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from monitor.demo import run_demo
+
+    asyncio.run(run_demo(seed=args.seed, listen=args.listen, duration_s=args.duration_s))
+    return EXIT_OK
+
+
+HANDLERS = {
+    "run": cmd_roles,
+    "worker": cmd_roles,
+    "scheduler": cmd_roles,
+    "api": cmd_roles,
+    "check": cmd_check,
+    "inspect": cmd_inspect,
+    "validate": cmd_validate,
+    "demo": cmd_demo,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    interactive = args.command in ("check", "inspect", "validate", "demo")
+    # One-shot commands print results on stdout; their logs (stderr) stay quiet unless asked for.
+    logs.configure(level=None if not interactive or os.environ.get("GOVMON_LOG_LEVEL") else "WARNING",
+                   json=not interactive)
+    try:
+        return HANDLERS[args.command](args)
+    except UsageError as exc:
+        print(f"govmon: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+if __name__ == "__main__":
+    sys.exit(main())

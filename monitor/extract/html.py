@@ -1,0 +1,79 @@
+"""The page as plain data: title, ``<meta name=…>`` values and links, from selectolax's parser.
+
+Pure: bytes or text in, records out; no fetching. Later extractors (dates, columns) take the same
+parsed tree, so a page is parsed once per observation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from urllib.parse import urljoin, urldefrag, urlsplit
+
+from selectolax.parser import HTMLParser
+
+NOT_CHECKED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "#")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Link:
+    url: str
+    text: str
+    tag: str  # a, img, link, script, iframe
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Page:
+    url: str
+    title: str
+    meta: dict[str, str]
+    links: tuple[Link, ...]
+
+
+def parse(text: str) -> HTMLParser:
+    return HTMLParser(text)
+
+
+def _clean(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def extract_page(tree: HTMLParser, url: str) -> Page:
+    title_node = tree.css_first("title")
+    meta: dict[str, str] = {}
+    for node in tree.css("meta[name]"):
+        name = (node.attributes.get("name") or "").strip()
+        if name and name not in meta:
+            meta[name] = _clean(node.attributes.get("content"))
+    base_node = tree.css_first("base[href]")
+    base = urljoin(url, base_node.attributes.get("href") or "") if base_node else url
+    links: list[Link] = []
+    seen: set[tuple[str, str]] = set()
+    for tag, attr in (("a", "href"), ("area", "href"), ("img", "src"), ("iframe", "src"), ("script", "src"),
+                      ("link", "href")):
+        for node in tree.css(f"{tag}[{attr}]"):
+            raw = (node.attributes.get(attr) or "").strip()
+            if not raw or raw.lower().startswith(NOT_CHECKED_SCHEMES):
+                continue
+            absolute = urldefrag(urljoin(base, raw)).url
+            if urlsplit(absolute).scheme not in ("http", "https") or (absolute, tag) in seen:
+                continue
+            seen.add((absolute, tag))
+            text = _clean(node.text(deep=True)) if tag == "a" else _clean(node.attributes.get("alt"))
+            links.append(Link(absolute, text or _clean(node.attributes.get("title")), tag))
+    return Page(url=url, title=_clean(title_node.text() if title_node else ""), meta=meta, links=tuple(links))
+
+
+def host_matches(host: str, domains: tuple[str, ...] | list[str]) -> bool:
+    """``host`` is one of ``domains`` or a subdomain of one."""
+    host = host.lower().rstrip(".")
+    return any(host == d or host.endswith("." + d) for d in (d.lower().rstrip(".") for d in domains))
+
+
+def classify_link(url: str, site_url: str, platform_domains: tuple[str, ...]) -> str:
+    """internal (the site's own host), platform (the 一体化政务服务平台), or external."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host_matches(host, platform_domains):
+        return "platform"
+    if host == (urlsplit(site_url).hostname or "").lower():
+        return "internal"
+    return "external"
