@@ -114,6 +114,12 @@ class EngineSettings(_Strict):
     evaluate_interval_s: float = Field(300.0, gt=0, description="rules re-run even when nothing is observed")
 
 
+class CrawlSettings(_Strict):
+    """How often pages are read for content (freshness, links); availability has its own cadence."""
+
+    homepage_interval_s: float = Field(6 * 3600.0, gt=0, description="homepage read for content")
+
+
 class Settings(_Strict):
     """The whole configuration; a file holding only an inventory is complete, every setting defaulted."""
 
@@ -130,6 +136,7 @@ class Settings(_Strict):
     media: MediaSettings = Field(default_factory=MediaSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
     engine: EngineSettings = Field(default_factory=EngineSettings)
+    crawl: CrawlSettings = Field(default_factory=CrawlSettings)
 
     def effective_redis_url(self) -> str | None:
         """``GOVMON_REDIS_URL`` wins over the file; None means: use the embedded redis-server."""

@@ -6,11 +6,12 @@ adding a module and a line here.
 
 from __future__ import annotations
 
-from monitor.checks import availability
+from monitor.checks import availability, homepage
 from monitor.checks.base import Check, CheckContext
 
 CHECKS: dict[str, Check] = {
     availability.NAME: availability.CHECK,
+    homepage.NAME: homepage.CHECK,
 }
 
 __all__ = ["CHECKS", "Check", "CheckContext"]
