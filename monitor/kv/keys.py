@@ -44,6 +44,23 @@ class Keys:
         return f"{self.prefix}:done:{job_id}"
 
     @property
+    def workers(self) -> str:
+        """ZSET consumer → time of its last heartbeat (epoch s): the index of ``heartbeat`` keys.
+        Writer: queue (for workers). Bound: members whose heartbeat expired are dropped by the scheduler."""
+        return f"{self.prefix}:workers"
+
+    def heartbeat(self, consumer: str) -> str:
+        """STRING JSON ``{"slots", "in_flight"}`` of one live worker, for the scheduler's back-pressure.
+        Writer: queue (for workers). Bound: EX (a dead worker's key expires), one per live worker."""
+        return f"{self.prefix}:worker:{consumer}"
+
+    @property
+    def job_errors(self) -> str:
+        """HASH job_id → last exception text of a job that failed, copied into its dead-letter entry.
+        Writer: queue (for workers). Bound: the field is removed when the job is acked or dead-lettered."""
+        return f"{self.prefix}:joberrors"
+
+    @property
     def stats(self) -> str:
         """HASH of engine counters shared by all processes (overdue, reclaimed, dead-lettered). Writer: engine."""
         return f"{self.prefix}:stats"

@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import pytest
+from redis.exceptions import ResponseError
+
+from monitor.model import Job
+from monitor.queue import RECLAIM_BATCH, JobQueue
+
+from .support import eventually, sample
+
+JOB = Job("availability", "site-1", 1_800_000_000.5)
+
+
+async def test_a_job_is_delivered_once_and_acking_deletes_it(queue, redis, keys):
+    await queue.enqueue(JOB)
+
+    [claim] = await queue.claim("w1", 10, 0)
+    assert claim.job == JOB and claim.job.job_id == JOB.job_id and claim.deliveries == 1
+    assert await queue.claim("w2", 10, 0) == []
+    assert await queue.depth() == (0, 1)
+
+    await queue.ack(claim)
+
+    assert await queue.depth() == (0, 0)
+    assert await redis.xlen(keys.stream) == 0  # acked entries are deleted: XLEN stays bounded
+
+
+async def test_claim_returns_only_as_many_jobs_as_asked(queue):
+    for n in range(5):
+        await queue.enqueue(Job("availability", f"site-{n}", 1.0))
+
+    assert len(await queue.claim("w1", 2, 0)) == 2
+    assert await queue.depth() == (3, 2)
+
+
+async def test_group_creation_swallows_busygroup_and_nothing_else(queue, redis, keys, metrics, settings):
+    await queue.ensure_group()
+    await queue.ensure_group()  # BUSYGROUP: fine
+
+    other = keys.__class__(prefix=keys.prefix + "x")
+    await redis.set(other.stream, "not a stream")
+    with pytest.raises(ResponseError, match="WRONGTYPE"):
+        await JobQueue(redis, other, metrics, settings).ensure_group()
+    await redis.delete(other.stream)
+
+
+async def test_release_puts_the_job_back_for_any_worker_at_once(queue, metrics):
+    await queue.enqueue(JOB)
+    [claim] = await queue.claim("w1", 1, 0)
+
+    assert await queue.release(claim) is True
+
+    assert await queue.depth() == (1, 0)
+    [again] = await queue.claim("w2", 1, 0)
+    assert again.job == JOB and again.deliveries == 1
+    assert await queue.release(claim) is False  # the old message is gone: nothing happens twice
+    assert sample(metrics, "govmon_jobs_released_total") == 1
+
+
+async def test_release_leaves_alone_a_job_another_worker_reclaimed(queue):
+    await queue.enqueue(JOB)
+    [slow] = await queue.claim("w1", 1, 0)
+    [taken] = await queue.reclaim("w2", 0)
+    assert taken.deliveries == 2
+
+    assert await queue.release(slow) is False
+
+    assert await queue.depth() == (0, 1)
+    assert await queue.pending_for("w2") == 1
+
+
+async def test_reclaim_follows_the_xautoclaim_cursor_past_one_page(queue, metrics):
+    count = RECLAIM_BATCH * 2 + 50
+    for n in range(count):
+        await queue.enqueue(Job("availability", f"site-{n}", 1.0))
+    assert len(await queue.claim("dead", count, 0)) == count
+
+    claims = await queue.reclaim("alive", 0)
+
+    assert len(claims) == count
+    assert {c.job.target_id for c in claims} == {f"site-{n}" for n in range(count)}
+    assert all(c.deliveries == 2 for c in claims)
+    assert await queue.pending_for("alive") == count and await queue.pending_for("dead") == 0
+    assert sample(metrics, "govmon_jobs_reclaimed_total") == count
+
+
+async def test_reclaim_takes_only_jobs_idle_longer_than_asked(queue):
+    await queue.enqueue(JOB)
+    await queue.claim("w1", 1, 0)
+
+    assert await queue.reclaim("w2", 60) == []
+    assert await queue.pending_for("w1") == 1
+
+
+async def test_reclaim_stops_at_its_limit(queue):
+    for n in range(10):
+        await queue.enqueue(Job("availability", f"site-{n}", 1.0))
+    await queue.claim("dead", 10, 0)
+
+    assert len(await queue.reclaim("alive", 0, limit=3)) == 3
+    assert await queue.pending_for("dead") == 7
+
+
+async def test_a_job_delivered_more_than_max_deliveries_is_dead_lettered_with_its_reason(queue, metrics, settings):
+    assert settings.max_deliveries == 3
+    await queue.enqueue(JOB)
+    [claim] = await queue.claim("w1", 1, 0)
+    await queue.note_failure(claim, "RuntimeError('boom')")
+    assert [c.deliveries for c in await queue.reclaim("w1", 0)] == [2]
+    assert [c.deliveries for c in await queue.reclaim("w1", 0)] == [3]
+
+    assert await queue.reclaim("w1", 0) == []  # the 4th delivery would exceed 3
+
+    assert await queue.deadletter_size() == 1
+    assert await queue.depth() == (0, 0)
+    [entry] = await queue.deadletters()
+    assert entry["check"] == "availability" and entry["target_id"] == "site-1"
+    assert entry["deliveries"] == "4" and "max_deliveries is 3" in entry["reason"]
+    assert entry["error"] == "RuntimeError('boom')"
+    assert sample(metrics, "govmon_jobs_dead_lettered_total", check="availability") == 1
+    assert sample(metrics, "govmon_deadletter_size") == 1
+
+
+async def test_an_entry_we_did_not_write_is_dead_lettered_not_crashing_the_worker(queue, redis, keys):
+    await queue.ensure_group()
+    await redis.xadd(keys.stream, {"garbage": "1"})
+    await queue.enqueue(JOB)
+
+    [claim] = await queue.claim("w1", 10, 0)
+
+    assert claim.job == JOB
+    [entry] = await queue.deadletters()
+    assert entry["garbage"] == "1" and entry["reason"].startswith("undecodable job")
+
+
+async def test_reclaim_acks_pending_entries_deleted_from_the_stream(queue, redis, keys):
+    """Redis 6.2 answers a deleted entry with nil in XAUTOCLAIM and keeps it pending; we ack it."""
+    for n in range(3):
+        await queue.enqueue(Job("availability", f"site-{n}", 1.0))
+    claims = await queue.claim("dead", 3, 0)
+    await redis.xdel(keys.stream, claims[1].message_id)  # as MAXLEN trimming would
+
+    reclaimed = await queue.reclaim("alive", 0)
+
+    assert [c.job.target_id for c in reclaimed] == ["site-0", "site-2"]
+    assert await queue.depth() == (0, 2)
+
+
+async def test_capacity_counts_only_workers_whose_heartbeat_is_alive(queue, redis, keys):
+    await queue.heartbeat("w1", slots=4, in_flight=1, ttl_s=30)
+    await queue.heartbeat("w2", slots=8, in_flight=0, ttl_s=0.05)
+
+    async def only_w1_left() -> bool:
+        capacity = await queue.capacity()
+        return capacity.workers == 1
+
+    await eventually(only_w1_left, timeout_s=2, what="w2's heartbeat expiring")
+
+    capacity = await queue.capacity()
+    assert (capacity.slots, capacity.in_flight, capacity.free_slots) == (4, 1, 3)
+    assert await redis.zrange(keys.workers, 0, -1) == ["w1"]  # the index forgets dead workers
+
+    await queue.forget_worker("w1")
+    assert (await queue.capacity()).workers == 0
