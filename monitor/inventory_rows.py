@@ -72,7 +72,10 @@ def is_ip(value: str) -> bool:
 
 def url_problem(value: str) -> str | None:
     """None for an http(s) URL with a host; else what is wrong and how to write it."""
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # an unbalanced "[" (IPv6 brackets)
+        parts = urlsplit("")
     host = parts.hostname or ""
     if parts.scheme in ("http", "https") and (is_host(host) or is_ip(host)) and not re.search(r"\s", value):
         return None

@@ -110,7 +110,10 @@ def _network_issues(root: Node) -> list[Issue]:
 def _domain_problem(value: str) -> str | None:
     if is_host(value):
         return None
-    host = urlsplit(value if "://" in value else f"//{value}").hostname
+    try:
+        host = urlsplit(value if "://" in value else f"//{value}").hostname
+    except ValueError:  # an unbalanced "[" (IPv6 brackets)
+        host = None
     if host and is_host(host):
         return f"not a bare host name: {value!r} (write it as {host})"
     return f"not a host name: {value!r}"
