@@ -34,6 +34,11 @@ class LoopWatch:
         self._task: asyncio.Task[None] | None = None
         self.last_lag_s = 0.0
 
+    @property
+    def measuring(self) -> bool:
+        """A measurement is under way: the watch sleeps and will record how late it wakes."""
+        return self._expected_wake is not None
+
     async def start(self) -> None:
         """Start measuring in a task this object owns (``stop`` ends it)."""
         if self._task is None or self._task.done():

@@ -212,6 +212,7 @@ class JobQueue:
         if not self._group_ready:
             await self.ensure_group()
         min_idle_ms = max(0, int(min_idle_s * 1000))
+        max_deliveries = self._settings.max_deliveries
         claims: list[Claim] = []
         cursor = "0-0"
         while limit is None or len(claims) < limit:
@@ -227,11 +228,11 @@ class JobQueue:
             deliveries = await self._delivery_counts([message_id for message_id, _ in live])
             for message_id, fields in live:
                 count_now = deliveries.get(message_id, 1)
-                if count_now > self._settings.max_deliveries:
+                if count_now > max_deliveries:
                     await self._to_deadletter(
                         message_id,
                         fields,
-                        reason=f"delivered {count_now} times, max_deliveries is {self._settings.max_deliveries}",
+                        reason=f"delivered {count_now} times, max_deliveries is {max_deliveries}",
                         deliveries=count_now,
                     )
                     continue

@@ -39,6 +39,8 @@ EVALUATE = "evaluate"
 """The job kind of rule evaluation (``monitor.evaluate.JOB_KIND``): brought forward after each observation."""
 CLAIM_BLOCK_MS = 250
 """How long one XREADGROUP waits for new jobs; also how soon a stop is noticed while idle."""
+IDLE_POLL_S = 0.05
+"""With ``until_idle``, how often to look again while only our own failed jobs remain (pending)."""
 UNWELL_BACKOFF_S = 5.0
 """After ``Unwell``, this worker claims nothing for 0.5–1.5 × this long (jittered, so workers spread out)."""
 REDIS_RETRY_S = 1.0
@@ -133,6 +135,10 @@ class Worker:
                     continue
                 block_ms = 0 if until_idle else CLAIM_BLOCK_MS
                 claims = await self._queue.claim(self.consumer, free, block_ms)
+                if claims and time.monotonic() < self._paused_until:
+                    for claim in claims:  # taken while a job found us unwell: not ours to run now
+                        await self._queue.release(claim)
+                    continue
                 for claim in claims:
                     self._spawn(claim)
                 if claims or not until_idle:
@@ -142,6 +148,8 @@ class Worker:
                 elif await self._idle():
                     log.info("worker.idle", consumer=self.consumer)
                     return
+                else:  # our failed jobs await redelivery: look again soon, not in a busy loop
+                    await _wait(stop, min(IDLE_POLL_S, max(0.0, next_reclaim - time.monotonic())))
             except _RETRYABLE as exc:
                 log.warning("worker.redis_unavailable", consumer=self.consumer, error=repr(exc))
                 await _wait(stop, REDIS_RETRY_S)
@@ -199,9 +207,9 @@ class Worker:
                     observation = await self._execute(job)
             except Unwell as exc:
                 log.info("job.released_unwell", reason=str(exc), **fields)
+                self._paused_until = time.monotonic() + UNWELL_BACKOFF_S * self._rng.uniform(0.5, 1.5)
                 await self._queue.release(claim)
                 self._metrics.jobs.labels(job.check, "released").inc()
-                self._paused_until = time.monotonic() + UNWELL_BACKOFF_S * self._rng.uniform(0.5, 1.5)
                 return
             except Exception as exc:
                 if isinstance(exc, TimeoutError) and deadline.expired():

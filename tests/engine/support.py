@@ -1,4 +1,4 @@
-"""Helpers for the engine tests: polling with a deadline (never a sleep to wait for a result), observations."""
+"""Engine test helpers: polling with a deadline (never a sleep to wait for a result), observations."""
 
 from __future__ import annotations
 

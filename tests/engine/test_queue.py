@@ -101,7 +101,9 @@ async def test_reclaim_stops_at_its_limit(queue):
     assert await queue.pending_for("dead") == 7
 
 
-async def test_a_job_delivered_more_than_max_deliveries_is_dead_lettered_with_its_reason(queue, metrics, settings):
+async def test_a_job_delivered_more_than_max_deliveries_is_dead_lettered_with_its_reason(
+    queue, metrics, settings
+):
     assert settings.max_deliveries == 3
     await queue.enqueue(JOB)
     [claim] = await queue.claim("w1", 1, 0)

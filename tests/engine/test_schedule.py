@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import statistics
+import time
+
+import pytest
+
+from monitor.clock import SystemClock
+from monitor.kv.keys import Keys
+from monitor.kv.lease import Lease
+from monitor.metrics import Metrics
+from monitor.queue import JobQueue, decode_job
+from monitor.schedule import NotLeader, Schedule
+
+from .conftest import T0
+from .support import eventually, sample
+
+
+async def lead(redis, keys: Keys, owner: str = "me") -> str:
+    assert await Lease(redis, keys.lease("scheduler"), owner, ttl_s=60).acquire()
+    return owner
+
+
+async def jobs_in_stream(redis, keys: Keys) -> list:
+    return [decode_job(fields) for _id, fields in await redis.xrange(keys.stream)]
+
+
+async def test_sync_spreads_first_due_times_over_one_interval(schedule, redis, keys, metrics):
+    entries = [("availability", f"site-{n}", 3600.0) for n in range(1000)]
+
+    await schedule.sync(entries)
+
+    dues = [due for _m, due in await redis.zrange(keys.schedule, 0, -1, withscores=True)]
+    assert len(dues) == 1000 and all(T0 <= due < T0 + 3600 for due in dues)
+    per_tenth = [sum(1 for d in dues if T0 + k * 360 <= d < T0 + (k + 1) * 360) for k in range(10)]
+    assert min(per_tenth) > 60 and max(per_tenth) < 140, per_tenth  # about 100 each, not a burst
+    assert sample(metrics, "govmon_schedule_entries") == 1000
+
+
+async def test_first_due_times_are_deterministic(redis, keys, metrics, clock):
+    entries = [("availability", "site-1", 3600.0), ("homepage", "site-1", 86400.0)]
+    other = Keys(prefix=keys.prefix + "b")
+
+    await Schedule(redis, keys, metrics, clock).sync(entries)
+    await Schedule(redis, other, Metrics(), clock).sync(entries)
+
+    assert await redis.zrange(keys.schedule, 0, -1, withscores=True) == await redis.zrange(
+        other.schedule, 0, -1, withscores=True
+    )
+
+
+async def test_sync_keeps_existing_due_times_adds_new_and_removes_gone_entries(schedule, redis, keys, clock):
+    await schedule.sync([("availability", "a", 3600.0), ("availability", "b", 3600.0)])
+    await redis.zadd(keys.schedule, {"availability|a": T0 + 1234.5})  # as the running scheduler left it
+    clock.advance(600)
+
+    await schedule.sync([("availability", "a", 3600.0), ("availability", "c|with|bars", 3600.0)])
+
+    assert await schedule.due_at("availability", "a") == T0 + 1234.5
+    assert await schedule.due_at("availability", "b") is None
+    assert T0 + 600 <= await schedule.due_at("availability", "c|with|bars") < T0 + 600 + 3600
+
+
+async def test_sync_pulls_in_a_due_time_beyond_a_shortened_interval(schedule, clock):
+    await schedule.sync([("availability", "a", 86400.0)])
+    await schedule.sync([("availability", "a", 60.0)])
+
+    assert T0 <= await schedule.due_at("availability", "a") < T0 + 60
+
+
+async def test_due_entries_are_enqueued_once_with_next_due_jittered_within_ten_percent(
+    schedule, queue, redis, keys, clock, metrics, settings
+):
+    await schedule.sync([("availability", f"site-{n}", 100.0) for n in range(200)])
+    first = {f"availability|site-{n}": T0 + n / 100 for n in range(200)}
+    await redis.zadd(keys.schedule, first)  # all due within the last 2 s
+    await queue.heartbeat("w1", slots=1000, in_flight=0, ttl_s=60)
+    clock.advance(2)
+    owner = await lead(redis, keys)
+
+    assert await schedule.tick(queue, settings, owner=owner) == 200
+    assert await schedule.tick(queue, settings, owner=owner) == 0  # nothing twice
+
+    jobs = await jobs_in_stream(redis, keys)
+    assert sorted(job.due_at for job in jobs) == sorted(first.values())
+    gaps = []
+    for job in jobs:
+        following = await schedule.due_at(job.check, job.target_id)
+        gaps.append((following - job.due_at) / 100.0)
+    assert all(0.9 <= gap <= 1.1 for gap in gaps)
+    assert min(gaps) < 0.95 and max(gaps) > 1.05 and statistics.stdev(gaps) > 0.03  # really jittered
+    assert sample(metrics, "govmon_jobs_enqueued_total", check="availability") == 200
+
+
+async def test_an_entry_overdue_by_more_than_an_interval_runs_once_then_lands_in_the_next_interval(
+    schedule, queue, redis, keys, clock, settings
+):
+    await schedule.sync([("availability", f"site-{n}", 100.0) for n in range(50)])
+    await queue.heartbeat("w1", slots=1000, in_flight=0, ttl_s=60)
+    clock.advance(1000)  # ten intervals of downtime
+    owner = await lead(redis, keys)
+
+    assert await schedule.tick(queue, settings, owner=owner) == 50  # one each, no catch-up burst
+
+    dues = [due for _m, due in await redis.zrange(keys.schedule, 0, -1, withscores=True)]
+    assert all(T0 + 1000 <= due < T0 + 1100 for due in dues)
+    assert statistics.pstdev(dues) > 10  # spread over the interval, not all at once
+
+
+async def test_backpressure_keeps_the_backlog_within_the_bound_and_the_rest_shows_as_overdue(
+    schedule, queue, redis, keys, clock, metrics, settings
+):
+    await schedule.sync([("availability", f"site-{n}", 100.0) for n in range(50)])
+    clock.advance(100)
+    owner = await lead(redis, keys)
+
+    assert await schedule.tick(queue, settings, owner=owner) == 0  # no live worker: nothing is sent
+
+    await queue.heartbeat("w1", slots=2, in_flight=0, ttl_s=60)  # bound = 3 × 2 free slots = 6
+    for _ in range(3):
+        await schedule.tick(queue, settings, owner=owner)
+
+    assert await queue.depth() == (6, 0)
+    assert sample(metrics, "govmon_schedule_overdue") == 44
+    assert sample(metrics, "govmon_scheduler_backpressure_total") >= 4
+    count, oldest = await schedule.overdue(clock.now())
+    assert count == 44 and T0 <= oldest < T0 + 100
+    assert sample(metrics, "govmon_queue_lag_seconds") == pytest.approx(clock.now() - oldest)
+
+    # Both slots busy: the bound falls to the total slots (2), already exceeded; nothing more is sent.
+    await queue.claim("w1", 2, 0)
+    await queue.heartbeat("w1", slots=2, in_flight=2, ttl_s=60)
+    assert await schedule.tick(queue, settings, owner=owner) == 0
+    assert await queue.depth() == (4, 2)
+
+
+async def test_overdue_counts_due_entries_and_reports_the_oldest(schedule, redis, keys):
+    await redis.zadd(
+        keys.schedule, {"availability|a": T0 - 50, "availability|b": T0 - 10, "availability|c": T0 + 5}
+    )
+
+    assert await schedule.overdue(T0) == (2, T0 - 50)
+    assert await schedule.overdue(T0 - 100) == (0, None)
+
+
+async def test_bring_forward_only_moves_existing_entries_earlier(schedule, redis, keys):
+    await redis.zadd(keys.schedule, {"evaluate|site-1": T0 + 300})
+
+    await schedule.bring_forward("evaluate", "site-1", T0 + 5)
+    await schedule.bring_forward("evaluate", "site-1", T0 + 100)  # later: ignored, the burst is folded
+    await schedule.bring_forward("evaluate", "gone", T0)  # not scheduled: not re-created
+
+    assert await schedule.due_at("evaluate", "site-1") == T0 + 5
+    assert await schedule.due_at("evaluate", "gone") is None
+
+
+async def test_tick_refuses_to_enqueue_without_the_lease(schedule, queue, redis, keys, clock, settings):
+    await schedule.sync([("availability", "site-1", 100.0)])
+    await queue.heartbeat("w1", slots=4, in_flight=0, ttl_s=60)
+    clock.advance(100)
+    await lead(redis, keys, owner="someone-else")
+
+    with pytest.raises(NotLeader):
+        await schedule.tick(queue, settings, owner="me")
+    assert await queue.depth() == (0, 0)
+
+
+async def test_a_standby_takes_over_within_the_lease_ttl_when_the_leader_dies(redis, keys, settings):
+    """Two schedulers in one process; the leader's task is cancelled, releasing nothing (like a death)."""
+    entries = [("availability", f"site-{n}", 0.2) for n in range(5)]
+    queue = JobQueue(redis, keys, Metrics(), settings)
+    await queue.heartbeat("w1", slots=1000, in_flight=0, ttl_s=60)
+    metrics = {"a": Metrics(), "b": Metrics()}
+    schedulers = {name: Schedule(redis, keys, metrics[name], SystemClock()) for name in metrics}
+    for scheduler in schedulers.values():
+        await scheduler.sync(entries)
+    stops = {name: asyncio.Event() for name in metrics}
+    runs = {}
+
+    def leading(name: str) -> bool:
+        return sample(metrics[name], "govmon_scheduler_leader") == 1
+
+    runs["a"] = asyncio.create_task(schedulers["a"].run(stops["a"], queue, owner="a", settings=settings))
+    await eventually(lambda: leading("a"), what="a leading")
+    runs["b"] = asyncio.create_task(schedulers["b"].run(stops["b"], queue, owner="b", settings=settings))
+    # Renewal keeps a in charge past several ttls while b keeps trying.
+    watch_until = time.monotonic() + 3 * settings.lease_ttl_s
+    while time.monotonic() < watch_until:
+        assert leading("a") and not leading("b")
+        await asyncio.sleep(0.02)
+
+    runs["a"].cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await runs["a"]
+    assert await redis.get(keys.lease("scheduler")) == "a"  # not released: a died
+    took_s = await eventually(lambda: leading("b"), timeout_s=5, what="b taking over")
+
+    assert took_s <= settings.lease_ttl_s + settings.tick_s + 0.3
+    enqueued_before = sample(metrics["b"], "govmon_jobs_enqueued_total", check="availability")
+    await eventually(
+        lambda: sample(metrics["b"], "govmon_jobs_enqueued_total", check="availability") > enqueued_before,
+        what="b enqueuing",
+    )
+    stops["b"].set()
+    await runs["b"]
+    assert await redis.get(keys.lease("scheduler")) is None  # a graceful stop hands the lease back
+    assert sample(metrics["b"], "govmon_scheduler_leader") == 0

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import asyncio
+
+from monitor.model import Job, Outcome
+from monitor.store import Store
+
+from .support import eventually, observed
+
+T = 1_800_000_000.0
+JOB = Job("availability", "site-1", T)
+
+
+async def test_a_result_is_recorded_once_however_often_the_job_is_delivered(queue, store, redis, keys):
+    await queue.enqueue(JOB)
+    await queue.enqueue(JOB)  # the same job twice: a duplicate delivery
+    first, second = await queue.claim("w1", 2, 0)
+
+    assert await store.record_and_ack(observed(JOB, T + 1, by="first"), first, queue) is True
+    assert await store.record_and_ack(observed(JOB, T + 2, by="second"), second, queue) is False
+
+    history = await store.history("availability", "site-1", since=0)
+    assert [o.payload["by"] for o in history] == ["first"]
+    assert (await store.latest("availability", "site-1")).payload["by"] == "first"
+    assert await queue.depth() == (0, 0)  # both messages acked and deleted
+    assert await redis.xlen(keys.stream) == 0
+
+
+async def test_record_outside_the_queue_is_idempotent_too(store):
+    assert await store.record(observed(JOB, T + 1)) is True
+    assert await store.record(observed(JOB, T + 1)) is False
+
+    assert len(await store.history("availability", "site-1", since=0)) == 1
+
+
+async def test_no_observation_only_acks(queue, store):
+    await queue.enqueue(Job("evaluate", "site-1", T))
+    [claim] = await queue.claim("w1", 1, 0)
+
+    assert await store.record_and_ack(None, claim, queue) is False
+
+    assert await queue.depth() == (0, 0)
+    assert await store.latest("evaluate", "site-1") is None
+
+
+async def test_history_is_trimmed_by_age_and_by_count(redis, keys):
+    store = Store(redis, keys, retention_s=100, max_history=3)
+    for n, at in enumerate([T, T + 10, T + 20, T + 30, T + 40]):
+        await store.record(observed(Job("availability", "site-1", at), at, by=str(n)))
+
+    assert [o.payload["by"] for o in await store.history("availability", "site-1", since=0)] == [
+        "2",
+        "3",
+        "4",
+    ]
+
+    await store.record(observed(Job("availability", "site-1", T + 135), T + 135, by="late"))
+
+    # older than 135 - 100 = 35 s is gone: only the observation at T + 40 and the new one remain
+    assert [o.payload["by"] for o in await store.history("availability", "site-1", since=0)] == ["4", "late"]
+    assert 0 < await redis.ttl(keys.history("availability", "site-1")) <= 100
+
+
+async def test_history_window_includes_both_ends(store):
+    for at in (T, T + 10, T + 20):
+        await store.record(observed(Job("availability", "site-1", at), at))
+
+    assert [o.observed_at for o in await store.history("availability", "site-1", T + 10, T + 20)] == [
+        T + 10,
+        T + 20,
+    ]
+    assert [o.observed_at for o in await store.history("availability", "site-1", T + 11)] == [T + 20]
+
+
+async def test_latest_is_not_replaced_by_an_older_observation_arriving_late(store):
+    await store.record(observed(Job("availability", "site-1", T + 60), T + 60, by="new"))
+    await store.record(observed(Job("availability", "site-1", T), T, by="old"))
+
+    assert (await store.latest("availability", "site-1")).payload["by"] == "new"
+    assert len(await store.history("availability", "site-1", since=0)) == 2
+
+
+async def test_observation_round_trips_with_outcome_and_payload(store):
+    observation = observed(JOB, T + 1.25, outcome=Outcome.DISCARDED)
+
+    await store.record(observation)
+
+    assert await store.latest("availability", "site-1") == observation
+
+
+async def test_record_and_ack_finishes_even_when_its_caller_is_cancelled(queue, store):
+    await queue.enqueue(JOB)
+    [claim] = await queue.claim("w1", 1, 0)
+
+    call = asyncio.create_task(store.record_and_ack(observed(JOB, T + 1), claim, queue))
+    await asyncio.sleep(0)  # let the call start, then cancel its caller
+    call.cancel()
+
+    async def recorded_and_acked() -> bool:
+        return len(await store.history("availability", "site-1", since=0)) == 1 and await queue.depth() == (
+            0,
+            0,
+        )
+
+    await eventually(recorded_and_acked, what="the shielded record+ack completing")
+    assert call.cancelled()

@@ -1,0 +1,255 @@
+from __future__ import annotations
+
+import asyncio
+import time
+
+import structlog
+
+from monitor.model import Job, Outcome
+from monitor.worker import EVALUATE, Unwell, Worker
+
+from .conftest import T0
+from .support import eventually, observed, sample
+
+
+def make_worker(
+    redis, keys, queue, store, schedule, metrics, settings, clock, execute, consumer="w1"
+) -> Worker:
+    return Worker(
+        redis, keys, queue, store, schedule, execute, metrics, settings, consumer=consumer, clock=clock
+    )
+
+
+async def test_until_idle_runs_every_job_records_it_and_returns(
+    redis, keys, queue, store, schedule, metrics, settings, clock
+):
+    jobs = [Job("availability", f"site-{n}", T0) for n in range(10)]
+    for job in jobs:
+        await queue.enqueue(job)
+    seen: list[Job] = []
+
+    async def execute(job: Job):
+        seen.append(job)
+        return observed(job, clock.now())
+
+    worker = make_worker(redis, keys, queue, store, schedule, metrics, settings, clock, execute)
+    await asyncio.wait_for(worker.run(asyncio.Event(), until_idle=True), 10)
+
+    assert sorted(seen, key=lambda j: j.target_id) == sorted(jobs, key=lambda j: j.target_id)
+    for job in jobs:
+        assert [o.job_id for o in await store.history("availability", job.target_id, since=0)] == [job.job_id]
+    assert await queue.depth() == (0, 0)
+    assert sample(metrics, "govmon_jobs_total", check="availability", outcome="ok") == 10
+    assert sample(metrics, "govmon_jobs_in_flight") == 0
+    assert await redis.exists(keys.heartbeat("w1")) == 0
+
+
+async def test_a_worker_runs_at_most_slots_jobs_and_claims_only_for_free_slots(
+    redis, keys, queue, store, schedule, metrics, settings, clock
+):
+    assert settings.slots == 4
+    for n in range(10):
+        await queue.enqueue(Job("availability", f"site-{n}", T0))
+    gate = asyncio.Event()
+    running = 0
+    most = 0
+
+    async def execute(job: Job):
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        await gate.wait()
+        running -= 1
+        return observed(job, clock.now())
+
+    worker = make_worker(redis, keys, queue, store, schedule, metrics, settings, clock, execute)
+    run = asyncio.create_task(worker.run(asyncio.Event(), until_idle=True))
+    await eventually(lambda: running == 4, what="four jobs running")
+
+    assert await queue.depth() == (6, 4)  # the other six stay in the stream for other workers
+
+    async def heartbeat_shows_all_slots_busy() -> bool:
+        capacity = await queue.capacity()
+        return (capacity.workers, capacity.slots, capacity.in_flight) == (1, 4, 4)
+
+    await eventually(heartbeat_shows_all_slots_busy, what="the heartbeat reporting four jobs in flight")
+
+    gate.set()
+    await asyncio.wait_for(run, 10)
+    assert most == 4
+    assert sample(metrics, "govmon_jobs_total", check="availability", outcome="ok") == 10
+
+
+async def test_a_new_observation_brings_the_targets_evaluation_forward(
+    redis, keys, queue, store, schedule, metrics, settings, clock
+):
+    assert EVALUATE == "evaluate"  # monitor.evaluate.JOB_KIND
+    await redis.zadd(keys.schedule, {"evaluate|site-1": T0 + 300, "evaluate|site-2": T0 + 300})
+    await queue.enqueue(Job("availability", "site-1", T0))
+    await queue.enqueue(Job("availability", "site-2", T0))
+    await queue.enqueue(Job("evaluate", "site-1", T0))
+
+    async def execute(job: Job):
+        if job.check == "evaluate":
+            return None  # rule evaluation writes its findings elsewhere
+        outcome = Outcome.DISCARDED if job.target_id == "site-2" else Outcome.OK
+        return observed(job, clock.now(), outcome=outcome)
+
+    worker = make_worker(redis, keys, queue, store, schedule, metrics, settings, clock, execute)
+    await asyncio.wait_for(worker.run(asyncio.Event(), until_idle=True), 10)
+
+    assert await schedule.due_at("evaluate", "site-1") == T0
+    assert await schedule.due_at("evaluate", "site-2") == T0 + 300  # a discarded probe says nothing new
+    assert sample(metrics, "govmon_jobs_total", check="evaluate", outcome="none") == 1
+    assert sample(metrics, "govmon_jobs_total", check="availability", outcome="discarded") == 1
+
+
+async def test_a_job_that_raises_is_logged_redelivered_and_then_dead_lettered(
+    redis, keys, queue, store, schedule, metrics, settings, clock
+):
+    settings = settings.model_copy(update={"max_deliveries": 2, "visibility_timeout_s": 0.2})
+    queue = type(queue)(redis, keys, metrics, settings)
+    job = Job("availability", "site-1", T0)
+    await queue.enqueue(job)
+    calls: list[int] = []
+
+    async def execute(job: Job):
+        calls.append(1)
+        raise RuntimeError("boom")
+
+    worker = make_worker(redis, keys, queue, store, schedule, metrics, settings, clock, execute)
+    with structlog.testing.capture_logs() as logs:
+        await asyncio.wait_for(worker.run(asyncio.Event(), until_idle=True), 10)
+
+    assert len(calls) == 2  # two deliveries, then the dead-letter stream
+    assert await queue.deadletter_size() == 1
+    [entry] = await queue.deadletters()
+    assert entry["error"] == "RuntimeError('boom')" and entry["target_id"] == "site-1"
+    assert sample(metrics, "govmon_jobs_total", check="availability", outcome="error") == 2
+    assert sample(metrics, "govmon_jobs_dead_lettered_total", check="availability") == 1
+    failed = [e for e in logs if e["event"] == "job.failed"]
+    assert len(failed) == 2
+    assert failed[0]["job_id"] == job.job_id and failed[0]["check"] == "availability"
+    assert failed[0]["target"] == "site-1" and failed[0]["exc_info"]
+    assert await store.history("availability", "site-1", since=0) == []
+
+
+async def test_a_job_past_its_deadline_is_cancelled_and_not_acked(
+    redis, keys, queue, store, schedule, metrics, settings, clock
+):
+    settings = settings.model_copy(
+        update={"max_deliveries": 1, "visibility_timeout_s": 0.2, "job_timeout_s": 0.1}
+    )
+    queue = type(queue)(redis, keys, metrics, settings)
+    await queue.enqueue(Job("crawl", "site-1", T0))
+    cancelled: list[bool] = []
+
+    async def execute(job: Job):
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancelled.append(True)
+            raise
+
+    worker = make_worker(redis, keys, queue, store, schedule, metrics, settings, clock, execute)
+    await asyncio.wait_for(worker.run(asyncio.Event(), until_idle=True), 10)
+
+    assert cancelled == [True]
+    [entry] = await queue.deadletters()
+    assert "job_timeout_s" in entry["error"]
+
+
+async def test_stop_waits_for_grace_then_cancels_and_releases_the_job_in_flight(
+    redis, keys, queue, store, schedule, metrics, settings, clock
+):
+    assert settings.shutdown_grace_s == 0.5
+    job = Job("availability", "site-1", T0)
+    await queue.enqueue(job)
+    cancelled: list[bool] = []
+
+    async def execute(job: Job):
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancelled.append(True)
+            raise
+
+    worker = make_worker(redis, keys, queue, store, schedule, metrics, settings, clock, execute)
+    stop = asyncio.Event()
+    run = asyncio.create_task(worker.run(stop))
+    await eventually(lambda: worker.in_flight == 1, what="job claimed")
+    await eventually(lambda: redis.exists(keys.heartbeat("w1")), what="heartbeat")
+
+    stop.set()
+    started = time.monotonic()
+    await asyncio.wait_for(run, 5)
+
+    assert 0.5 <= time.monotonic() - started < 1.5
+    assert cancelled == [True]
+    assert await queue.depth() == (1, 0)  # back in the stream, undelivered: any worker takes it at once
+    assert sample(metrics, "govmon_jobs_released_total") == 1
+    assert await redis.exists(keys.heartbeat("w1")) == 0
+    [claim] = await queue.claim("w2", 1, 0)
+    assert claim.job == job
+
+
+async def test_a_job_finishing_within_grace_is_recorded_not_released(
+    redis, keys, queue, store, schedule, metrics, settings, clock
+):
+    await queue.enqueue(Job("availability", "site-1", T0))
+    started = asyncio.Event()
+    finish = asyncio.Event()
+
+    async def execute(job: Job):
+        started.set()
+        await finish.wait()
+        return observed(job, clock.now())
+
+    worker = make_worker(redis, keys, queue, store, schedule, metrics, settings, clock, execute)
+    stop = asyncio.Event()
+    run = asyncio.create_task(worker.run(stop))
+    await asyncio.wait_for(started.wait(), 5)
+    stop.set()
+    await asyncio.sleep(0.05)  # the worker is now draining; the job completes inside its grace period
+    finish.set()
+    await asyncio.wait_for(run, 5)
+
+    assert len(await store.history("availability", "site-1", since=0)) == 1
+    assert await queue.depth() == (0, 0)
+    assert sample(metrics, "govmon_jobs_released_total") == 0
+
+
+async def test_an_unwell_worker_releases_the_job_to_another_worker(
+    redis, keys, queue, store, schedule, metrics, settings, clock
+):
+    await queue.enqueue(Job("availability", "site-1", T0))
+    unwell_calls: list[Job] = []
+
+    async def unwell(job: Job):
+        unwell_calls.append(job)
+        raise Unwell("control probes failed")
+
+    async def healthy(job: Job):
+        return observed(job, clock.now(), by="healthy")
+
+    sick = make_worker(redis, keys, queue, store, schedule, metrics, settings, clock, unwell, consumer="sick")
+    stop = asyncio.Event()
+    sick_run = asyncio.create_task(sick.run(stop))
+    await eventually(lambda: unwell_calls, what="the sick worker trying the job")
+    await eventually(lambda: sample(metrics, "govmon_jobs_released_total") >= 1, what="release")
+
+    good = make_worker(
+        redis, keys, queue, store, schedule, metrics, settings, clock, healthy, consumer="good"
+    )
+    good_run = asyncio.create_task(good.run(stop))
+
+    async def recorded() -> bool:
+        return len(await store.history("availability", "site-1", since=0)) == 1
+
+    await eventually(recorded, what="the healthy worker recording the job")
+    stop.set()
+    await asyncio.wait_for(asyncio.gather(sick_run, good_run), 5)
+
+    assert len(unwell_calls) == 1  # the sick worker backed off instead of taking the job again
+    [observation] = await store.history("availability", "site-1", since=0)
+    assert observation.payload["by"] == "healthy"
