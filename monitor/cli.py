@@ -99,9 +99,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     loaded = load_config(config_path(args))
     print(summary(loaded))
-    if loaded.fatal:
-        return EXIT_USAGE
-    return 1 if loaded.problems else EXIT_OK
+    return loaded.exit_status
 
 
 def cmd_roles(args: argparse.Namespace) -> int:

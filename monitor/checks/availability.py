@@ -4,7 +4,7 @@ A probe fails when the homepage is not fully received within ``availability.time
 国办秘函〔2019〕19号; 15.0 s already fails) or answers with an error status. It is never retried: every
 sample stands as measured. A failed probe is discarded (not counted against the site) when govmon was
 not healthy enough to judge it: its event loop lagged beyond ``max_loop_lag_s`` during the probe, or the
-control probes failed too.
+control probes failed too. Discarded probes are stored (outcome ``discarded``) and counted in metrics.
 
 Payload (``ProbeSample.to_payload``): ``{"ok", "latency_s", "status", "reason", "url"}``.
 """
@@ -80,9 +80,11 @@ class AvailabilityCheck:
             status=result.status,
             reason=reason,
         )
+        # Only failures are discarded: a page that arrived in time despite our own trouble is sound
+        # evidence the site was up, and dropping successes alone would inflate the failure ratio.
         discard = None
-        if ctx.loop_watch.max_lag_since(started) > ctx.settings.availability.max_loop_lag_s:
-            discard = DiscardReason.LOOP_LAG  # our loop stalled: the latency we measured is partly ours
+        if failed and ctx.loop_watch.max_lag_since(started) > ctx.settings.availability.max_loop_lag_s:
+            discard = DiscardReason.LOOP_LAG  # our loop stalled: the time we measured is partly ours
         elif failed and not await ctx.controls.network_healthy():
             discard = DiscardReason.CONTROL_FAILED  # the control sites failed too: the trouble is ours
         if discard:

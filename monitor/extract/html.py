@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from urllib.parse import urljoin, urldefrag, urlsplit
 
-from selectolax.parser import HTMLParser
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 NOT_CHECKED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "#")
 
