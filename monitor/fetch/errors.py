@@ -7,7 +7,6 @@ and from ``OSError``/``TimeoutError``, so the most specific test comes first.
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import socket
 import ssl
@@ -36,7 +35,7 @@ def classify(exc: BaseException) -> tuple[FailureReason, str]:
         return FailureReason.CONNECT_TIMEOUT, "no connection within the connect timeout"
     if isinstance(exc, aiohttp.SocketTimeoutError | aiohttp.ServerTimeoutError):
         return FailureReason.TIMEOUT, "the server stopped sending within the read timeout"
-    if isinstance(exc, asyncio.TimeoutError):
+    if isinstance(exc, TimeoutError):
         return FailureReason.TIMEOUT, "no complete response in time"
     if isinstance(exc, aiohttp.InvalidURL | aiohttp.NonHttpUrlClientError | UnicodeError):
         return FailureReason.INVALID_URL, f"invalid URL: {exc}"

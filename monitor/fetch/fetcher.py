@@ -332,7 +332,7 @@ class Fetcher:
             method,
             url,
             allow_redirects=False,
-            cookies=jar.filter_cookies(url),
+            cookies=jar.filter_cookies(url) or None,  # None spares aiohttp a cookie jar per request
             timeout=plan.socket_timeout,
             trace_request_ctx=progress,
         ) as resp:
