@@ -86,7 +86,12 @@ async def findings_view(request: web.Request) -> web.Response:
 
 
 def target_json(target: Target) -> dict[str, Any]:
-    data = {"id": target.id, "kind": target.kind, "name": target.name, "region": target.region}
+    data: dict[str, Any] = {
+        "id": target.id,
+        "kind": target.kind,
+        "name": target.name,
+        "region": target.region,
+    }
     if isinstance(target, Site):
         data["url"] = target.url
     elif isinstance(target, Account):
@@ -124,4 +129,3 @@ async def serve(
         await stop.wait()
     finally:
         await runner.cleanup()
-

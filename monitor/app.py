@@ -14,7 +14,6 @@ import signal
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterable
-from typing import Any
 
 import redis.asyncio as aioredis
 import structlog
@@ -22,7 +21,8 @@ import structlog
 from monitor.checks import CHECKS, CheckContext
 from monitor.checks.controls import ControlProbe
 from monitor.clock import Clock, SystemClock
-from monitor.evaluate import JOB_KIND as EVALUATE, Evaluator
+from monitor.evaluate import JOB_KIND as EVALUATE
+from monitor.evaluate import Evaluator
 from monitor.fetch import Fetcher
 from monitor.findings import FindingStore
 from monitor.inventory import Loaded
@@ -33,6 +33,7 @@ from monitor.metrics import Metrics
 from monitor.model import Job, Observation, Target
 from monitor.queue import JobQueue
 from monitor.schedule import Schedule
+from monitor.settings import Settings
 from monitor.store import Store
 from monitor.worker import Worker
 
@@ -54,12 +55,13 @@ class Runtime:
     embedded: EmbeddedRedis | None = None
 
     @property
-    def settings(self) -> Any:
+    def settings(self) -> Settings:
         return self.loaded.settings
 
     @property
     def targets(self) -> dict[str, Target]:
-        return {t.id: t for t in (*self.loaded.sites, *self.loaded.accounts)}
+        targets: list[Target] = [*self.loaded.sites, *self.loaded.accounts]
+        return {t.id: t for t in targets}
 
     def store(self) -> Store:
         return Store(self.redis, self.keys)
@@ -151,7 +153,7 @@ async def check_context(runtime: Runtime) -> AsyncIterator[CheckContext]:
             await watch.stop()
 
 
-def executor(runtime: Runtime, ctx: CheckContext, evaluator: Evaluator):  # noqa: ANN201 - a closure
+def executor(runtime: Runtime, ctx: CheckContext, evaluator: Evaluator):
     """The worker's job → observation function: dispatch through CHECKS, or evaluate the rules."""
     targets = runtime.targets
 
@@ -200,10 +202,14 @@ async def run_scheduler(runtime: Runtime, stop: asyncio.Event) -> None:
     schedule = Schedule(runtime.redis, runtime.keys, runtime.metrics, runtime.clock)
     await schedule.sync(schedule_entries(runtime))
     await runtime.findings().forget_except(runtime.targets)
-    await schedule.run(stop, runtime.queue(), owner=consumer_name("scheduler"), settings=runtime.settings.engine)
+    await schedule.run(
+        stop, runtime.queue(), owner=consumer_name("scheduler"), settings=runtime.settings.engine
+    )
 
 
-async def run_api(runtime: Runtime, stop: asyncio.Event, listen: tuple[str, int], *, shared_gauges: bool) -> None:
+async def run_api(
+    runtime: Runtime, stop: asyncio.Event, listen: tuple[str, int], *, shared_gauges: bool
+) -> None:
     from monitor.api import serve
 
     await serve(runtime, stop, listen, shared_gauges=shared_gauges)

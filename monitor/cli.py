@@ -32,7 +32,9 @@ def parse_listen(value: str) -> tuple[str, int]:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-c", "--config", metavar="FILE", help="configuration and inventory (or GOVMON_CONFIG)")
+    common.add_argument(
+        "-c", "--config", metavar="FILE", help="configuration and inventory (or GOVMON_CONFIG)"
+    )
     parser = argparse.ArgumentParser(
         prog="govmon",
         description="Keeps government websites and new-media accounts inside the national inspection rules.",
@@ -43,33 +45,53 @@ def build_parser() -> argparse.ArgumentParser:
 
     def role(name: str, help_text: str, listen_default: str | None) -> None:
         sub = commands.add_parser(name, help=help_text, parents=[common])
-        sub.add_argument("--listen", type=parse_listen, default=parse_listen(listen_default) if listen_default
-                         else None, metavar="HOST:PORT", help="serve /metrics, /healthz (and the API) here")
+        sub.add_argument(
+            "--listen",
+            type=parse_listen,
+            default=parse_listen(listen_default) if listen_default else None,
+            metavar="HOST:PORT",
+            help="serve /metrics, /healthz (and the API) here",
+        )
 
     role("run", "the whole daemon in one process: scheduler, workers, HTTP server", DEFAULT_LISTEN)
     role("worker", "claim and run jobs (any number, on any machine)", None)
     role("scheduler", "feed due work into the queue (leader-elected; run a standby anywhere)", None)
     role("api", "serve /metrics, /healthz, /api/findings, /api/targets", DEFAULT_LISTEN)
 
-    check = commands.add_parser("check", help="run every check once, print and record the findings",
-                                parents=[common])
-    check.add_argument("--target", action="append", default=[], metavar="ID", help="only this target (repeatable)")
+    check = commands.add_parser(
+        "check", help="run every check once, print and record the findings", parents=[common]
+    )
+    check.add_argument(
+        "--target", action="append", default=[], metavar="ID", help="only this target (repeatable)"
+    )
     check.add_argument("--json", action="store_true", help="findings as a JSON array (CONTRACT.md)")
-    check.add_argument("--as-of", metavar="DATETIME", help="judge as of this moment (ISO 8601, Asia/Shanghai)")
+    check.add_argument(
+        "--as-of", metavar="DATETIME", help="judge as of this moment (ISO 8601, Asia/Shanghai)"
+    )
 
-    inspect = commands.add_parser("inspect", help="what govmon sees on one page, feed or saved file",
-                                  parents=[common])
+    inspect = commands.add_parser(
+        "inspect", help="what govmon sees on one page, feed or saved file", parents=[common]
+    )
     inspect.add_argument("location", metavar="URL|FILE")
     inspect.add_argument("--json", action="store_true")
     inspect.add_argument("--as-of", metavar="DATETIME", help="resolve year-less dates as of this moment")
 
     commands.add_parser("validate", help="check the configuration and inventory", parents=[common])
 
-    demo = commands.add_parser("demo", help="the simulated government web plus the daemon, no internet needed",
-                               parents=[common])
-    demo.add_argument("--listen", type=parse_listen, default=parse_listen(DEFAULT_LISTEN), metavar="HOST:PORT")
-    demo.add_argument("--for", dest="duration_s", type=float, default=None, metavar="SECONDS",
-                      help="stop after this long (default: until Ctrl-C)")
+    demo = commands.add_parser(
+        "demo", help="the simulated government web plus the daemon, no internet needed", parents=[common]
+    )
+    demo.add_argument(
+        "--listen", type=parse_listen, default=parse_listen(DEFAULT_LISTEN), metavar="HOST:PORT"
+    )
+    demo.add_argument(
+        "--for",
+        dest="duration_s",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop after this long (default: until Ctrl-C)",
+    )
     demo.add_argument("--seed", type=int, default=1)
     return parser
 
@@ -77,12 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
 def config_path(args: argparse.Namespace) -> Path:
     value = args.config or os.environ.get("GOVMON_CONFIG")
     if not value:
-        raise UsageError("no configuration: pass -c FILE or set GOVMON_CONFIG (start from "
-                         "config/govmon.example.yaml, or try `govmon demo`)")
+        raise UsageError(
+            "no configuration: pass -c FILE or set GOVMON_CONFIG (start from "
+            "config/govmon.example.yaml, or try `govmon demo`)"
+        )
     return Path(value)
 
 
-def load(args: argparse.Namespace):  # noqa: ANN201 - monitor.inventory.Loaded, imported lazily
+def load(args: argparse.Namespace):
     """Load the configuration, print every problem on stderr; usage error when nothing can run."""
     from monitor.inventory import load_config
 
@@ -173,8 +197,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     interactive = args.command in ("check", "inspect", "validate", "demo")
     # One-shot commands print results on stdout; their logs (stderr) stay quiet unless asked for.
-    logs.configure(level=None if not interactive or os.environ.get("GOVMON_LOG_LEVEL") else "WARNING",
-                   json=not interactive)
+    logs.configure(
+        level=None if not interactive or os.environ.get("GOVMON_LOG_LEVEL") else "WARNING",
+        json=not interactive,
+    )
     try:
         return HANDLERS[args.command](args)
     except UsageError as exc:
@@ -182,6 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+
 
 if __name__ == "__main__":
     sys.exit(main())

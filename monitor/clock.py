@@ -50,5 +50,7 @@ def parse_moment(text: str) -> dt.datetime:
             return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=SHANGHAI)
         moment = dt.datetime.fromisoformat(text)
     except ValueError as exc:
-        raise ValueError(f"not an ISO 8601 date or date-time: {text!r} (e.g. 2026-11-24 or 2026-11-24T10:00)") from exc
+        raise ValueError(
+            f"not an ISO 8601 date or date-time: {text!r} (e.g. 2026-11-24 or 2026-11-24T10:00)"
+        ) from exc
     return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from monitor.app import install_signal_handlers, open_runtime, run_roles, ROLES
+from monitor.app import ROLES, install_signal_handlers, open_runtime, run_roles
 from monitor.inventory import load_config
 from monitor.model import Finding
 from monitor.settings import Settings
@@ -26,8 +26,15 @@ PROBE_TIMEOUT_S = 2.0
 DEMO_SETTINGS: dict[str, Any] = {
     # Scaled down so findings appear within a minute: a probe every 2 s (43,200 a day), a verdict from
     # 15 samples, the same 5 % / 3 % lines as the indicator.
-    "availability": {"probes_per_day": 43200, "timeout_s": PROBE_TIMEOUT_S, "window_days": 1,
-                     "min_probes": 15, "fail_ratio": 0.05, "warn_ratio": 0.03, "control_cache_s": 5},
+    "availability": {
+        "probes_per_day": 43200,
+        "timeout_s": PROBE_TIMEOUT_S,
+        "window_days": 1,
+        "min_probes": 15,
+        "fail_ratio": 0.05,
+        "warn_ratio": 0.03,
+        "control_cache_s": 5,
+    },
     "engine": {"evaluate_interval_s": 5, "visibility_timeout_s": 30, "slots": 32, "tick_s": 0.25},
     "crawl": {"homepage_interval_s": 60},
 }
@@ -43,8 +50,10 @@ def demo_config(sim: SimWeb, data_dir: Path) -> dict[str, Any]:
 
 def finding_line(f: Finding, verb: str) -> str:
     due = f" due {f.due:%Y-%m-%d %H:%M}" if f.due else ""
-    return f"{time.strftime('%H:%M:%S')} {verb:8} [{f.severity}/{f.status}] {f.name} ({f.target}) {f.code}: " \
-           f"{f.message}{due}"
+    return (
+        f"{time.strftime('%H:%M:%S')} {verb:8} [{f.severity}/{f.status}] {f.name} ({f.target}) {f.code}: "
+        f"{f.message}{due}"
+    )
 
 
 async def print_findings_as_they_change(runtime: Any, stop: asyncio.Event, every_s: float = 2.0) -> None:
@@ -72,13 +81,19 @@ async def run_demo(*, seed: int, listen: tuple[str, int], duration_s: float | No
         for problem in loaded.problems:
             print(f"govmon demo: {problem}")
         if loaded.fatal:
-            raise SystemExit("govmon demo: the simulator's configuration did not load (a bug: please report it)")
-        print(f"govmon demo: {len(loaded.sites)} simulated sites, {len(loaded.accounts)} accounts on loopback")
+            raise SystemExit(
+                "govmon demo: the simulator's configuration did not load (a bug: please report it)"
+            )
+        print(
+            f"govmon demo: {len(loaded.sites)} simulated sites, {len(loaded.accounts)} accounts on loopback"
+        )
         for site in sim.sites:
             print(f"  {site.name:28} {site.url:48} {site.profile}")
         print(f"govmon demo: configuration written to {path}")
-        print(f"govmon demo: metrics at http://{listen[0]}:{listen[1]}/metrics, findings at "
-              f"http://{listen[0]}:{listen[1]}/api/findings; Ctrl-C stops")
+        print(
+            f"govmon demo: metrics at http://{listen[0]}:{listen[1]}/metrics, findings at "
+            f"http://{listen[0]}:{listen[1]}/api/findings; Ctrl-C stops"
+        )
         stop = asyncio.Event()
         install_signal_handlers(stop)
         async with open_runtime(loaded) as runtime:

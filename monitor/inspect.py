@@ -21,7 +21,12 @@ def page_kind(url: str, meta: dict[str, str]) -> str:
     if meta.get("ColumnName"):
         return "list"
     path = urlsplit(url).path
-    if path in ("", "/") or path.rsplit("/", 1)[-1] in ("index.html", "index.htm", "index.shtml", "index.jsp"):
+    if path in ("", "/") or path.rsplit("/", 1)[-1] in (
+        "index.html",
+        "index.htm",
+        "index.shtml",
+        "index.jsp",
+    ):
         return "home"
     return "other"
 
@@ -49,8 +54,12 @@ def describe(result: FetchResult, platform_domains: tuple[str, ...]) -> dict[str
     report["meta"] = page.meta
     report["kind"] = page_kind(result.final_url, page.meta)
     report["links"] = [
-        {"url": link.url, "text": link.text, "tag": link.tag,
-         "kind": classify_link(link.url, result.final_url, platform_domains)}
+        {
+            "url": link.url,
+            "text": link.text,
+            "tag": link.tag,
+            "kind": classify_link(link.url, result.final_url, platform_domains),
+        }
         for link in page.links
     ]
     return report
@@ -61,5 +70,13 @@ def read_saved(path: Path, url: str | None = None) -> FetchResult:
     body = path.read_bytes()
     encoding, text = decode_body(body, content_type="text/html")
     address = url or path.resolve().as_uri()
-    return FetchResult(url=address, final_url=address, status=200, elapsed_s=0.0, body=body,
-                       encoding=encoding, text=text, content_type="text/html")
+    return FetchResult(
+        url=address,
+        final_url=address,
+        status=200,
+        elapsed_s=0.0,
+        body=body,
+        encoding=encoding,
+        text=text,
+        content_type="text/html",
+    )

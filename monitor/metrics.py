@@ -15,9 +15,15 @@ class Metrics:
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry()
         r = self.registry
-        self.jobs = Counter("govmon_jobs", "Jobs finished, by check kind and outcome", ["check", "outcome"], registry=r)
+        self.jobs = Counter(
+            "govmon_jobs", "Jobs finished, by check kind and outcome", ["check", "outcome"], registry=r
+        )
         self.job_seconds = Histogram(
-            "govmon_job_duration_seconds", "Wall time of one job", ["check"], buckets=LATENCY_BUCKETS_S, registry=r
+            "govmon_job_duration_seconds",
+            "Wall time of one job",
+            ["check"],
+            buckets=LATENCY_BUCKETS_S,
+            registry=r,
         )
         self.fetch_seconds = Histogram(
             "govmon_fetch_duration_seconds",
@@ -27,7 +33,9 @@ class Metrics:
             registry=r,
         )
         self.fetches = Counter(
-            "govmon_fetches", "Fetches by purpose and failure reason ('ok' when none)", ["purpose", "reason"],
+            "govmon_fetches",
+            "Fetches by purpose and failure reason ('ok' when none)",
+            ["purpose", "reason"],
             registry=r,
         )
         self.queue_backlog = Gauge("govmon_queue_backlog", "Jobs in the stream not yet delivered", registry=r)
@@ -39,32 +47,46 @@ class Metrics:
             "govmon_schedule_overdue", "Schedule entries past their due time and not yet enqueued", registry=r
         )
         self.schedule_entries = Gauge("govmon_schedule_entries", "Entries in the schedule", registry=r)
-        self.enqueued = Counter("govmon_jobs_enqueued", "Jobs moved from the schedule into the stream", ["check"],
-                                registry=r)
+        self.enqueued = Counter(
+            "govmon_jobs_enqueued", "Jobs moved from the schedule into the stream", ["check"], registry=r
+        )
         self.backpressure = Counter(
-            "govmon_scheduler_backpressure", "Scheduler ticks that held back due work because workers lag",
+            "govmon_scheduler_backpressure",
+            "Scheduler ticks that held back due work because workers lag",
             registry=r,
         )
-        self.reclaimed = Counter("govmon_jobs_reclaimed", "Jobs reclaimed from dead or stuck workers", registry=r)
-        self.dead_lettered = Counter("govmon_jobs_dead_lettered", "Jobs moved to the dead-letter stream",
-                                     ["check"], registry=r)
-        self.deadletter_size = Gauge("govmon_deadletter_size", "Entries in the dead-letter stream", registry=r)
-        self.released = Counter("govmon_jobs_released", "In-flight jobs put back (shutdown, own trouble)",
-                                registry=r)
+        self.reclaimed = Counter(
+            "govmon_jobs_reclaimed", "Jobs reclaimed from dead or stuck workers", registry=r
+        )
+        self.dead_lettered = Counter(
+            "govmon_jobs_dead_lettered", "Jobs moved to the dead-letter stream", ["check"], registry=r
+        )
+        self.deadletter_size = Gauge(
+            "govmon_deadletter_size", "Entries in the dead-letter stream", registry=r
+        )
+        self.released = Counter(
+            "govmon_jobs_released", "In-flight jobs put back (shutdown, own trouble)", registry=r
+        )
         self.in_flight = Gauge("govmon_jobs_in_flight", "Jobs this process is running", registry=r)
-        self.is_leader = Gauge("govmon_scheduler_leader", "1 while this process holds the scheduler lease",
-                               registry=r)
-        self.loop_lag_seconds = Gauge("govmon_event_loop_lag_seconds", "Latest measured event-loop lag",
-                                      registry=r)
-        self.probes = Counter("govmon_availability_probes", "Availability probes by result (ok, failed)",
-                              ["result"], registry=r)
+        self.is_leader = Gauge(
+            "govmon_scheduler_leader", "1 while this process holds the scheduler lease", registry=r
+        )
+        self.loop_lag_seconds = Gauge(
+            "govmon_event_loop_lag_seconds", "Latest measured event-loop lag", registry=r
+        )
+        self.probes = Counter(
+            "govmon_availability_probes", "Availability probes by result (ok, failed)", ["result"], registry=r
+        )
         self.probes_discarded = Counter(
             "govmon_availability_probes_discarded",
             "Probes not counted against a site because govmon itself was unwell",
             ["reason"],
             registry=r,
         )
-        self.findings = Gauge("govmon_findings", "Current findings", ["code", "severity", "status"], registry=r)
+        self.findings = Gauge(
+            "govmon_findings", "Current findings", ["code", "severity", "status"], registry=r
+        )
         self.targets = Gauge("govmon_targets", "Targets loaded from the inventory", ["kind"], registry=r)
-        self.inventory_problems = Gauge("govmon_inventory_problems", "Inventory rows rejected at load",
-                                        registry=r)
+        self.inventory_problems = Gauge(
+            "govmon_inventory_problems", "Inventory rows rejected at load", registry=r
+        )

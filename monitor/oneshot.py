@@ -37,12 +37,11 @@ async def check_once(loaded: Loaded, only: set[str] | None, as_of: float | None)
             observation = await CHECKS[check_name].run(target, job.job_id, ctx)
             await store.record(observation)
 
-        async with check_context(runtime) as ctx:
-            async with asyncio.TaskGroup() as group:
-                for target in targets:
-                    for check in CHECKS.values():
-                        if check.applies_to(target):
-                            group.create_task(observe(target, check.name))
+        async with check_context(runtime) as ctx, asyncio.TaskGroup() as group:
+            for target in targets:
+                for check in CHECKS.values():
+                    if check.applies_to(target):
+                        group.create_task(observe(target, check.name))
         evaluator = Evaluator(store, runtime.findings(), runtime.settings)
         now = as_of if as_of is not None else runtime.clock.now()
         findings: list[Finding] = []
@@ -61,8 +60,11 @@ def print_findings(findings: list[Finding], *, as_json: bool, out: Any = None) -
         return
     for f in findings:
         due = f" (due {f.due.date().isoformat()})" if f.due else ""
-        print(f"{STATUS_MARK[f.status]} [{f.severity}/{f.status}] {f.region} {f.name} ({f.target}) "
-              f"{f.code}: {f.message}{due}", file=out)
+        print(
+            f"{STATUS_MARK[f.status]} [{f.severity}/{f.status}] {f.region} {f.name} ({f.target}) "
+            f"{f.code}: {f.message}{due}",
+            file=out,
+        )
 
 
 async def inspect_location(location: str, loaded: Loaded | None, as_of: str | None) -> dict[str, Any]:
@@ -74,11 +76,12 @@ async def inspect_location(location: str, loaded: Loaded | None, as_of: str | No
     if as_of:
         parse_moment(as_of)  # validated now; dated extractors use it as they land
     path = Path(location)
-    if "://" not in location and path.exists():
-        result = read_saved(path)
+    if "://" not in location and await asyncio.to_thread(path.exists):
+        result = await asyncio.to_thread(read_saved, path)
     else:
-        async with Fetcher(settings.fetch, allow_private=settings.private_networks_allowed(),
-                           resolve=settings.resolve) as fetcher:
+        async with Fetcher(
+            settings.fetch, allow_private=settings.private_networks_allowed(), resolve=settings.resolve
+        ) as fetcher:
             result = await fetcher.get(location, purpose="inspect")
     return describe(result, settings.platform_domains)
 

@@ -277,6 +277,39 @@ class JobQueue:
                 return int(entry["pending"])
         return 0
 
+    async def leave(self, consumer: str) -> bool:
+        """Delete a stopping worker's consumer from the group, if it holds no job (each worker process joins
+        under a new name, so the group's consumer list would otherwise grow with every restart)."""
+        if await self.pending_for(consumer):
+            return False  # deleting it would orphan those entries: they are reclaimed, then pruned
+        try:
+            await self._redis.xgroup_delconsumer(self._keys.stream, self._keys.group, consumer)
+        except ResponseError as exc:
+            if not str(exc).startswith("NOGROUP"):
+                raise
+        return True
+
+    async def prune_consumers(self, min_idle_s: float) -> int:
+        """Delete consumers idle ``min_idle_s`` with nothing pending (workers that died); returns how many.
+
+        A live worker reads every fraction of a second, which resets its idle time, so a long idle consumer
+        is gone; one holding jobs is kept until ``reclaim`` has moved them (deleting it would orphan them).
+        """
+        try:
+            consumers: Any = await self._redis.xinfo_consumers(self._keys.stream, self._keys.group)
+        except ResponseError as exc:
+            if str(exc).startswith("NOGROUP"):
+                return 0
+            raise
+        pruned = 0
+        for consumer in consumers:
+            if int(consumer["pending"]) == 0 and int(consumer["idle"]) >= min_idle_s * 1000:
+                await self._redis.xgroup_delconsumer(self._keys.stream, self._keys.group, consumer["name"])
+                pruned += 1
+        if pruned:
+            log.info("queue.consumers_pruned", consumers=pruned)
+        return pruned
+
     async def deadletter_size(self) -> int:
         return int(await self._redis.xlen(self._keys.deadletter))
 

@@ -25,9 +25,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 import structlog
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import ResponseError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError, ResponseError
 
 from monitor.clock import Clock
 from monitor.kv.keys import Keys
@@ -41,6 +39,8 @@ log = structlog.get_logger(__name__)
 
 JITTER = 0.1
 """Next due = due + interval × (1 ± 10 %): probes of one site land at different times of day."""
+UNKNOWN_POSTPONE_S = 60.0
+"""An entry this leader's inventory lacks is put off this long (see ``_move_batch``)."""
 BATCH = 500
 """Entries moved per Lua call, so one call never blocks Redis for long."""
 
@@ -70,7 +70,11 @@ end
 return moved
 """
 
-_RETRYABLE = (RedisConnectionError, RedisTimeoutError)
+_RETRYABLE = (RedisError,)
+"""Redis trouble (down, restarting, out of memory) is logged and retried on the next tick, never fatal."""
+PRUNE_EVERY_S = 600.0
+CONSUMER_IDLE_S = 3600.0
+"""A group consumer idle this long with nothing pending is a worker that is gone; the leader deletes it."""
 
 
 class NotLeader(RuntimeError):
@@ -184,6 +188,7 @@ class Schedule:
         renew_every_s = settings.lease_ttl_s / 3
         leader = False
         renewed_at = 0.0
+        pruned_at = time.monotonic()
         try:
             while not stop.is_set():
                 try:
@@ -199,6 +204,9 @@ class Schedule:
                     self._metrics.is_leader.set(1 if leader else 0)
                     if leader:
                         await self.tick(queue, settings, owner=owner)
+                        if time.monotonic() - pruned_at >= PRUNE_EVERY_S:
+                            pruned_at = time.monotonic()
+                            await queue.prune_consumers(CONSUMER_IDLE_S)
                 except NotLeader:
                     leader = False
                     self._metrics.is_leader.set(0)
@@ -223,7 +231,7 @@ class Schedule:
         """
         now = self._clock.now()
         capacity = await queue.capacity()
-        backlog, pending = await queue.depth()
+        backlog, _pending = await queue.depth()
         bound = max(int(settings.backlog_factor * capacity.free_slots), capacity.slots)
         room = bound - backlog
         due = int(await self._redis.zcount(self._keys.schedule, "-inf", now))
@@ -236,19 +244,17 @@ class Schedule:
             )
             if not batch:
                 break
-            moved, dropped = await self._move_batch(batch, now, owner)
+            moved, postponed = await self._move_batch(batch, now, owner)
             for value in moved:
                 self._metrics.enqueued.labels(split_member(value)[0]).inc()
             enqueued += len(moved)
             room -= len(moved)
-            if not moved and not dropped:
+            if not moved and not postponed:
                 break  # every entry changed under us (brought forward, or moved by another process)
         count, oldest = await self.overdue(now)
         self._metrics.schedule_overdue.set(count)
         self._metrics.queue_lag_seconds.set(max(0.0, now - oldest) if oldest is not None else 0.0)
         self._metrics.schedule_entries.set(await self._redis.zcard(self._keys.schedule))
-        self._metrics.queue_backlog.set(backlog + enqueued)
-        self._metrics.queue_pending.set(pending)
         if enqueued or count:
             log.debug("schedule.tick", enqueued=enqueued, overdue=count, bound=bound, backlog=backlog)
         return enqueued
@@ -266,7 +272,7 @@ class Schedule:
     async def _move_batch(
         self, batch: list[tuple[str, float]], now: float, owner: str
     ) -> tuple[list[str], int]:
-        """Enqueue a batch of due entries (one Lua call); returns (members moved, unknown members dropped)."""
+        """Enqueue a batch of due entries (one Lua call); returns (members moved, unknown ones postponed)."""
         args: list[str | int | float] = []
         unknown: list[str] = []
         for value, due in batch:
@@ -278,9 +284,11 @@ class Schedule:
             fields = [item for pair in encode_job(Job(check, target_id, due)).items() for item in pair]
             args += [value, repr(due), repr(self.next_due(due, interval_s, now)), len(fields), *fields]
         if unknown:
-            # Not in this leader's inventory (sync removed it, or another process added it): drop it.
-            await self._redis.zrem(self._keys.schedule, *unknown)
-            log.warning("schedule.unknown_entries_removed", entries=unknown[:10], count=len(unknown))
+            # Synced by a scheduler with a newer inventory (a rolling upgrade): this leader has no interval
+            # for them, so it leaves them to a leader that has, instead of deleting what it does not know.
+            later = {value: now + UNKNOWN_POSTPONE_S for value in unknown}
+            await self._redis.zadd(self._keys.schedule, later, xx=True, gt=True)
+            log.warning("schedule.unknown_entries_postponed", entries=unknown[:10], count=len(unknown))
         if not args:
             return [], len(unknown)
         try:

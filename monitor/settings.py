@@ -107,7 +107,9 @@ class EngineSettings(_Strict):
     visibility_timeout_s: float = Field(120.0, gt=0, description="a job unacked this long is reclaimed")
     max_deliveries: int = Field(5, ge=1, description="deliveries before a job goes to the dead-letter stream")
     backlog_factor: float = Field(3.0, gt=0, description="stream backlog bound, in multiples of free slots")
-    job_timeout_s: float = Field(90.0, gt=0)
+    job_timeout_s: float = Field(
+        150.0, gt=0, description="above a crawl's worst case: (retries + 1) × total timeout"
+    )
     shutdown_grace_s: float = Field(10.0, ge=0)
     lease_ttl_s: float = Field(5.0, gt=0, description="the scheduler lease; a standby takes over after it")
     tick_s: float = Field(0.5, gt=0, description="how often the scheduler moves due entries to the stream")

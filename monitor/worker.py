@@ -21,8 +21,7 @@ from collections.abc import Awaitable, Callable
 
 import redis.asyncio as aioredis
 import structlog
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 from monitor.clock import Clock
 from monitor.kv.keys import Keys
@@ -46,7 +45,7 @@ UNWELL_BACKOFF_S = 5.0
 REDIS_RETRY_S = 1.0
 
 Execute = Callable[[Job], Awaitable[Observation | None]]
-_RETRYABLE = (RedisConnectionError, RedisTimeoutError)
+_RETRYABLE = (RedisError,)  # Redis trouble is logged and retried after a pause, never fatal to the worker
 
 
 class Unwell(Exception):
@@ -92,6 +91,14 @@ class Worker:
         self._finishing: set[asyncio.Future[bool]] = set()  # shielded record+ack calls still running
         self._paused_until = 0.0
         self._rng = random.Random()
+        if settings.job_timeout_s >= settings.visibility_timeout_s:
+            log.warning(
+                "worker.job_timeout_too_long",
+                message="job_timeout_s should be below visibility_timeout_s, or a job still running is "
+                "reclaimed and run again by another worker",
+                job_timeout_s=settings.job_timeout_s,
+                visibility_timeout_s=settings.visibility_timeout_s,
+            )
 
     @property
     def in_flight(self) -> int:
@@ -128,7 +135,7 @@ class Worker:
                     for claim in await self._queue.reclaim(
                         self.consumer, self._settings.visibility_timeout_s, limit=self._free_slots()
                     ):
-                        self._spawn(claim)
+                        self._spawn_unless_running(claim)
                 free = self._free_slots()
                 if free == 0:
                     await self._wait_for_slot(stop, next_reclaim - time.monotonic())
@@ -170,6 +177,15 @@ class Worker:
             )
         finally:
             stopped.cancel()
+
+    def _spawn_unless_running(self, claim: Claim) -> None:
+        """A job of ours running past the visibility timeout comes back from reclaim: keep the newer claim
+        (its delivery count is what ``release`` compares) but do not run the job twice."""
+        for task, held in self._tasks.items():
+            if held.message_id == claim.message_id:
+                self._tasks[task] = claim
+                return
+        self._spawn(claim)
 
     def _spawn(self, claim: Claim) -> None:
         task = asyncio.create_task(self._run_job(claim), name=f"job:{claim.job.job_id}")
@@ -266,4 +282,6 @@ class Worker:
                 released += await self._queue.release(claim)
             except _RETRYABLE as exc:  # it stays pending and is reclaimed after the visibility timeout
                 log.warning("worker.release_failed", job_id=claim.job.job_id, error=repr(exc))
+        with contextlib.suppress(*_RETRYABLE):
+            await self._queue.leave(self.consumer)
         log.info("worker.stopped", consumer=self.consumer, cancelled=len(unfinished), released=released)

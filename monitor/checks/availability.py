@@ -39,8 +39,13 @@ class ProbeSample:
     reason: str | None
 
     def to_payload(self, url: str) -> dict[str, Any]:
-        return {"ok": self.ok, "latency_s": round(self.latency_s, 4), "status": self.status,
-                "reason": self.reason, "url": url}
+        return {
+            "ok": self.ok,
+            "latency_s": round(self.latency_s, 4),
+            "status": self.status,
+            "reason": self.reason,
+            "url": url,
+        }
 
     @classmethod
     def from_observation(cls, observation: Observation) -> ProbeSample:
@@ -90,13 +95,22 @@ class AvailabilityCheck:
         if discard:
             ctx.metrics.probes_discarded.labels(discard).inc()
             ctx.log.info("probe.discarded", target=target.id, reason=discard, failure=sample.reason)
-            return Observation(NAME, target.id, job_id, observed_at, Outcome.DISCARDED, discard,
-                               sample.to_payload(target.url))
+            return Observation(
+                NAME,
+                target.id,
+                job_id,
+                observed_at,
+                Outcome.DISCARDED,
+                discard,
+                sample.to_payload(target.url),
+            )
         ctx.metrics.probes.labels("ok" if sample.ok else "failed").inc()
-        ctx.log.debug("probe.done", target=target.id, ok=sample.ok, latency_s=sample.latency_s,
-                      reason=sample.reason)
-        return Observation(NAME, target.id, job_id, observed_at, Outcome.OK, sample.reason,
-                           sample.to_payload(target.url))
+        ctx.log.debug(
+            "probe.done", target=target.id, ok=sample.ok, latency_s=sample.latency_s, reason=sample.reason
+        )
+        return Observation(
+            NAME, target.id, job_id, observed_at, Outcome.OK, sample.reason, sample.to_payload(target.url)
+        )
 
 
 CHECK = AvailabilityCheck()

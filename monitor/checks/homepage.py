@@ -30,14 +30,21 @@ class HomepageCheck:
         assert isinstance(target, Site)
         result = await ctx.fetcher.get(target.url, purpose="homepage")
         now = ctx.clock.now()
-        payload = {"url": target.url, "final_url": result.final_url, "status": result.status,
-                   "encoding": result.encoding}
+        payload = {
+            "url": target.url,
+            "final_url": result.final_url,
+            "status": result.status,
+            "encoding": result.encoding,
+        }
         if not result.ok:
             reason = result.failure.value if result.failure else "http_error"
             return Observation(NAME, target.id, job_id, now, Outcome.FAILED, reason, payload)
         page = extract_page(parse(result.text), result.final_url)
-        payload |= {"title": page.title, "site_id_code": page.meta.get("SiteIDCode") or None,
-                    "link_count": len(page.links)}
+        payload |= {
+            "title": page.title,
+            "site_id_code": page.meta.get("SiteIDCode") or None,
+            "link_count": len(page.links),
+        }
         return Observation(NAME, target.id, job_id, now, Outcome.OK, None, payload)
 
 

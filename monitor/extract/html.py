@@ -7,7 +7,7 @@ parsed tree, so a page is parsed once per observation.
 from __future__ import annotations
 
 import dataclasses
-from urllib.parse import urljoin, urldefrag, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
@@ -48,8 +48,14 @@ def extract_page(tree: HTMLParser, url: str) -> Page:
     base = urljoin(url, base_node.attributes.get("href") or "") if base_node else url
     links: list[Link] = []
     seen: set[tuple[str, str]] = set()
-    for tag, attr in (("a", "href"), ("area", "href"), ("img", "src"), ("iframe", "src"), ("script", "src"),
-                      ("link", "href")):
+    for tag, attr in (
+        ("a", "href"),
+        ("area", "href"),
+        ("img", "src"),
+        ("iframe", "src"),
+        ("script", "src"),
+        ("link", "href"),
+    ):
         for node in tree.css(f"{tag}[{attr}]"):
             raw = (node.attributes.get(attr) or "").strip()
             if not raw or raw.lower().startswith(NOT_CHECKED_SCHEMES):

@@ -123,7 +123,9 @@ class EmbeddedRedis:
         while time.monotonic() < deadline:
             if self._answers():
                 (self.directory / "redis.port").write_text(str(self.port))
-                log.info("redis.embedded.started", dir=str(self.directory), port=self.port, binary=str(binary))
+                log.info(
+                    "redis.embedded.started", dir=str(self.directory), port=self.port, binary=str(binary)
+                )
                 return self
             if self.process.poll() is not None:
                 break

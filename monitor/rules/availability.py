@@ -68,8 +68,8 @@ def project_due(samples: Sequence[ProbeSample], now: float, cfg: AvailabilitySet
 
 
 class UnreachableRule:
-    name = CODE
-    needs = (PROBE_CHECK,)
+    name: str = CODE
+    needs: tuple[str, ...] = (PROBE_CHECK,)
 
     def lookback_s(self, settings: Settings) -> float:
         return settings.availability.window_days * DAY_S
@@ -91,21 +91,46 @@ class UnreachableRule:
             "failure_ratio": round(ratio, 4),
             "window_days": cfg.window_days,
             "recent_failures": [
-                {"at": to_datetime(s.at).isoformat(timespec="seconds"), "reason": s.reason,
-                 "http_status": s.status, "latency_s": s.latency_s}
+                {
+                    "at": to_datetime(s.at).isoformat(timespec="seconds"),
+                    "reason": s.reason,
+                    "http_status": s.status,
+                    "latency_s": s.latency_s,
+                }
                 for s in failures[-RECENT_FAILURES_SHOWN:]
             ],
         }
         summary = f"近 {cfg.window_days:g} 天 {total} 次探测中 {len(failures)} 次无法访问（{ratio:.2%}）"
         if ratio >= cfg.fail_ratio:
             message = f"{summary}，达到 {cfg.fail_ratio:.0%} 的单项否决线（站点无法访问）"
-            return [make_finding(target, CODE, Severity.VETO, Status.VIOLATION, message, now,
-                                 evidence=evidence, count=len(failures))]
+            return [
+                make_finding(
+                    target,
+                    CODE,
+                    Severity.VETO,
+                    Status.VIOLATION,
+                    message,
+                    now,
+                    evidence=evidence,
+                    count=len(failures),
+                )
+            ]
         if ratio >= cfg.warn_ratio:
             due_at = project_due(samples, now, cfg)
             message = f"{summary}，已超过 {cfg.warn_ratio:.0%} 预警线，{cfg.fail_ratio:.0%} 即单项否决"
-            return [make_finding(target, CODE, Severity.VETO, Status.AT_RISK, message, now, evidence=evidence,
-                                 count=len(failures), due=to_datetime(due_at) if due_at else None)]
+            return [
+                make_finding(
+                    target,
+                    CODE,
+                    Severity.VETO,
+                    Status.AT_RISK,
+                    message,
+                    now,
+                    evidence=evidence,
+                    count=len(failures),
+                    due=to_datetime(due_at) if due_at else None,
+                )
+            ]
         return []
 
 

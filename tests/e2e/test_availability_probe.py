@@ -37,14 +37,17 @@ async def web_server() -> AsyncIterator[str]:
     await runner.cleanup()
 
 
-def runtime_for(redis, keys, metrics, *, timeout_s: float, control_urls: tuple[str, ...] = (),
-                max_loop_lag_s: float = 0.5) -> Runtime:
-    settings = Settings.model_validate({
-        "allow_private_networks": True,
-        "resolve": {"www.example-city.gov.cn": "127.0.0.1", "control.example.gov.cn": "127.0.0.1"},
-        "control_urls": list(control_urls),
-        "availability": {"timeout_s": timeout_s, "max_loop_lag_s": max_loop_lag_s, "control_cache_s": 0},
-    })
+def runtime_for(
+    redis, keys, metrics, *, timeout_s: float, control_urls: tuple[str, ...] = (), max_loop_lag_s: float = 0.5
+) -> Runtime:
+    settings = Settings.model_validate(
+        {
+            "allow_private_networks": True,
+            "resolve": {"www.example-city.gov.cn": "127.0.0.1", "control.example.gov.cn": "127.0.0.1"},
+            "control_urls": list(control_urls),
+            "availability": {"timeout_s": timeout_s, "max_loop_lag_s": max_loop_lag_s, "control_cache_s": 0},
+        }
+    )
     loaded = Loaded(settings, (), (), (), ())
     return Runtime(loaded, redis, keys, metrics, SystemClock(), redis_url="unused")
 
@@ -74,9 +77,12 @@ async def test_failed_probe_is_discarded_when_the_control_urls_fail_too(redis, k
     runtime = runtime_for(redis, keys, metrics, timeout_s=0.3, control_urls=(refused,))
     observation = await probe(runtime, web_server + "?delay=0.6")
     assert observation.outcome == Outcome.DISCARDED and observation.reason == "control_failed"
-    assert metrics.registry.get_sample_value(
-        "govmon_availability_probes_discarded_total", {"reason": "control_failed"}
-    ) == 1
+    assert (
+        metrics.registry.get_sample_value(
+            "govmon_availability_probes_discarded_total", {"reason": "control_failed"}
+        )
+        == 1
+    )
 
 
 async def test_failed_probe_counts_when_a_control_url_answers(redis, keys, metrics, web_server):
@@ -91,7 +97,7 @@ async def test_failed_probe_is_discarded_when_our_event_loop_stalled(redis, keys
 
     async def stall_the_loop() -> None:
         await asyncio.sleep(0.05)
-        time.sleep(0.5)  # CPU-bound work blocking the loop: the probe's deadline passes meanwhile
+        time.sleep(0.5)  # noqa: ASYNC251 - CPU-bound work blocking the loop: the probe's deadline passes meanwhile
 
     async with asyncio.TaskGroup() as group:
         group.create_task(stall_the_loop())

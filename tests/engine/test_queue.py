@@ -164,3 +164,22 @@ async def test_capacity_counts_only_workers_whose_heartbeat_is_alive(queue, redi
 
     await queue.forget_worker("w1")
     assert (await queue.capacity()).workers == 0
+
+
+async def test_consumers_that_left_or_died_are_removed_from_the_group_unless_they_hold_jobs(
+    queue, redis, keys
+):
+    for n in range(3):
+        await queue.enqueue(Job("availability", f"site-{n}", 1.0))
+    await queue.claim("busy", 1, 0)
+    for consumer in ("idle", "leaving"):  # each took a job and finished it
+        [claim] = await queue.claim(consumer, 1, 0)
+        await queue.ack(claim)
+
+    assert await queue.leave("leaving") is True
+    assert await queue.leave("busy") is False  # holds a job: it stays until that job is reclaimed
+    assert await queue.prune_consumers(0) == 1  # "idle"
+
+    consumers = await redis.xinfo_consumers(keys.stream, keys.group)
+    assert [c["name"] for c in consumers] == ["busy"]
+    assert await queue.prune_consumers(3600) == 0

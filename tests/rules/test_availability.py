@@ -18,8 +18,13 @@ SETTINGS = Settings.model_validate(
 
 
 def probe(at: float, ok: bool, outcome: Outcome = Outcome.OK) -> Observation:
-    payload = {"ok": ok, "latency_s": 0.2 if ok else 15.0, "status": 200 if ok else None,
-               "reason": None if ok else "timeout", "url": SITE.url}
+    payload = {
+        "ok": ok,
+        "latency_s": 0.2 if ok else 15.0,
+        "status": 200 if ok else None,
+        "reason": None if ok else "timeout",
+        "url": SITE.url,
+    }
     return Observation("availability", SITE.id, f"availability:{SITE.id}:{at}", at, outcome, None, payload)
 
 
