@@ -207,3 +207,17 @@ async def test_a_standby_takes_over_within_the_lease_ttl_when_the_leader_dies(re
     await runs["b"]
     assert await redis.get(keys.lease("scheduler")) is None  # a graceful stop hands the lease back
     assert sample(metrics["b"], "govmon_scheduler_leader") == 0
+
+
+async def test_an_entry_this_leader_does_not_know_is_postponed_not_deleted(
+    schedule, queue, redis, keys, clock, settings
+):
+    await schedule.sync([("availability", "a", 100.0)])
+    await redis.zadd(keys.schedule, {"newcheck|a": T0})  # synced by a scheduler with a newer inventory
+    await queue.heartbeat("w1", slots=4, in_flight=0, ttl_s=60)
+    clock.advance(100)
+
+    assert await schedule.tick(queue, settings, owner=await lead(redis, keys)) == 1
+
+    assert [job.check for job in await jobs_in_stream(redis, keys)] == ["availability"]
+    assert await schedule.due_at("newcheck", "a") == T0 + 100 + 60

@@ -189,6 +189,7 @@ async def test_stop_waits_for_grace_then_cancels_and_releases_the_job_in_flight(
     assert await queue.depth() == (1, 0)  # back in the stream, undelivered: any worker takes it at once
     assert sample(metrics, "govmon_jobs_released_total") == 1
     assert await redis.exists(keys.heartbeat("w1")) == 0
+    assert [c["name"] for c in await redis.xinfo_consumers(keys.stream, keys.group)] == []  # left the group
     [claim] = await queue.claim("w2", 1, 0)
     assert claim.job == job
 
@@ -253,3 +254,30 @@ async def test_an_unwell_worker_releases_the_job_to_another_worker(
     assert len(unwell_calls) == 1  # the sick worker backed off instead of taking the job again
     [observation] = await store.history("availability", "site-1", since=0)
     assert observation.payload["by"] == "healthy"
+
+
+async def test_a_job_of_ours_running_past_the_visibility_timeout_is_not_run_twice(
+    redis, keys, queue, store, schedule, metrics, settings, clock
+):
+    settings = settings.model_copy(update={"visibility_timeout_s": 0.2})
+    queue = type(queue)(redis, keys, metrics, settings)
+    await queue.enqueue(Job("crawl", "site-1", T0))
+    gate = asyncio.Event()
+    calls: list[Job] = []
+
+    async def execute(job: Job):
+        calls.append(job)
+        await gate.wait()
+        return observed(job, clock.now())
+
+    worker = make_worker(redis, keys, queue, store, schedule, metrics, settings, clock, execute)
+    run = asyncio.create_task(worker.run(asyncio.Event(), until_idle=True))
+    await eventually(
+        lambda: sample(metrics, "govmon_jobs_reclaimed_total") >= 1, what="our own job reclaimed"
+    )
+    gate.set()
+    await asyncio.wait_for(run, 5)
+
+    assert len(calls) == 1
+    assert len(await store.history("crawl", "site-1", since=0)) == 1
+    assert await queue.depth() == (0, 0)
