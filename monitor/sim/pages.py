@@ -1,0 +1,254 @@
+"""One site's pages: homepage, column lists, articles, error pages, assets; rendered from its records.
+
+``SiteRenderer.render(path)`` is pure given the site, "now" and the port: the same inputs give the
+same bytes, which is what the determinism test holds and what makes caching safe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import random
+
+from monitor.sim.catalogue import PLATFORM_HOST
+from monitor.sim.chrome import Frame
+from monitor.sim.dates import chinese_date, spell
+from monitor.sim.listing import page_name, pager, render_rows
+from monitor.sim.records import SimColumn, SimItem, SimLink, SimSite
+from monitor.sim.reply import Reply
+
+esc = html.escape
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+SOFT_404_TEXTS = ("抱歉，页面不存在", "您访问的页面已删除")
+
+
+def homepage_blocks(site: SimSite) -> list[tuple[SimColumn, tuple[SimItem, ...]]]:
+    """The dated rows the homepage shows, per column: what a reader takes as the homepage's freshness."""
+    wanted = {"news": 7, "notice": 6, "topic": 4}
+    blocks = []
+    for column in site.columns:
+        rows = wanted.get(column.category)
+        if rows and column.slug not in ("bmdt", "xzdt", "gfxwj", "zcjd"):
+            blocks.append((column, tuple(i for i in column.items if not i.pinned)[:rows]))
+    return blocks
+
+
+def homepage_newest(site: SimSite) -> dt.datetime | None:
+    return max((i.published for _, items in homepage_blocks(site) for i in items), default=None)
+
+
+class SiteRenderer:
+    def __init__(self, site: SimSite, now: dt.datetime, port: int) -> None:
+        self.site = site
+        self.now = now
+        self.frame = Frame(site, now, port)
+        self.pages: dict[str, tuple[SimColumn, int]] = {}
+        self.articles: dict[str, tuple[SimColumn, SimItem]] = {}
+        for column in site.columns:
+            self.pages[column.path] = (column, 0)
+            for index in range(column.pages):
+                self.pages[column.path + page_name(index)] = (column, index)
+            for item in column.items:
+                self.articles[item.path] = (column, item)
+        self.faults = {link.url_path: link for link in site.links if link.host == site.host}
+        self.local_services = {s.path: s.name for s in site.services if s.host == site.host}
+        newest = sorted(
+            (i for c in site.columns if c.category == "news" for i in c.items), key=lambda i: i.published
+        )[-6:]
+        self.hot = "".join(
+            f'<li><a href="{i.path}" target="_blank">{esc(i.title)}</a><span>{i.published:%Y-%m-%d}</span></li>'
+            for i in reversed(newest)
+        )
+        rng = random.Random(f"home:{site.id}")
+        shown = [i.published for _, items in homepage_blocks(site) for i in items]
+        recent = all((now - d).days < 300 for d in shown)
+        self.home_format = rng.choice(("iso", "md", "bracket_md", "cn") if recent else ("iso", "slash", "cn"))
+
+    def encode(self, text: str, status: int = 200) -> Reply:
+        """UTF-8 pages say so in the header; GBK pages declare their charset only in ``<meta>``."""
+        if self.site.encoding == "utf-8":
+            return Reply(status, text.encode("utf-8"))
+        return Reply(status, text.encode(self.site.encoding, errors="xmlcharrefreplace"), "text/html")
+
+    def render(self, path: str) -> Reply:
+        if path in ("/", "/index.html", "/index.shtml"):
+            return self.encode(self.home())
+        if path in self.pages:
+            column, index = self.pages[path]
+            return self.encode(self.column_page(column, index))
+        if path in self.articles:
+            return self.encode(self.article(*self.articles[path]))
+        if path in self.faults:
+            return self.fault(self.faults[path])
+        if path in self.local_services:
+            return self.encode(
+                self.plain(self.local_services[path], "<p>办理条件、申请材料、办理流程、收费标准。</p>")
+            )
+        if path.startswith(("/images/", "/js/", "/css/")):
+            return asset(path)
+        if path.startswith("/wzgl/") or path.startswith("/search/"):
+            return self.encode(self.plain("网站管理", self.sitemap()))
+        return self.encode(self.error_page("404 页面不存在"), 404)
+
+    def fault(self, link: SimLink) -> Reply:
+        if link.kind == "soft404":
+            text = SOFT_404_TEXTS[len(link.url_path) % 2]
+            return self.encode(self.error_page(text))
+        if link.kind == "redirect_home":
+            return Reply.redirect(self.frame.url(self.site.host, "/"))
+        return self.encode(self.error_page("404 页面不存在"), 404)
+
+    # ------------------------------------------------------------------------------------------ pages
+    def home(self) -> str:
+        s, f = self.site, self.frame
+        blocks = []
+        for column, items in homepage_blocks(s):
+            rows = "".join(
+                f'<li><a href="{i.path}" target="_blank" title="{esc(i.title)}">{esc(i.title)}</a>'
+                f'<span class="date">{spell(i.published, self.home_format)}</span></li>'
+                for i in items
+            )
+            blocks.append(
+                f'<div class="home-block {column.category}"><div class="hd"><h2>{esc(column.name)}</h2>'
+                f'<a class="more" href="{column.path}">更多&gt;&gt;</a></div><ul>{rows}</ul></div>'
+            )
+        pictures = "".join(
+            f'<li><a href="{i.path}" target="_blank"><img src="/images/pic/{n}.jpg" alt="{esc(i.title)}"></a></li>'
+            for c in s.columns
+            if c.slug == "tpxw"
+            for n, i in enumerate(c.items[:4])
+        )
+        parts = [f'<div class="main w1200"><div class="banner"><ul class="slider">{pictures}</ul></div>']
+        parts += blocks
+        parts.append(self._service_block())
+        interaction = [c for c in s.columns if c.category == "interaction"]
+        if interaction:
+            links = "".join(f'<li><a href="{c.path}">{esc(c.name)}</a></li>' for c in interaction)
+            parts.append(
+                f'<div class="home-block hdjl"><div class="hd"><h2>互动交流</h2></div><ul>{links}</ul></div>'
+            )
+        injected = "".join(
+            f'<li><a href="{f.url(link.host, link.url_path)}" target="_blank">{esc(link.text)}</a></li>'
+            for link in s.links
+            if link.page == "/"
+        )
+        parts.append(
+            '<div class="home-block links"><div class="hd"><h2>友情链接</h2></div><ul>'
+            f'<li><a href="{f.url("www.gov.cn", "/")}" target="_blank">中国政府网</a></li>{injected}</ul></div></div>'
+        )
+        return f.page(s.name, "首页", "".join(parts))
+
+    def _service_block(self) -> str:
+        s, f = self.site, self.frame
+        if not s.services:
+            return ""
+        links = "".join(
+            f'<li><a href="{f.url(svc.host, svc.path)}" target="_blank">{esc(svc.name)}</a></li>'
+            for svc in s.services
+        )
+        portal = ""
+        if any(svc.state != "local" for svc in s.services):
+            portal = f'<a class="more" href="{f.url(PLATFORM_HOST, "/")}" target="_blank">网上办事大厅</a>'
+        return f'<div class="home-block bsfw"><div class="hd"><h2>办事服务</h2>{portal}</div><ul>{links}</ul></div>'
+
+    def column_page(self, column: SimColumn, index: int) -> str:
+        s, f = self.site, self.frame
+        crumbs = (
+            f'<div class="crumbs">当前位置：<a href="/">首页</a> &gt; '
+            f'<a href="{column.path}">{esc(column.name)}</a></div>'
+        )
+        if column.category == "service":
+            body = self._service_block() or '<div class="no-data">暂无信息</div>'
+        else:
+            body = render_rows(column, index, s.org) + (
+                pager(column, index, s.flavor) if column.items else ""
+            )
+            body += "".join(
+                f'<p class="extra"><a href="{f.url(link.host, link.url_path)}">{esc(link.text)}</a></p>'
+                for link in s.links
+                if link.page == column.path and index == 0
+            )
+        main = (
+            f'<div class="main w1200">{crumbs}{f.sidebar(column, self.hot)}<div class="side-right">'
+            f'<div class="column-title"><h2>{esc(column.name)}</h2></div>{body}</div></div>'
+        )
+        return f.page(f"{column.name}_{s.name}", column.name, main)
+
+    def article(self, column: SimColumn, item: SimItem) -> str:
+        s, f = self.site, self.frame
+        rng = random.Random(item.path)
+        when = item.published
+        label = rng.choice(
+            (f"发布时间：{when:%Y-%m-%d %H:%M}", f"发布日期：{when:%Y-%m-%d}", f"发布时间：{when:%Y-%m-%d %H:%M:%S}",
+             f"时间：{when.year}年{when.month:02d}月{when.day:02d}日")
+        )  # fmt: skip
+        republished = min(when + dt.timedelta(hours=rng.choice((0, 0, 0, 5, 30))), max(when, self.now))
+        meta = (
+            f'<meta name="ArticleTitle" content="{esc(item.title)}">\n'
+            f'<meta name="PubDate" content="{republished:%Y-%m-%d %H:%M}">\n'
+            f'<meta name="ContentSource" content="{esc(s.org)}">\n<meta name="Keywords" content="{esc(column.name)}">\n'
+            f'<meta name="Author" content="{esc(s.org)}">\n<meta name="Description" content="{esc(item.title)}">\n'
+            f'<meta name="Url" content="{f.url(s.host, item.path)}">\n'
+        )
+        signed = (when - dt.timedelta(days=rng.randint(0, 5))).date()
+        info = ""
+        if column.category == "notice":
+            info = (
+                '<table class="xxgk-info"><tr><td>索引号：</td>'
+                f"<td>{s.id}/{when.year}-{rng.randint(10000, 99999)}</td><td>发布机构：</td><td>{esc(s.org)}</td></tr>"
+                f"<tr><td>成文日期：</td><td>{chinese_date(signed)}</td>"
+                f"<td>文号：</td><td>{item.doc_no or '无'}</td></tr>"
+                f"<tr><td>发布日期：</td><td>{when:%Y-%m-%d}</td><td>主题分类：</td><td>{esc(column.name)}</td></tr></table>"
+            )
+        effective = when.date() + dt.timedelta(days=30 + rng.randint(0, 60))
+        yesterday = when.date() - dt.timedelta(days=1)
+        paragraphs = "".join(
+            f"<p>{yesterday.month}月{yesterday.day}日，{esc(s.org)}有关负责同志就{esc(item.title)}作出部署，"
+            f"要求各单位压实责任、狠抓落实，确保各项工作取得实效。第{n + 1}条 相关要求详见附件。</p>"
+            for n in range(rng.randint(6, 12))
+        )
+        if column.category == "notice":
+            paragraphs += f"<p>本文件自{effective.year}年{effective.month}月{effective.day}日起施行。</p>"
+            paragraphs += f'<p class="sign">{esc(s.org)}<br>{chinese_date(signed)}</p>'
+        main = (
+            f'<div class="main w1200"><div class="crumbs">当前位置：<a href="/">首页</a> &gt; '
+            f'<a href="{column.path}">{esc(column.name)}</a> &gt; 正文</div>{info}'
+            f'<div class="article"><h1 class="title">{esc(item.title)}</h1>'
+            f'<div class="info"><span>{label}</span><span>来源：{esc(s.org)}</span>'
+            '<span>字号：<a href="javascript:setFontSize(16)">大</a> '
+            '<a href="javascript:setFontSize(14)">中</a></span></div>'
+            f'<div class="content" id="zoom">{paragraphs}</div></div>'
+            f'<div class="related"><h3>相关阅读</h3><ul>{self.hot}</ul></div></div>'
+        )
+        return f.page(f"{item.title}_{s.name}", column.name, main, meta)
+
+    def error_page(self, text: str) -> str:
+        return self.frame.page(
+            text,
+            "",
+            f'<div class="main w1200 error-page"><h2>{text}</h2><p><a href="/">返回首页</a></p></div>',
+        )
+
+    def plain(self, title: str, body: str) -> str:
+        return self.frame.page(
+            f"{title}_{self.site.name}", title, f'<div class="main w1200"><h2>{esc(title)}</h2>{body}</div>'
+        )
+
+    def sitemap(self) -> str:
+        return (
+            "<ul>"
+            + "".join(f'<li><a href="{c.path}">{esc(c.name)}</a></li>' for c in self.site.columns)
+            + "</ul>"
+        )
+
+
+def asset(path: str) -> Reply:
+    """Stylesheets, scripts and images every page references: tiny, but present (a broken image counts)."""
+    if path.endswith(".css"):
+        return Reply(200, b"body{margin:0}", "text/css")
+    if path.endswith(".js"):
+        return Reply(200, b"/* sim */", "application/javascript")
+    return Reply(200, PNG_1PX, "image/png")

@@ -1,0 +1,184 @@
+"""The simulator's records: what to inject (``SiteSpec``) and what was built (``SimSite`` and its parts).
+
+They are the simulator's ground truth. They deliberately share nothing with ``monitor.model``: the
+simulator must not be able to share a bug with the code it tests. ``port`` is 0 until the server has
+bound its port; ``SimWeb`` hands out copies with the real port, so ``url`` is then a working address.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+
+HEALTHS = ("healthy", "slow", "flaky", "down", "error", "gbk")
+"""``error`` answers 503 to every request; ``gbk`` is healthy but serves GBK declared only in ``<meta>``."""
+
+LINK_FAULTS = ("404", "soft404", "redirect_home", "unreachable", "bot_blocked")
+"""Injected link kinds: a 404, a 200 error page, a deep link 302'd to the homepage, a host with no
+listener (connection refused), a host that answers bots with 403 (a verdict govmon cannot reach)."""
+
+PLATFORM_STATES = ("ok", "missing", "offline", "maintenance")
+"""一体化平台 item pages: working, 该事项不存在 (200), 该事项已下线 (200), 系统维护 (503)."""
+
+FOOTER_PARTS = ("id_code", "conac", "icp", "police", "jiucuo")
+"""网站标识码, 党政机关标识 (bszs.conac.cn), ICP备案 (beian.miit.gov.cn), 公安备案 (beian.gov.cn), 我为政府网站找错."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SiteSpec:
+    """What to inject into one site; the catalogue gives it a name, host, id and content.
+
+    Column keys are slugs (``gzdt`` 工作动态, ``tzgg`` 通知公告 …, see ``content.COLUMN_DEFS``).
+    ``broken_links`` entries are a ``LINK_FAULTS`` kind, placed on the homepage, or ``kind@slug`` to
+    place it on that column's first list page instead.
+    """
+
+    health: str = "healthy"
+    kind: str | None = None  # "portal" | "department"; None: whatever the catalogue slot is
+    stale: tuple[str, ...] = ()
+    empty: tuple[str, ...] = ()
+    column_age_days: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    column_counts: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    broken_links: tuple[str, ...] = ()
+    platform_links: tuple[str, ...] = ("ok", "ok", "ok")
+    footer_missing: tuple[str, ...] = ()
+    interaction: bool = True
+    service: str = "platform"  # platform | local (own pages, not the platform) | none
+    future_item: bool = False
+    homepage_stale: bool = False
+    gbk_declaration: str = "meta_charset"  # or "http_equiv" (only used when health == "gbk")
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.health not in HEALTHS:
+            problems.append(f"health {self.health!r} not in {HEALTHS}")
+        for entry in self.broken_links:
+            if entry.split("@")[0] not in LINK_FAULTS:
+                problems.append(f"broken link {entry!r} not in {LINK_FAULTS}")
+        problems += [f"platform state {s!r}" for s in self.platform_links if s not in PLATFORM_STATES]
+        problems += [f"footer part {p!r}" for p in self.footer_missing if p not in FOOTER_PARTS]
+        if self.service not in ("platform", "local", "none"):
+            problems.append(f"service {self.service!r}")
+        if problems:
+            raise ValueError("bad SiteSpec: " + "; ".join(problems))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SimItem:
+    """One dated entry of a column; ``path`` is its article page on the site."""
+
+    title: str
+    published: dt.datetime
+    path: str
+    pinned: bool = False
+    doc_no: str | None = None  # 文号, on policy documents
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SimColumn:
+    """A column (栏目) as built: where it is, how it is drawn and what it holds (newest first, pinned on top)."""
+
+    slug: str
+    name: str
+    category: str
+    path: str  # ends with "/": the first page is served at path and path + "index.html"
+    first_level: bool
+    template: str
+    date_format: str
+    page_size: int
+    items: tuple[SimItem, ...]
+    injected: str | None = None  # "stale" | "empty" | None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.items) // self.page_size))
+
+    @property
+    def newest(self) -> dt.datetime | None:
+        return max((i.published for i in self.items), default=None)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SimLink:
+    """An injected link: where it appears (``page`` path), where it points, and what answers there."""
+
+    page: str
+    url_path: str  # path on ``host``; the full URL needs the port
+    host: str
+    text: str
+    kind: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ServiceLink:
+    """A 办事服务 entry: an item page on the 一体化平台 (or the site's own page when ``service`` is local)."""
+
+    name: str
+    host: str
+    path: str
+    state: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SimSite:
+    """One simulated government website, with everything that was injected into it."""
+
+    id: str
+    name: str
+    host: str
+    region: str
+    org: str
+    kind: str
+    profile: str  # the health at start: one of HEALTHS
+    encoding: str  # "utf-8" | "gbk" | "gb2312": the charset the pages are written in
+    flavor: str  # CMS look: "trs" | "hanweb" | "generic"
+    columns: tuple[SimColumn, ...]
+    links: tuple[SimLink, ...]
+    services: tuple[ServiceLink, ...]
+    footer_missing: tuple[str, ...]
+    future_item: bool
+    spec: SiteSpec
+    port: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}/"
+
+    def column(self, slug: str) -> SimColumn:
+        for column in self.columns:
+            if column.slug == slug:
+                return column
+        raise KeyError(slug)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FeedEntry:
+    title: str
+    published: dt.datetime
+    link: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SimAccount:
+    """A new-media account served by the feed bridge in one of three formats (rss, atom, json)."""
+
+    id: str
+    name: str
+    platform: str
+    region: str
+    host: str
+    path: str
+    format: str
+    entries: tuple[FeedEntry, ...]
+    archetype: str  # "active" | "week_stale" (10 days) | "silent" (20 days) | "empty" | "broken" (503)
+    port: int = 0
+
+    @property
+    def feed(self) -> str:
+        query = "" if self.format == "rss" else f"?format={self.format}"
+        return f"http://{self.host}:{self.port}{self.path}{query}"
+
+    @property
+    def last_post(self) -> dt.datetime | None:
+        return max((e.published for e in self.entries), default=None)

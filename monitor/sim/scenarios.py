@@ -1,0 +1,82 @@
+"""What to inject: the ``demo`` preset and the seeded mix behind ``SimWeb(sites=N)``.
+
+The demo shows every kind of trouble once on a dozen sites; the mix is "healthy-ish with a few
+faults", at rates a province's 通报 suggests (most sites pass, a handful fail something), so the
+benchmark spends its time on ordinary pages.
+"""
+
+from __future__ import annotations
+
+import random
+
+from monitor.sim.records import SiteSpec
+
+SCENARIOS = ("demo", "mix")
+
+DEMO: tuple[SiteSpec, ...] = (
+    SiteSpec(kind="portal"),
+    SiteSpec(kind="portal", broken_links=("404", "soft404@tzgg")),
+    SiteSpec(kind="portal", stale=("gzdt", "zwyw", "bmdt", "tzgg", "zcwj")),  # 3 news + 2 notice: veto
+    SiteSpec(kind="department", empty=("tzgg", "zcwj", "gfxwj", "zcjd", "ghjh")),  # 5 empty: veto
+    SiteSpec(health="down"),
+    SiteSpec(health="error"),
+    SiteSpec(health="slow"),
+    SiteSpec(health="flaky"),
+    SiteSpec(health="gbk", broken_links=("redirect_home",)),
+    SiteSpec(platform_links=("ok", "missing", "offline", "maintenance"), broken_links=("unreachable",)),
+    SiteSpec(homepage_stale=True, footer_missing=("icp",)),
+    SiteSpec(interaction=False, broken_links=("bot_blocked",), future_item=True),
+)
+
+
+def mix(seed: int, count: int) -> tuple[SiteSpec, ...]:
+    """``count`` specs, mostly healthy, with a seeded sprinkling of every fault."""
+    rng = random.Random(f"{seed}:mix")
+    specs = []
+    for _ in range(count):
+        roll = rng.random()
+        health = (
+            "gbk" if roll < 0.04 else "flaky" if roll < 0.07 else "slow" if roll < 0.09
+            else "down" if roll < 0.11 else "error" if roll < 0.12 else "healthy"
+        )  # fmt: skip
+        stale: tuple[str, ...] = ()
+        if rng.random() < 0.2:
+            stale = tuple(rng.sample(("gzdt", "zwyw", "tpxw", "tzgg", "zcwj", "ghjh"), k=rng.randint(1, 2)))
+        elif rng.random() < 0.05:
+            stale = ("gzdt", "zwyw", "tpxw", "tzgg", "zcwj")
+        empty: tuple[str, ...] = ()
+        if rng.random() < 0.1:
+            empty = (rng.choice(("gfxwj", "zcjd", "rsxx", "ghjh")),)
+        elif rng.random() < 0.03:
+            empty = ("tzgg", "zcwj", "gfxwj", "zcjd", "ghjh")
+        broken: tuple[str, ...] = ()
+        if rng.random() < 0.15:
+            broken = tuple(rng.sample(("404", "soft404", "redirect_home", "unreachable", "404@tzgg"), k=2))
+        platform = ("ok", "ok", "ok")
+        if rng.random() < 0.1:
+            platform = ("ok", rng.choice(("missing", "offline", "maintenance")), "ok")
+        specs.append(
+            SiteSpec(
+                health=health,
+                stale=tuple(s for s in stale if s not in empty),
+                empty=empty,
+                broken_links=broken,
+                platform_links=platform,
+                footer_missing=("police",) if rng.random() < 0.05 else (),
+                interaction=rng.random() >= 0.03,
+                service="local" if rng.random() < 0.03 else "platform",
+                future_item=rng.random() < 0.02,
+                homepage_stale=rng.random() < 0.03,
+                gbk_declaration=rng.choice(("meta_charset", "http_equiv")),
+            )
+        )
+    return tuple(specs)
+
+
+def specs_for(seed: int, sites: int | str) -> tuple[SiteSpec, ...]:
+    """``sites`` is a count (the seeded mix) or a scenario name."""
+    if isinstance(sites, int):
+        return mix(seed, sites)
+    if sites == "demo":
+        return DEMO
+    raise ValueError(f"unknown scenario {sites!r}; known: {', '.join(SCENARIOS)} or a number of sites")

@@ -1,0 +1,124 @@
+"""What the simulator tells its users: a govmon inventory (CONTRACT.md's shape) and the ground truth.
+
+Both are plain JSON-able dicts (dates as ISO strings), so a test can dump them, write them as YAML or
+compare govmon's findings against them without importing the simulator's records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from monitor.sim.catalogue import PLATFORM_HOST
+from monitor.sim.pages import homepage_newest
+from monitor.sim.profiles import HostProfile
+from monitor.sim.records import SimAccount, SimColumn, SimSite
+
+
+def inventory(
+    sites: Sequence[SimSite],
+    accounts: Sequence[SimAccount],
+    resolve: Mapping[str, str],
+    control_url: str,
+    now: dt.datetime,
+) -> dict[str, object]:
+    """A complete govmon configuration: every site and account, the platform, the resolve map."""
+    rows = []
+    for a in accounts:
+        row: dict[str, object] = {
+            "id": a.id,
+            "name": a.name,
+            "platform": a.platform,
+            "feed": a.feed,
+            "region": a.region,
+        }
+        if a.archetype == "empty":  # "never published" needs to know since when it was supervised
+            row["registered_at"] = (now.date() - dt.timedelta(days=60)).isoformat()
+        rows.append(row)
+    return {
+        "platform_domains": [PLATFORM_HOST],
+        "sites": [
+            {"id": s.id, "name": s.name, "url": s.url, "region": s.region, "org": s.org} for s in sites
+        ],
+        "accounts": rows,
+        "resolve": dict(resolve),
+        "allow_private_networks": True,
+        "control_urls": [control_url],
+    }
+
+
+def _day(moment: dt.datetime | None) -> str | None:
+    return moment.date().isoformat() if moment else None
+
+
+def column_truth(site: SimSite, column: SimColumn, now: dt.datetime) -> dict[str, object]:
+    newest = column.newest
+    return {
+        "slug": column.slug,
+        "name": column.name,
+        "category": column.category,
+        "url": f"http://{site.host}:{site.port}{column.path}",
+        "first_level": column.first_level,
+        "template": column.template,
+        "date_format": column.date_format,
+        "count": len(column.items),
+        "first_page_count": min(len(column.items), column.page_size),
+        "pages": column.pages,
+        "pinned": sum(1 for i in column.items if i.pinned),
+        "newest": _day(newest),
+        "oldest": _day(min((i.published for i in column.items), default=None)),
+        "age_days": (now.date() - newest.date()).days if newest else None,
+        "injected": column.injected,
+    }
+
+
+def site_truth(site: SimSite, profile: HostProfile, now: dt.datetime) -> dict[str, object]:
+    base = f"http://{site.host}:{site.port}"
+    future = [i.published for c in site.columns for i in c.items if i.published > now]
+    return {
+        "name": site.name,
+        "host": site.host,
+        "url": site.url,
+        "region": site.region,
+        "kind": site.kind,
+        "flavor": site.flavor,
+        "health": site.profile,
+        "encoding": site.encoding,
+        "profile": profile.as_dict(),
+        "homepage_newest": _day(homepage_newest(site)),
+        "columns": [column_truth(site, c, now) for c in site.columns],
+        "stale_columns": [c.name for c in site.columns if c.injected == "stale"],
+        "empty_columns": [c.name for c in site.columns if c.injected == "empty"],
+        "broken_links": [
+            {
+                "page": base + link.page,
+                "url": f"http://{link.host}:{site.port}{link.url_path}",
+                "text": link.text,
+                "kind": link.kind,
+            }
+            for link in site.links
+        ],
+        "services": [
+            {"name": s.name, "url": f"http://{s.host}:{site.port}{s.path}", "state": s.state}
+            for s in site.services
+        ],
+        "service": site.spec.service,
+        "interaction": site.spec.interaction,
+        "footer_missing": list(site.footer_missing),
+        "future_item": _day(min(future)) if future else None,
+        "homepage_stale": site.spec.homepage_stale,
+    }
+
+
+def account_truth(account: SimAccount) -> dict[str, object]:
+    last = account.last_post
+    return {
+        "name": account.name,
+        "platform": account.platform,
+        "region": account.region,
+        "feed": account.feed,
+        "format": account.format,
+        "archetype": account.archetype,
+        "last_post": last.isoformat() if last else None,
+        "entries": len(account.entries),
+    }
