@@ -127,7 +127,8 @@ def build_columns(
             items = (_item(rng, d, flavor, colid, path, owner, future, 999, False), *items)
         template = "table" if d.category == "interaction" else rng.choice(_TEMPLATES[flavor])
         oldest = min((i.published for i in items), default=now)
-        yearless_ok = (now - oldest).days < 300 and not any(i.pinned for i in items)
+        # a year-less date is read as "this year, never in the future": only safe for recent, past rows
+        yearless_ok = (now - oldest).days < 300 and not any(i.pinned or i.published > now for i in items)
         formats = DATE_FORMATS if yearless_ok else tuple(f for f in DATE_FORMATS if f not in YEARLESS)
         page_size = 15 if flavor == "generic" else 20
         columns.append(
@@ -156,7 +157,7 @@ def _items(
         age_days = rng.randint(stale_low, stale_high)
     else:
         age_days = rng.randint(low, high)
-        if spec.homepage_stale and d.category in ("news", "notice"):
+        if spec.homepage_stale and d.category in ("news", "notice", "topic"):  # all the homepage shows
             age_days = max(age_days, rng.randint(20, 30))
     count = spec.column_counts.get(d.slug, rng.randint(*_COUNTS[d.category]))
     gap_low, gap_high = _GAPS[d.category]

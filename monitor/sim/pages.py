@@ -64,7 +64,7 @@ class SiteRenderer:
         )
         rng = random.Random(f"home:{site.id}")
         shown = [i.published for _, items in homepage_blocks(site) for i in items]
-        recent = all((now - d).days < 300 for d in shown)
+        recent = all(0 <= (now - d).days < 300 and d <= now for d in shown)
         self.home_format = rng.choice(("iso", "md", "bracket_md", "cn") if recent else ("iso", "slash", "cn"))
 
     def encode(self, text: str, status: int = 200) -> Reply:

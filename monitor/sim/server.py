@@ -153,7 +153,7 @@ class SimWeb:
         self._feeds = FeedRenderer(
             self._accounts, self.now.isoformat(), email.utils.format_datetime(self.now)
         )
-        self._runner = web.ServerRunner(web.Server(self._handle), access_log=None, shutdown_timeout=0.25)
+        self._runner = web.ServerRunner(web.Server(self._handle, access_log=None), shutdown_timeout=0.25)
         await self._runner.setup()
         await self._listeners.serve(self._runner.server)  # type: ignore[arg-type]
         return self

@@ -150,3 +150,17 @@ def test_site_spec_rejects_unknown_values() -> None:
         assert "sleepy" in str(error) and "410" in str(error)
     else:
         raise AssertionError("a bad spec was accepted")
+
+
+def test_homepage_freshness_and_future_items_are_unambiguous() -> None:
+    sim = SimWeb(seed=1, now=NOW, scenario="demo")
+    for site in sim.sites:
+        newest = max(
+            i.published for c in site.columns if c.category in ("news", "notice", "topic") for i in c.items
+        )
+        if site.spec.homepage_stale:
+            assert (NOW - newest).days > 14
+        if site.future_item:
+            column = site.column("gzdt")
+            assert column.items[0].published > NOW
+            assert column.date_format not in ("md", "bracket_md")  # "never in the future" would misread it
