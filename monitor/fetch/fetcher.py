@@ -90,6 +90,10 @@ class _Plan:
     budget_s: float
     socket_timeout: aiohttp.ClientTimeout
     caps: BodyCaps
+    measuring: bool = False
+    """An availability probe: it takes the host's concurrency permit but neither waits out nor feeds the
+    adaptive delay. Probes run at the indicator's fixed, low cadence; backing them off would drop or
+    shift exactly the samples that show a site failing, and their failures must not slow the crawl."""
 
 
 class Fetcher:
@@ -202,6 +206,7 @@ class Fetcher:
             budget_s=timeout_s,
             socket_timeout=aiohttp.ClientTimeout(total=None),  # only the whole budget judges a probe
             caps=self._caps,
+            measuring=True,
         )
         return await self._observed(url, "probe", plan, retry=False)
 
@@ -303,7 +308,7 @@ class Fetcher:
         """One request: wait for the host's slot and a global permit (untimed), then run against the
         budget left. Returns the hop and the seconds it took once it had its permits."""
         progress = _Progress()
-        async with self._politeness.slot(host_key(url)) as slot, self._global:
+        async with self._politeness.slot(host_key(url), paced=not plan.measuring) as slot, self._global:
             started = time.monotonic()
             deadline = asyncio.timeout(remaining_s)
             try:
@@ -318,11 +323,12 @@ class Fetcher:
             except Exception as exc:  # a target's trouble becomes a reason; CancelledError passes
                 hop = _failed_hop(url, progress, exc)
             spent_s = time.monotonic() - started
-            slot.record(
-                status=hop.status,
-                failure=hop.failure,
-                retry_after_s=parse_retry_after(hop.headers.get("Retry-After")),
-            )
+            if not plan.measuring:
+                slot.record(
+                    status=hop.status,
+                    failure=hop.failure,
+                    retry_after_s=parse_retry_after(hop.headers.get("Retry-After")),
+                )
         return hop, spent_s
 
     async def _send(

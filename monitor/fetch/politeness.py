@@ -126,15 +126,17 @@ class Politeness:
         return self._slots.get(key)
 
     @contextlib.asynccontextmanager
-    async def slot(self, key: str) -> AsyncIterator[HostSlot]:
-        """Hold ``key``'s slot: one of its concurrency permits, after its delay and rate limit."""
+    async def slot(self, key: str, *, paced: bool = True) -> AsyncIterator[HostSlot]:
+        """Hold ``key``'s slot: one of its concurrency permits, after its delay and rate limit (unless not
+        ``paced``: availability probes, which keep their own fixed cadence)."""
         slot = self._slots.get(key)
         if slot is None:
             slot = self._slots[key] = HostSlot(self._settings, now=self._clock())
         slot.users += 1
         try:
             async with slot.semaphore:
-                await slot.wait_turn()
+                if paced:
+                    await slot.wait_turn()
                 yield slot
         finally:
             slot.users -= 1

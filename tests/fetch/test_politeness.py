@@ -87,6 +87,26 @@ async def test_overloaded_host_is_given_more_time_between_requests(
     assert slot is not None and slot.delay_s == pytest.approx(0.4)
 
 
+async def test_probes_keep_their_cadence_and_do_not_feed_the_back_off(
+    serve: ServeFn, make_fetcher: FetcherFn
+) -> None:
+    async def overloaded(request: web.Request) -> web.Response:
+        return web.Response(status=503, text="系统维护", content_type="text/plain")
+
+    site = await serve({"/": overloaded})
+    fetcher = await make_fetcher(per_host_rate={"requests": 1, "period_s": 1.0})  # base delay 1 s
+    assert (await fetcher.get(site.url("/"))).status == 503  # the crawl backs off: 1 s before the next
+    slot = fetcher.politeness.get(host_key(URL(site.base)))
+    assert slot is not None
+    delay_before = slot.delay_s
+
+    started = time.monotonic()
+    probes = [await fetcher.probe(site.url("/"), timeout_s=2.0) for _ in range(3)]
+    assert time.monotonic() - started < 0.5  # no waiting out the crawl's back-off
+    assert all(p.status == 503 for p in probes)  # every sample taken and measured
+    assert slot.delay_s == delay_before  # and their failures do not lengthen it
+
+
 # ------------------------------------------------------------------------------------------ units
 def test_delay_grows_on_overload_and_timeouts_and_never_shrinks_on_errors() -> None:
     slot = HostSlot(SETTINGS, now=0.0)
