@@ -50,6 +50,12 @@ def env_for(data_dir: Path) -> dict[str, str]:
     return env
 
 
+async def save_stream(stream: asyncio.StreamReader, path: Path) -> None:
+    """The daemon's log, kept for the failure message (read off the pipe so it never blocks the daemon)."""
+    chunks = [chunk async for chunk in stream]
+    await asyncio.to_thread(path.write_bytes, b"".join(chunks))
+
+
 async def unreachable_now(session: aiohttp.ClientSession, api: str) -> dict[str, str]:
     async with session.get(f"{api}/api/findings", params={"code": "site.unreachable"}) as response:
         return {f["target"]: f["status"] for f in await response.json()}
@@ -64,10 +70,13 @@ async def test_daemon_reports_exactly_the_injected_unreachable_sites(tmp_path):
         config = write_config(sim, tmp_path)
         port = free_port()
         api = f"http://127.0.0.1:{port}"
+        log_path = tmp_path / "log"
         daemon = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "monitor", "run", "-c", str(config), "--listen", f"127.0.0.1:{port}",
-            env=env_for(tmp_path / "data"), stdout=asyncio.subprocess.DEVNULL, stderr=open(tmp_path / "log", "wb"),
+            env=env_for(tmp_path / "data"), stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
+        assert daemon.stderr is not None
+        drain = asyncio.create_task(save_stream(daemon.stderr, log_path))
         try:
             seen: dict[str, str] = {}
             async with aiohttp.ClientSession() as session:
@@ -94,7 +103,8 @@ async def test_daemon_reports_exactly_the_injected_unreachable_sites(tmp_path):
         finally:
             daemon.send_signal(signal.SIGTERM)
             returncode = await asyncio.wait_for(daemon.wait(), 30)
-        assert returncode == 0
+            await drain
+        assert returncode == 0, log_path.read_text()[-3000:]
 
         check = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "monitor", "check", "-c", str(config), "--json",
