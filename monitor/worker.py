@@ -138,7 +138,7 @@ class Worker:
                         self._spawn_unless_running(claim)
                 free = self._free_slots()
                 if free == 0:
-                    await self._wait_for_slot(stop, next_reclaim - time.monotonic())
+                    await self._wait_for_slot(stop, reclaim_every_s)  # reclaiming needs a free slot too
                     continue
                 block_ms = 0 if until_idle else CLAIM_BLOCK_MS
                 claims = await self._queue.claim(self.consumer, free, block_ms)

@@ -281,3 +281,31 @@ async def test_a_job_of_ours_running_past_the_visibility_timeout_is_not_run_twic
     assert len(calls) == 1
     assert len(await store.history("crawl", "site-1", since=0)) == 1
     assert await queue.depth() == (0, 0)
+
+
+async def test_a_worker_with_every_slot_busy_waits_without_spinning(
+    redis, keys, queue, store, schedule, metrics, settings, clock
+):
+    settings = settings.model_copy(update={"slots": 1, "visibility_timeout_s": 0.1})
+    queue = type(queue)(redis, keys, metrics, settings)
+    await queue.enqueue(Job("crawl", "site-1", T0))
+    gate = asyncio.Event()
+
+    async def execute(job: Job):
+        await gate.wait()
+        return observed(job, clock.now())
+
+    worker = make_worker(redis, keys, queue, store, schedule, metrics, settings, clock, execute)
+    stop = asyncio.Event()
+    run = asyncio.create_task(worker.run(stop))
+    await eventually(lambda: worker.in_flight == 1, what="the job running")
+
+    cpu_before = time.process_time()
+    await asyncio.sleep(0.5)  # a window to measure the idle worker's CPU use in, not a wait for a result
+    cpu_s = time.process_time() - cpu_before
+    gate.set()
+    stop.set()
+    await asyncio.wait_for(run, 5)
+
+    assert cpu_s < 0.1
+    assert len(await store.history("crawl", "site-1", since=0)) == 1
