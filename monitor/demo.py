@@ -35,7 +35,13 @@ DEMO_SETTINGS: dict[str, Any] = {
         "warn_ratio": 0.03,
         "control_cache_s": 5,
     },
-    "engine": {"evaluate_interval_s": 5, "visibility_timeout_s": 30, "slots": 32, "tick_s": 0.25},
+    "engine": {
+        "evaluate_interval_s": 5,
+        "visibility_timeout_s": 30,
+        "job_timeout_s": 20,
+        "slots": 32,
+        "tick_s": 0.25,
+    },
     "crawl": {"homepage_interval_s": 60},
 }
 
@@ -62,7 +68,7 @@ async def print_findings_as_they_change(runtime: Any, stop: asyncio.Event, every
         current = {f.key: f for f in await runtime.findings().query()}
         for key, finding in current.items():
             before = shown.get(key)
-            if before is None or (before.status, before.count) != (finding.status, finding.count):
+            if before is None or before.status != finding.status:  # not every new sample, only news
                 print(finding_line(finding, "opened" if before is None else "changed"), flush=True)
         for key in shown.keys() - current.keys():
             print(finding_line(shown[key], "resolved"), flush=True)
