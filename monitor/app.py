@@ -35,7 +35,7 @@ from monitor.queue import JobQueue
 from monitor.schedule import Schedule
 from monitor.settings import Settings
 from monitor.store import Store
-from monitor.worker import Worker
+from monitor.worker import Execute, Worker
 
 log = structlog.get_logger(__name__)
 
@@ -64,7 +64,9 @@ class Runtime:
         return {t.id: t for t in targets}
 
     def store(self) -> Store:
-        return Store(self.redis, self.keys)
+        """Observations kept a day beyond the availability window, the longest any rule looks back yet."""
+        retention_s = (self.settings.availability.window_days + 1) * 86400
+        return Store(self.redis, self.keys, retention_s=retention_s)
 
     def findings(self) -> FindingStore:
         return FindingStore(self.redis, self.keys)
@@ -153,7 +155,7 @@ async def check_context(runtime: Runtime) -> AsyncIterator[CheckContext]:
             await watch.stop()
 
 
-def executor(runtime: Runtime, ctx: CheckContext, evaluator: Evaluator):
+def executor(runtime: Runtime, ctx: CheckContext, evaluator: Evaluator) -> Execute:
     """The worker's job → observation function: dispatch through CHECKS, or evaluate the rules."""
     targets = runtime.targets
 

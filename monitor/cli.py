@@ -12,8 +12,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from monitor import __version__, logs
+
+if TYPE_CHECKING:
+    from monitor.inventory import Loaded
 
 EXIT_OK, EXIT_VETO, EXIT_USAGE = 0, 1, 2
 DEFAULT_LISTEN = "127.0.0.1:9731"
@@ -106,7 +110,7 @@ def config_path(args: argparse.Namespace) -> Path:
     return Path(value)
 
 
-def load(args: argparse.Namespace):
+def load(args: argparse.Namespace) -> Loaded:
     """Load the configuration, print every problem on stderr; usage error when nothing can run."""
     from monitor.inventory import load_config
 
