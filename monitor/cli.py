@@ -153,7 +153,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     loaded = load(args)
     as_of = parse_moment(args.as_of).timestamp() if args.as_of else None
-    known = {t.id for t in (*loaded.sites, *loaded.accounts)}
+    known = {s.id for s in loaded.sites} | {a.id for a in loaded.accounts}
     unknown = [t for t in args.target if t not in known]
     if unknown:
         raise UsageError(f"unknown target {unknown[0]!r}: not in the inventory (govmon validate lists them)")
