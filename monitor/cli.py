@@ -152,7 +152,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     from monitor.oneshot import check_once, print_findings
 
     loaded = load(args)
-    as_of = parse_moment(args.as_of).timestamp() if args.as_of else None
+    try:
+        as_of = parse_moment(args.as_of).timestamp() if args.as_of else None
+    except ValueError as exc:
+        raise UsageError(f"--as-of: {exc}") from exc
     known = {s.id for s in loaded.sites} | {a.id for a in loaded.accounts}
     unknown = [t for t in args.target if t not in known]
     if unknown:
