@@ -21,7 +21,7 @@ import contextlib
 import dataclasses
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -62,6 +62,18 @@ redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
 redis.call('HINCRBY', KEYS[4], 'dead_lettered', 1)
 return 1
+"""
+
+_TOUCH = """
+local touched = 0
+for i = 3, #ARGV do
+  local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+  if #pending > 0 and pending[1][2] == ARGV[2] then
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+    touched = touched + 1
+  end
+end
+return touched
 """
 
 _PURGE_DELETED = """
@@ -122,6 +134,7 @@ class JobQueue:
         self._release = redis.register_script(_RELEASE)
         self._dead_letter = redis.register_script(_DEAD_LETTER)
         self._purge = redis.register_script(_PURGE_DELETED)
+        self._touch = redis.register_script(_TOUCH)
 
     # ------------------------------------------------------------------------------------------ stream
     async def ensure_group(self) -> None:
@@ -195,6 +208,20 @@ class JobQueue:
         if released:
             self._metrics.released.inc()
         return bool(released)
+
+    async def touch(self, consumer: str, claims: Iterable[Claim]) -> int:
+        """Reset the idle time of jobs ``consumer`` is still running, so they are not reclaimed however long
+        they take (a keep-alive): ``visibility_timeout_s`` then measures how long a *dead* worker's jobs wait.
+
+        Atomic (one Lua script): XCLAIM JUSTID (the delivery count is unchanged) only of messages still
+        pending for ``consumer``; one another worker has reclaimed stays with it. Returns how many were kept.
+        """
+        message_ids = [claim.message_id for claim in claims]
+        if not message_ids:
+            return 0
+        return int(
+            await self._touch(keys=[self._keys.stream], args=[self._keys.group, consumer, *message_ids])
+        )
 
     async def note_failure(self, claim: Claim, error: str) -> None:
         """Remember a job's last error, so its dead-letter entry says why it kept failing."""

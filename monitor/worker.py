@@ -4,7 +4,8 @@ Each job runs under a deadline (``job_timeout_s``); its result is recorded and i
 shielded, idempotent call (``Store.record_and_ack``, arq's shape). A job whose ``execute`` raises is
 logged with its fields and left unacked: another delivery follows after ``visibility_timeout_s``, and
 past ``max_deliveries`` the queue dead-letters it. Every worker reclaims stale jobs (of dead workers)
-and publishes a heartbeat (slots, in flight) that the scheduler's back-pressure reads.
+and publishes a heartbeat (slots, in flight) that the scheduler's back-pressure reads; with it, the worker
+touches its jobs in flight, so only a dead (or wedged) worker's jobs are ever reclaimed.
 
 Shutdown is saq's: ``stop`` set → stop claiming → in-flight jobs get ``shutdown_grace_s`` → the rest are
 cancelled and released (put back at once for another worker) → heartbeat removed → return. ``until_idle``
@@ -91,14 +92,6 @@ class Worker:
         self._finishing: set[asyncio.Future[bool]] = set()  # shielded record+ack calls still running
         self._paused_until = 0.0
         self._rng = random.Random()
-        if settings.job_timeout_s >= settings.visibility_timeout_s:
-            log.warning(
-                "worker.job_timeout_too_long",
-                message="job_timeout_s should be below visibility_timeout_s, or a job still running is "
-                "reclaimed and run again by another worker",
-                job_timeout_s=settings.job_timeout_s,
-                visibility_timeout_s=settings.visibility_timeout_s,
-            )
 
     @property
     def in_flight(self) -> int:
@@ -255,16 +248,18 @@ class Worker:
 
     # ------------------------------------------------------------------------------------------ lifecycle
     async def _heartbeat(self) -> None:
-        """Beat every ttl/3 with the scheduler lease's ttl: a dead worker stops counting within one ttl."""
+        """Announce slots and load with the scheduler lease's ttl (a dead worker stops counting within one
+        ttl), and keep the jobs in flight from being reclaimed while they run, however long they take."""
         ttl_s = self._settings.lease_ttl_s
         while True:
             try:
                 await self._queue.heartbeat(
                     self.consumer, slots=self._settings.slots, in_flight=len(self._tasks), ttl_s=ttl_s
                 )
+                await self._queue.touch(self.consumer, list(self._tasks.values()))
             except _RETRYABLE as exc:
                 log.warning("worker.heartbeat_failed", consumer=self.consumer, error=repr(exc))
-            await asyncio.sleep(ttl_s / 3)
+            await asyncio.sleep(min(ttl_s, self._settings.visibility_timeout_s) / 3)
 
     async def _shutdown(self, grace_s: float) -> None:
         with contextlib.suppress(*_RETRYABLE):

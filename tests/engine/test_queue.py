@@ -183,3 +183,28 @@ async def test_consumers_that_left_or_died_are_removed_from_the_group_unless_the
     consumers = await redis.xinfo_consumers(keys.stream, keys.group)
     assert [c["name"] for c in consumers] == ["busy"]
     assert await queue.prune_consumers(3600) == 0
+
+
+async def test_touch_resets_the_idle_time_of_our_jobs_only_and_keeps_the_delivery_count(queue, redis, keys):
+    await queue.enqueue(JOB)
+    [claim] = await queue.claim("w1", 1, 0)
+
+    async def idle_ms() -> int:
+        [entry] = await redis.xpending_range(keys.stream, keys.group, "-", "+", 1)
+        return int(entry["time_since_delivered"])
+
+    await eventually(lambda: _at_least(idle_ms, 150), what="the job idling")
+    assert await queue.touch("w1", [claim]) == 1
+    assert await idle_ms() < 150
+    assert await queue.reclaim("w2", 0.15) == []  # so it is not reclaimed: its worker is alive
+
+    [taken] = await queue.reclaim("w2", 0)
+    assert await queue.touch("w1", [claim]) == 0  # reclaimed by w2 meanwhile: not stolen back
+    assert await queue.pending_for("w2") == 1
+    assert await queue.touch("w2", [taken]) == 1
+    [entry] = await redis.xpending_range(keys.stream, keys.group, "-", "+", 1)
+    assert entry["times_delivered"] == 2 == taken.deliveries
+
+
+async def _at_least(measure, threshold: int) -> bool:
+    return await measure() >= threshold

@@ -256,31 +256,53 @@ async def test_an_unwell_worker_releases_the_job_to_another_worker(
     assert observation.payload["by"] == "healthy"
 
 
-async def test_a_job_of_ours_running_past_the_visibility_timeout_is_not_run_twice(
+async def test_a_job_running_longer_than_the_visibility_timeout_is_not_taken_by_another_worker(
     redis, keys, queue, store, schedule, metrics, settings, clock
 ):
     settings = settings.model_copy(update={"visibility_timeout_s": 0.2})
     queue = type(queue)(redis, keys, metrics, settings)
     await queue.enqueue(Job("crawl", "site-1", T0))
     gate = asyncio.Event()
-    calls: list[Job] = []
+    calls: list[str] = []
 
-    async def execute(job: Job):
-        calls.append(job)
-        await gate.wait()
-        return observed(job, clock.now())
+    def executor(name: str):
+        async def execute(job: Job):
+            calls.append(name)
+            await gate.wait()
+            return observed(job, clock.now(), by=name)
 
-    worker = make_worker(redis, keys, queue, store, schedule, metrics, settings, clock, execute)
-    run = asyncio.create_task(worker.run(asyncio.Event(), until_idle=True))
-    await eventually(
-        lambda: sample(metrics, "govmon_jobs_reclaimed_total") >= 1, what="our own job reclaimed"
+        return execute
+
+    stop = asyncio.Event()
+    slow = make_worker(
+        redis, keys, queue, store, schedule, metrics, settings, clock, executor("slow"), "slow"
     )
-    gate.set()
-    await asyncio.wait_for(run, 5)
+    runs = [asyncio.create_task(slow.run(stop))]
+    await eventually(lambda: calls == ["slow"], what="the slow worker starting the job")
+    other = make_worker(
+        redis, keys, queue, store, schedule, metrics, settings, clock, executor("other"), "other"
+    )
+    runs.append(asyncio.create_task(other.run(stop)))
 
-    assert len(calls) == 1
-    assert len(await store.history("crawl", "site-1", since=0)) == 1
-    assert await queue.depth() == (0, 0)
+    window_ends = (
+        time.monotonic() + 5 * settings.visibility_timeout_s
+    )  # the other worker reclaims every 0.1 s
+    while time.monotonic() < window_ends:
+        assert calls == ["slow"] and await queue.pending_for("slow") == 1
+        await asyncio.sleep(0.02)
+    gate.set()
+    await eventually(lambda: _acked(queue), what="the slow job recorded")
+    stop.set()
+    await asyncio.wait_for(asyncio.gather(*runs), 5)
+
+    assert calls == ["slow"]
+    [observation] = await store.history("crawl", "site-1", since=0)
+    assert observation.payload["by"] == "slow"
+    assert sample(metrics, "govmon_jobs_reclaimed_total") == 0
+
+
+async def _acked(queue) -> bool:
+    return await queue.depth() == (0, 0)
 
 
 async def test_a_worker_with_every_slot_busy_waits_without_spinning(
