@@ -104,7 +104,9 @@ class EngineSettings(_Strict):
     """The Redis queue: how many jobs a worker holds, when they are reclaimed and dead-lettered."""
 
     slots: int = Field(32, ge=1, description="jobs one worker runs at once")
-    visibility_timeout_s: float = Field(300.0, gt=0, description="a job unacked this long is reclaimed")
+    visibility_timeout_s: float = Field(
+        300.0, gt=0, description="a job whose worker stopped beating this long ago is reclaimed by another"
+    )
     max_deliveries: int = Field(5, ge=1, description="deliveries before a job goes to the dead-letter stream")
     backlog_factor: float = Field(3.0, gt=0, description="stream backlog bound, in multiples of free slots")
     job_timeout_s: float = Field(
