@@ -115,16 +115,23 @@ def jobs_by_check(samples: dict[tuple[str, frozenset[tuple[str, str]]], float]) 
     return jobs
 
 
+REPO = Path(__file__).resolve().parents[1]
+
+
 @contextlib.contextmanager
-def daemon(role: str, config: Path, log: Path, *extra: str) -> Iterator[subprocess.Popen[bytes]]:
+def daemon(
+    role: str, config: Path, log: Path, *extra: str, launcher: tuple[str, ...] = ("-m", "monitor")
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``python -m monitor ROLE -c CONFIG …`` (or through ``bench.whatif``), stopped with SIGTERM."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("GOVMON_")}
     env["GOVMON_LOG_LEVEL"] = "WARNING"
     with log.open("wb") as log_file:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "monitor", role, "-c", str(config), *extra],
+            [sys.executable, *launcher, role, "-c", str(config), *extra],
             stdout=log_file,
             stderr=subprocess.STDOUT,
             env=env,
+            cwd=REPO,
         )
         try:
             yield proc
@@ -138,6 +145,13 @@ def daemon(role: str, config: Path, log: Path, *extra: str) -> Iterator[subproce
                     proc.wait()
 
 
+def launcher_for(whatif: str, site: str | None) -> tuple[str, ...]:
+    """How to start a role: plain govmon, or through ``bench.whatif`` with those patches."""
+    if not whatif:
+        return ("-m", "monitor")
+    return ("-m", "bench.whatif", "--apply", whatif, *(("--site", site) if site else ()))
+
+
 def run_pipeline(
     sim: SimProcess,
     workload: Workload,
@@ -146,6 +160,7 @@ def run_pipeline(
     seconds: float,
     knobs: PipelineKnobs,
     profile_s: float = 0.0,
+    launcher: tuple[str, ...] = ("-m", "monitor"),
 ) -> PipelineSample:
     """Start Redis and the two daemons, measure ``seconds`` after ``warmup_s``, then (with ``profile_s``)
     profile the still saturated worker with py-spy, and stop everything."""
@@ -160,9 +175,14 @@ def run_pipeline(
             metrics_url = f"http://127.0.0.1:{port}/metrics"
             with (
                 daemon(
-                    "worker", config_path, directory / "worker.log", "--listen", f"127.0.0.1:{port}"
+                    "worker",
+                    config_path,
+                    directory / "worker.log",
+                    "--listen",
+                    f"127.0.0.1:{port}",
+                    launcher=launcher,
                 ) as worker,
-                daemon("scheduler", config_path, directory / "scheduler.log") as scheduler,
+                daemon("scheduler", config_path, directory / "scheduler.log", launcher=launcher) as scheduler,
             ):
                 measured = _measure(
                     sim, server, worker, scheduler, metrics_url, directory, warmup_s=warmup_s, seconds=seconds

@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 from bench import report
-from bench.govmon_run import PipelineKnobs, PipelineSample, run_pipeline
+from bench.govmon_run import PipelineKnobs, PipelineSample, launcher_for, run_pipeline
 from bench.workload import Sample, Workload, run_contender, simulator, workload_from
 
 SECTION = "pipeline"
@@ -49,6 +49,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--per-host-rate", type=int, default=PipelineKnobs.per_host_rate)
     parser.add_argument("--skip-scrapy", action="store_true")
     parser.add_argument("--skip-bare", action="store_true")
+    parser.add_argument(
+        "--whatif",
+        action="append",
+        default=[],
+        metavar="PATCHES",
+        help="also run govmon with these bench.whatif patches (comma-separated; repeatable)",
+    )
+    parser.add_argument("--whatif-site", help="directory with uvloop/hiredis (pip install --target DIR …)")
     parser.add_argument(
         "--profile-s", type=float, default=0.0, help="after measuring, py-spy the govmon worker this long"
     )
@@ -112,13 +120,26 @@ def main() -> None:
             sim, workload, warmup_s=args.warmup_s, seconds=args.seconds, knobs=knobs, profile_s=args.profile_s
         )
         print(f"govmon: {describe(piped.sample)}", flush=True)
+        variants: list[tuple[str, PipelineSample]] = []
+        for index, patches in enumerate(args.whatif):
+            variant = run_pipeline(
+                sim,
+                workload,
+                warmup_s=args.warmup_s,
+                seconds=args.seconds,
+                knobs=knobs,
+                launcher=launcher_for(patches, args.whatif_site),
+                profile_s=args.profile_s if index == len(args.whatif) - 1 else 0.0,  # what is left after
+            )
+            variants.append((patches, variant))
+            print(f"govmon + {patches}: {describe(variant.sample)}", flush=True)
         if scrapy is not None:
             scraped = run_contender(
                 "bench.scrapy_crawl",
                 *contender_args(workload_path, args.pages, args.warmup_pages, args.concurrency),
             )
             print(f"Scrapy: {describe(scraped)}", flush=True)
-    text = render(args, workload, knobs, bare, piped, scraped, scrapy)
+    text = render(args, workload, knobs, bare, piped, scraped, scrapy, variants)
     print()
     print(text)
     if args.write:
@@ -135,10 +156,23 @@ def describe(sample: Sample) -> str:
 
 def command_line(args: argparse.Namespace) -> str:
     parts = ["python -m bench.pipeline", f"--pages {args.pages}", f"--seconds {args.seconds:g}"]
+    defaults = PipelineKnobs()
+    for flag, value, default in (
+        ("--warmup-s", args.warmup_s, 10.0),
+        ("--tick-s", args.tick_s, defaults.tick_s),
+        ("--homepage-interval-s", args.homepage_interval_s, defaults.homepage_interval_s),
+        ("--per-host-rate", args.per_host_rate, defaults.per_host_rate),
+        ("--concurrency", args.concurrency, 64),
+    ):
+        if value != default:
+            parts.append(f"{flag} {value:g}")
     if args.profile_s:
         parts.append(f"--profile-s {args.profile_s:g}")
     if args.skip_scrapy:
         parts.append("--skip-scrapy")
+    parts += [f"--whatif {patches}" for patches in args.whatif]
+    if args.whatif_site:
+        parts.append(f"--whatif-site {args.whatif_site}")
     if args.write:
         parts.append(f"--write {args.write}")
     return " ".join(parts)
@@ -152,6 +186,7 @@ def render(
     piped: PipelineSample,
     scraped: Sample | None,
     scrapy: str | None,
+    variants: list[tuple[str, PipelineSample]],
 ) -> str:
     govmon = piped.sample
     rows = []
@@ -213,25 +248,68 @@ def render(
         "",
         report.table(["process", "CPU ms/page", ""], detail),
     ]
-    if piped.profile is not None and piped.profile[0]:
-        samples, buckets, cross = piped.profile
-        worker_ms = 1000 * piped.worker_cpu_s / pages
-        lines += [
-            "",
-            f"Where the worker's CPU goes (py-spy, {samples} samples of the saturated worker after the "
-            f"window; ms/page = share × the worker's {worker_ms:.3f} ms/page):",
-            "",
-            report.table(
-                ["bucket", "share", "≈ ms/page"],
-                [[name, f"{100 * share:.1f} %", f"{share * worker_ms:.3f}"] for name, share in buckets],
-            ),
-            "",
-            report.table(
-                ["code the worker is in (innermost Python frame)", "share"],
-                [[name, f"{100 * share:.1f} %"] for name, share in cross],
-            ),
-        ]
+    lines += render_profile(piped, "Where the worker's CPU goes")
+    if variants:
+        lines += ["", *render_whatif(govmon, bare, scraped, variants)]
+        patches, last = variants[-1]
+        lines += render_profile(last, f"What is left with `{patches}`: where that worker's CPU goes")
     return "\n".join(lines)
+
+
+def render_profile(piped: PipelineSample, title: str) -> list[str]:
+    if piped.profile is None or not piped.profile[0]:
+        return []
+    samples, buckets, cross = piped.profile
+    worker_ms = 1000 * piped.worker_cpu_s / (piped.sample.pages or 1)
+    return [
+        "",
+        f"{title} (py-spy, {samples} samples of the saturated worker after the measured "
+        f"window; ms/page = share × the worker's {worker_ms:.3f} ms/page):",
+        "",
+        report.table(
+            ["bucket", "share", "≈ ms/page"],
+            [[name, f"{100 * share:.1f} %", f"{share * worker_ms:.3f}"] for name, share in buckets],
+        ),
+        "",
+        report.table(
+            ["code the worker is in (innermost Python frame)", "share"],
+            [[name, f"{100 * share:.1f} %"] for name, share in cross],
+        ),
+    ]
+
+
+def render_whatif(
+    govmon: Sample, bare: Sample | None, scraped: Sample | None, variants: list[tuple[str, PipelineSample]]
+) -> list[str]:
+    """The same pipeline with candidate optimisations patched in by ``bench.whatif`` (not govmon's code)."""
+    header = ["govmon with (bench/whatif.py)", "pages/s", "CPU ms/page", "CPU vs govmon"]
+    header += ["vs bare, CPU"] if bare else []
+    header += ["vs Scrapy, pages/s"] if scraped else []
+    rows = []
+    for patches, variant in [("nothing (govmon as it is)", None), *variants]:
+        sample = govmon if variant is None else variant.sample
+        cells: list[object] = [
+            f"`{patches}`" if variant else patches,
+            f"{sample.pages_per_s:.0f}",
+            f"{sample.cpu_ms_per_page:.3f}",
+            f"{sample.cpu_ms_per_page / govmon.cpu_ms_per_page - 1:+.0%}",
+        ]
+        if bare:
+            cells.append(f"{sample.cpu_ms_per_page / bare.cpu_ms_per_page:.2f}×")
+        if scraped:
+            cells.append(f"{sample.pages_per_s / scraped.pages_per_s:.2f}×")
+        rows.append(cells)
+    from bench.whatif import PATCHES
+
+    used = sorted({name for patches, _ in variants for name in patches.split(",") if name})
+    return [
+        "What-if: the same run with candidate optimisations patched in at start-up by `bench/whatif.py` "
+        "(measurements for the team, not govmon's code):",
+        "",
+        report.table(header, rows),
+        "",
+        *[f"- `{name}`: {PATCHES.get(name, '?')}" for name in used],
+    ]
 
 
 def row(name: str, sample: Sample) -> list[object]:

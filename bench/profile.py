@@ -17,9 +17,9 @@ from pathlib import Path
 BUCKETS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "extract: link URLs (urljoin, urldefrag, urlsplit)",
-        ("extract_page (monitor/extract/html.py", "urllib/parse.py"),
+        ("extract_page (", "urllib/parse.py"),
     ),
-    ("extract: selectolax queries, attributes, text", ("extract_page (monitor/extract/html.py",)),
+    ("extract: selectolax queries, attributes, text", ("extract_page (",)),
     ("parse: lexbor HTML tree", ("parse (monitor/extract/html.py",)),
     ("fetch: decode body", ("decode_body (monitor/fetch/decode.py",)),
     ("fetch: aiohttp request + read", ("Fetcher._send (",)),
@@ -27,7 +27,7 @@ BUCKETS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("rules: evaluate (history read, rules, findings write)", ("Evaluator.evaluate (",)),
     ("record observation + ack (Lua)", ("Store._write (",)),
     ("ack evaluate job (MULTI)", ("Store._acked (",)),
-    ("bring evaluation forward (ZADD)", ("Schedule.bring_forward (",)),
+    ("bring evaluation forward (ZADD)", ("bring_forward (",)),
     ("claim jobs (XREADGROUP)", ("JobQueue.claim (", "Worker._claim_loop (")),
     ("heartbeat", ("Worker._heartbeat (",)),
     ("job bookkeeping (tasks, timeouts, metrics)", ("Worker._run_job (", "executor.<locals>.execute (")),
