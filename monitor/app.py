@@ -32,6 +32,7 @@ from monitor.loopwatch import LoopWatch
 from monitor.metrics import Metrics
 from monitor.model import Job, Observation, Target
 from monitor.queue import JobQueue
+from monitor.rules import RULES
 from monitor.schedule import Schedule
 from monitor.settings import Settings
 from monitor.store import Store
@@ -196,6 +197,7 @@ async def run_worker(runtime: Runtime, stop: asyncio.Event, *, until_idle: bool 
             runtime.settings.engine,
             consumer=consumer_name("worker"),
             clock=runtime.clock,
+            evaluate_after={check for rule in RULES for check in rule.needs},
         )
         await worker.run(stop, until_idle=until_idle)
 

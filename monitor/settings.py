@@ -116,6 +116,11 @@ class EngineSettings(_Strict):
     lease_ttl_s: float = Field(5.0, gt=0, description="the scheduler lease; a standby takes over after it")
     tick_s: float = Field(0.5, gt=0, description="how often the scheduler moves due entries to the stream")
     evaluate_interval_s: float = Field(300.0, gt=0, description="rules re-run even when nothing is observed")
+    evaluate_delay_s: float = Field(
+        2.0,
+        ge=0,
+        description="after a new observation, rules run this much later, folding a burst into one run",
+    )
 
 
 class CrawlSettings(_Strict):

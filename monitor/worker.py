@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 
 import redis.asyncio as aioredis
 import structlog
@@ -77,6 +77,7 @@ class Worker:
         *,
         consumer: str,
         clock: Clock,
+        evaluate_after: Collection[str] | None = None,
     ) -> None:
         self._redis = redis
         self._keys = keys
@@ -88,6 +89,9 @@ class Worker:
         self._settings = settings
         self.consumer = consumer
         self._clock = clock
+        # Rule evaluation is brought forward only after observations some rule reads (None: after any);
+        # ``evaluate_delay_s`` later, so that a burst of a target's observations folds into one evaluation.
+        self._evaluate_after = None if evaluate_after is None else frozenset(evaluate_after)
         self._tasks: dict[asyncio.Task[None], Claim] = {}
         self._finishing: set[asyncio.Future[bool]] = set()  # shielded record+ack calls still running
         self._paused_until = 0.0
@@ -240,8 +244,10 @@ class Worker:
                 and observation is not None
                 and observation.outcome != Outcome.DISCARDED
                 and job.check != EVALUATE
+                and (self._evaluate_after is None or job.check in self._evaluate_after)
             ):
-                await self._schedule.bring_forward(EVALUATE, job.target_id, self._clock.now())
+                evaluate_at = self._clock.now() + self._settings.evaluate_delay_s
+                await self._schedule.bring_forward(EVALUATE, job.target_id, evaluate_at)
         finally:
             self._metrics.in_flight.dec()
             self._metrics.job_seconds.labels(job.check).observe(time.monotonic() - started)

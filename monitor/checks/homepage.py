@@ -10,7 +10,7 @@ Payload: ``{"url", "final_url", "status", "encoding", "title", "site_id_code", "
 from __future__ import annotations
 
 from monitor.checks.base import CheckContext
-from monitor.extract.html import extract_page, parse
+from monitor.extract.html import parse, summarize
 from monitor.model import Observation, Outcome, Site, Target
 from monitor.settings import Settings
 
@@ -39,11 +39,11 @@ class HomepageCheck:
         if not result.ok:
             reason = result.failure.value if result.failure else "http_error"
             return Observation(NAME, target.id, job_id, now, Outcome.FAILED, reason, payload)
-        page = extract_page(parse(result.text), result.final_url)
+        page = summarize(parse(result.text))
         payload |= {
             "title": page.title,
             "site_id_code": page.meta.get("SiteIDCode") or None,
-            "link_count": len(page.links),
+            "link_count": page.anchor_count,
         }
         return Observation(NAME, target.id, job_id, now, Outcome.OK, None, payload)
 

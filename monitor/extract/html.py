@@ -37,13 +37,37 @@ def _clean(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def extract_page(tree: HTMLParser, url: str) -> Page:
-    title_node = tree.css_first("title")
+@dataclasses.dataclass(frozen=True, slots=True)
+class PageSummary:
+    """What a check needs of every page it reads, without resolving a single URL (the costly part)."""
+
+    title: str
+    meta: dict[str, str]
+    anchor_count: int
+
+
+def page_meta(tree: HTMLParser) -> dict[str, str]:
+    """``<meta name=…>`` values (政府网站发展指引: SiteName, SiteIDCode, ColumnName, PubDate …); first wins."""
     meta: dict[str, str] = {}
     for node in tree.css("meta[name]"):
         name = (node.attributes.get("name") or "").strip()
         if name and name not in meta:
             meta[name] = _clean(node.attributes.get("content"))
+    return meta
+
+
+def page_title(tree: HTMLParser) -> str:
+    node = tree.css_first("title")
+    return _clean(node.text() if node else "")
+
+
+def summarize(tree: HTMLParser) -> PageSummary:
+    return PageSummary(page_title(tree), page_meta(tree), len(tree.css("a[href]")))
+
+
+def extract_page(tree: HTMLParser, url: str) -> Page:
+    """Title, meta and every link resolved to an absolute URL (for link checks and ``govmon inspect``)."""
+    meta = page_meta(tree)
     base_node = tree.css_first("base[href]")
     base = urljoin(url, base_node.attributes.get("href") or "") if base_node else url
     links: list[Link] = []
@@ -66,7 +90,7 @@ def extract_page(tree: HTMLParser, url: str) -> Page:
             seen.add((absolute, tag))
             text = _clean(node.text(deep=True)) if tag == "a" else _clean(node.attributes.get("alt"))
             links.append(Link(absolute, text or _clean(node.attributes.get("title")), tag))
-    return Page(url=url, title=_clean(title_node.text() if title_node else ""), meta=meta, links=tuple(links))
+    return Page(url=url, title=page_title(tree), meta=meta, links=tuple(links))
 
 
 def host_matches(host: str, domains: tuple[str, ...] | list[str]) -> bool:

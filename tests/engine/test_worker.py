@@ -13,11 +13,12 @@ from .support import eventually, observed, sample
 
 
 def make_worker(
-    redis, keys, queue, store, schedule, metrics, settings, clock, execute, consumer="w1"
+    redis, keys, queue, store, schedule, metrics, settings, clock, execute, consumer="w1", evaluate_after=None
 ) -> Worker:
     return Worker(
-        redis, keys, queue, store, schedule, execute, metrics, settings, consumer=consumer, clock=clock
-    )
+        redis, keys, queue, store, schedule, execute, metrics, settings, consumer=consumer, clock=clock,
+        evaluate_after=evaluate_after,
+    )  # fmt: skip
 
 
 async def test_until_idle_runs_every_job_records_it_and_returns(
@@ -98,10 +99,26 @@ async def test_a_new_observation_brings_the_targets_evaluation_forward(
     worker = make_worker(redis, keys, queue, store, schedule, metrics, settings, clock, execute)
     await asyncio.wait_for(worker.run(asyncio.Event(), until_idle=True), 10)
 
-    assert await schedule.due_at("evaluate", "site-1") == T0
+    # due evaluate_delay_s after the observation, so that a burst of observations folds into one run
+    assert await schedule.due_at("evaluate", "site-1") == T0 + settings.evaluate_delay_s
     assert await schedule.due_at("evaluate", "site-2") == T0 + 300  # a discarded probe says nothing new
     assert sample(metrics, "govmon_jobs_total", check="evaluate", outcome="none") == 1
     assert sample(metrics, "govmon_jobs_total", check="availability", outcome="discarded") == 1
+
+
+async def test_evaluation_is_brought_forward_only_after_observations_a_rule_reads(
+    redis, keys, queue, store, schedule, metrics, settings, clock
+):
+    await redis.zadd(keys.schedule, {"evaluate|site-1": T0 + 300})
+    await queue.enqueue(Job("homepage", "site-1", T0))
+
+    async def execute(job: Job):
+        return observed(job, clock.now())
+
+    worker = make_worker(redis, keys, queue, store, schedule, metrics, settings, clock, execute,
+                         evaluate_after={"availability"})  # fmt: skip
+    await asyncio.wait_for(worker.run(asyncio.Event(), until_idle=True), 10)
+    assert await schedule.due_at("evaluate", "site-1") == T0 + 300
 
 
 async def test_a_job_that_raises_is_logged_redelivered_and_then_dead_lettered(
