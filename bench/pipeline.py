@@ -21,9 +21,12 @@ their warm-up pages to their last page; govmon over a fixed window of its satura
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib.util
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from bench import report
 from bench.govmon_run import PipelineKnobs, PipelineSample, launcher_for, run_pipeline
@@ -47,6 +50,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--homepage-interval-s", type=float, default=PipelineKnobs.homepage_interval_s)
     parser.add_argument("--tick-s", type=float, default=PipelineKnobs.tick_s, help="govmon's engine.tick_s")
     parser.add_argument("--per-host-rate", type=int, default=PipelineKnobs.per_host_rate)
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="run every contender this many times; report the median"
+    )
     parser.add_argument("--skip-scrapy", action="store_true")
     parser.add_argument("--skip-bare", action="store_true")
     parser.add_argument(
@@ -56,7 +62,9 @@ def parse_args() -> argparse.Namespace:
         metavar="PATCHES",
         help="also run govmon with these bench.whatif patches (comma-separated; repeatable)",
     )
-    parser.add_argument("--whatif-site", help="directory with uvloop/hiredis (pip install --target DIR …)")
+    parser.add_argument(
+        "--whatif-site", help="a directory bench.whatif puts first on sys.path (pip install --target DIR …)"
+    )
     parser.add_argument(
         "--profile-s", type=float, default=0.0, help="after measuring, py-spy the govmon worker this long"
     )
@@ -97,8 +105,10 @@ def main() -> None:
     scrapy = None if args.skip_scrapy else scrapy_version()
     if not args.skip_scrapy and scrapy is None:
         print("Scrapy is not installed (pip install scrapy): skipping it", flush=True)
-    bare: Sample | None = None
-    scraped: Sample | None = None
+    bares: list[Sample] = []
+    scrapes: list[Sample] = []
+    pipes: list[PipelineSample] = []
+    variant_runs: dict[str, list[PipelineSample]] = {patches: [] for patches in args.whatif}
     with (
         tempfile.TemporaryDirectory(prefix="govmon-bench-") as tmp,
         simulator(Path(tmp), seed=args.seed, sites=args.sites) as sim,
@@ -110,41 +120,76 @@ def main() -> None:
         run_contender(
             "bench.bare_loop", *contender_args(workload_path, len(workload.urls), 1, args.concurrency)
         )
-        if not args.skip_bare:
-            bare = run_contender(
-                "bench.bare_loop",
-                *contender_args(workload_path, args.pages, args.warmup_pages, args.concurrency),
+        measured_args = contender_args(workload_path, args.pages, args.warmup_pages, args.concurrency)
+        for round_index in range(args.rounds):
+            # Rounds interleave the contenders, so that a noisy minute on the machine hits them alike.
+            print(f"round {round_index + 1} of {args.rounds}", flush=True)
+            if not args.skip_bare:
+                bares.append(run_contender("bench.bare_loop", *measured_args))
+                print(f"  bare loop: {describe(bares[-1])}", flush=True)
+            last = round_index == args.rounds - 1
+            pipes.append(
+                run_pipeline(
+                    sim,
+                    workload,
+                    warmup_s=args.warmup_s,
+                    seconds=args.seconds,
+                    knobs=knobs,
+                    profile_s=args.profile_s if last else 0.0,
+                )
             )
-            print(f"bare loop: {describe(bare)}", flush=True)
-        piped = run_pipeline(
-            sim, workload, warmup_s=args.warmup_s, seconds=args.seconds, knobs=knobs, profile_s=args.profile_s
-        )
-        print(f"govmon: {describe(piped.sample)}", flush=True)
-        variants: list[tuple[str, PipelineSample]] = []
-        for index, patches in enumerate(args.whatif):
-            variant = run_pipeline(
-                sim,
-                workload,
-                warmup_s=args.warmup_s,
-                seconds=args.seconds,
-                knobs=knobs,
-                launcher=launcher_for(patches, args.whatif_site),
-                profile_s=args.profile_s if index == len(args.whatif) - 1 else 0.0,  # what is left after
-            )
-            variants.append((patches, variant))
-            print(f"govmon + {patches}: {describe(variant.sample)}", flush=True)
-        if scrapy is not None:
-            scraped = run_contender(
-                "bench.scrapy_crawl",
-                *contender_args(workload_path, args.pages, args.warmup_pages, args.concurrency),
-            )
-            print(f"Scrapy: {describe(scraped)}", flush=True)
-    text = render(args, workload, knobs, bare, piped, scraped, scrapy, variants)
+            print(f"  govmon: {describe(pipes[-1].sample)}", flush=True)
+            for patches in args.whatif:
+                launcher = launcher_for(patches, args.whatif_site)
+                variant_runs[patches].append(
+                    run_pipeline(
+                        sim,
+                        workload,
+                        warmup_s=args.warmup_s,
+                        seconds=args.seconds,
+                        knobs=knobs,
+                        launcher=launcher,
+                    )
+                )
+                print(f"  govmon + {patches}: {describe(variant_runs[patches][-1].sample)}", flush=True)
+            if scrapy is not None:
+                scrapes.append(run_contender("bench.scrapy_crawl", *measured_args))
+                print(f"  Scrapy: {describe(scrapes[-1])}", flush=True)
+    bare = median(bares, lambda s: s)
+    scraped = median(scrapes, lambda s: s)
+    piped = median(pipes, lambda p: p.sample)
+    assert piped is not None
+    piped = dataclasses.replace(piped, profile=pipes[-1].profile)
+    variants = [(patches, median(runs, lambda p: p.sample)) for patches, runs in variant_runs.items()]
+    spread = {
+        "bare": cpu_range(bares),
+        "govmon": cpu_range([p.sample for p in pipes]),
+        "scrapy": cpu_range(scrapes),
+    }
+    text = render(args, workload, knobs, bare, piped, scraped, scrapy, variants, spread)  # type: ignore[arg-type]
     print()
     print(text)
     if args.write:
         report.replace_section(args.write, SECTION, text)
         print(f"\nwrote the {SECTION!r} section of {args.write}")
+
+
+T = TypeVar("T")
+
+
+def median(runs: list[T], sample_of: Callable[[T], Sample]) -> T | None:
+    """The run whose CPU per page is the median (the lower middle one of an even number)."""
+    if not runs:
+        return None
+    ordered = sorted(runs, key=lambda run: sample_of(run).cpu_ms_per_page)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def cpu_range(samples: list[Sample]) -> str:
+    if len(samples) < 2:
+        return ""
+    values = [sample.cpu_ms_per_page for sample in samples]
+    return f"{min(values):.3f}–{max(values):.3f}"
 
 
 def describe(sample: Sample) -> str:
@@ -156,6 +201,8 @@ def describe(sample: Sample) -> str:
 
 def command_line(args: argparse.Namespace) -> str:
     parts = ["python -m bench.pipeline", f"--pages {args.pages}", f"--seconds {args.seconds:g}"]
+    if args.rounds != 1:
+        parts.append(f"--rounds {args.rounds}")
     defaults = PipelineKnobs()
     for flag, value, default in (
         ("--warmup-s", args.warmup_s, 10.0),
@@ -187,15 +234,16 @@ def render(
     scraped: Sample | None,
     scrapy: str | None,
     variants: list[tuple[str, PipelineSample]],
+    spread: dict[str, str],
 ) -> str:
     govmon = piped.sample
     rows = []
     if bare is not None:
-        rows.append(row("bare aiohttp + selectolax (1 process)", bare))
-    rows.append(row("govmon scheduler + worker (2 processes)", govmon))
+        rows.append([*row("bare aiohttp + selectolax (1 process)", bare), spread["bare"]])
+    rows.append([*row("govmon scheduler + worker (2 processes)", govmon), spread["govmon"]])
     if scraped is not None:
-        rows.append(row(f"Scrapy {scrapy} (1 process)", scraped))
-    header = ["contender", "pages", "wall s", "pages/s", "CPU ms/page", "failures"]
+        rows.append([*row(f"Scrapy {scrapy} (1 process)", scraped), spread["scrapy"]])
+    header = ["contender", "pages", "wall s", "pages/s", "CPU ms/page", "failures", "CPU ms/page, all rounds"]
     ratios = []
     if bare is not None:
         cpu_ratio = govmon.cpu_ms_per_page / bare.cpu_ms_per_page
@@ -232,7 +280,8 @@ def render(
         f"- Workload: the homepages of the {len(workload.urls)} `healthy`/`gbk` sites of the simulator "
         f"(seed {args.seed}, {args.sites} sites), repeated; {args.concurrency} requests in flight for every "
         f"contender; govmon measured for {govmon.wall_s:.0f} s after {args.warmup_s:g} s of warm-up, the "
-        f"others over {args.pages} pages after {args.warmup_pages}.",
+        f"others over {args.pages} pages after {args.warmup_pages}; each figure is the median of "
+        f"{args.rounds} round(s), the contenders interleaved in every round.",
         f"- govmon settings chosen here: `engine.slots` {knobs.slots}, `engine.tick_s` {knobs.tick_s:g}, "
         f"`crawl.homepage_interval_s` {knobs.homepage_interval_s:g}, `engine.evaluate_interval_s` "
         f"{knobs.evaluate_interval_s:g} (rules run when an observation brings them forward), "
@@ -251,8 +300,6 @@ def render(
     lines += render_profile(piped, "Where the worker's CPU goes")
     if variants:
         lines += ["", *render_whatif(govmon, bare, scraped, variants)]
-        patches, last = variants[-1]
-        lines += render_profile(last, f"What is left with `{patches}`: where that worker's CPU goes")
     return "\n".join(lines)
 
 

@@ -21,6 +21,7 @@ BUCKETS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("extract: selectolax queries, attributes, text", ("extract_page (",)),
     ("parse: lexbor HTML tree", ("parse (monitor/extract/html.py",)),
+    ("extract: summarize (title, meta, anchor count)", ("summarize (monitor/extract/html.py",)),
     ("fetch: decode body", ("decode_body (monitor/fetch/decode.py",)),
     ("fetch: aiohttp request + read", ("Fetcher._send (",)),
     ("fetch: politeness, guard, retry wrapper, result", ("Fetcher.",)),
@@ -28,9 +29,11 @@ BUCKETS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("record observation + ack (Lua)", ("Store._write (",)),
     ("ack evaluate job (MULTI)", ("Store._acked (",)),
     ("bring evaluation forward (ZADD)", ("bring_forward (",)),
-    ("claim jobs (XREADGROUP)", ("JobQueue.claim (", "Worker._claim_loop (")),
+    ("claim jobs (XREADGROUP)", ("JobQueue.claim (",)),
+    ("claim loop (reclaim, waiting for a slot)", ("Worker._claim_loop (",)),
     ("heartbeat", ("Worker._heartbeat (",)),
-    ("job bookkeeping (tasks, timeouts, metrics)", ("Worker._run_job (", "executor.<locals>.execute (")),
+    ("homepage check: observation, payload", ("HomepageCheck.run (",)),
+    ("job bookkeeping (tasks, timeouts, metrics)", ("Worker._run_job (",)),
     ("event loop, sockets, callbacks", ("asyncio/",)),
 )
 """(name, frames): a sample lands in the first bucket all of whose frames occur in its stack."""

@@ -2,20 +2,20 @@
 changes ``monitor/``: ``python -m bench.whatif --apply fast-extract,uvloop [--site DIR] worker -c FILE …``.
 
 Nothing here is govmon; these are experiments whose end-to-end effect ``bench.pipeline --whatif`` measures
-on the same workload (docs/benchmarks.md). Each patch keeps govmon's observable behaviour on the
-simulator's pages (``fast-extract`` is checked against the original ``extract_page`` there) except
-``no-eval-forward``, which drops behaviour on purpose (see its description).
+on the same workload (docs/benchmarks.md): candidate optimisations, and shipped choices undone to show
+what they bring. Each patch keeps govmon's observable behaviour on the simulator's pages (``fast-extract``
+is checked against the original ``extract_page`` there).
 
-``--site DIR`` puts DIR first on ``sys.path`` before anything is imported (``pip install --target DIR
-uvloop hiredis`` keeps those packages out of the project's venv, so the baseline run never picks them up).
+``--site DIR`` puts DIR first on ``sys.path`` before anything is imported (to try a package without
+installing it into the project's venv: ``pip install --target DIR PACKAGE``).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -24,13 +24,14 @@ from selectolax.lexbor import LexborHTMLParser
 from monitor.extract.html import NOT_CHECKED_SCHEMES, Link, Page, _clean
 
 PATCHES: dict[str, str] = {
-    "fast-extract": "extract_page: one selector for all six link kinds, attributes read once per node, "
-    "per-page memo of resolved URLs, root-relative URLs without dot segments, fragments or control "
-    "characters joined without urllib (same output on the simulator's 784 home and column pages)",
-    "no-eval-forward": "the worker does not bring rule evaluation forward after an observation (today no "
-    "rule reads homepage observations; a real fix brings it forward only for checks some rule needs)",
-    "hiredis": "redis-py's C reply parser (pip install hiredis)",
-    "uvloop": "the uvloop event loop instead of asyncio's",
+    "no-trace": "the crawl and probe sessions without aiohttp trace hooks (today they only note a hop's "
+    "phase for a timeout's message)",
+    "asyncio-loop": "asyncio's own event loop instead of uvloop (what shipping uvloop brings)",
+    "no-hiredis": "redis-py's pure-Python reply parser instead of hiredis (what shipping hiredis brings)",
+    "fast-extract": "extract_page (link checks, govmon inspect; no longer on the homepage check's path): one "
+    "selector for all six link kinds, attributes read once per node, per-page memo of resolved URLs, "
+    "root-relative URLs without dot segments, fragments or control characters joined without urllib "
+    "(same output on the simulator's 784 home and column pages)",
 }
 
 
@@ -85,10 +86,10 @@ def _resolve(base: str, origin: str | None, raw: str) -> str | None:
 
 def apply(names: list[str]) -> None:
     appliers: dict[str, Callable[[], None]] = {
+        "no-trace": _no_trace,
+        "asyncio-loop": _asyncio_loop,
+        "no-hiredis": _no_hiredis,
         "fast-extract": _fast_extract,
-        "no-eval-forward": _no_eval_forward,
-        "hiredis": _hiredis,
-        "uvloop": _uvloop,
     }
     for name in names:
         if name not in appliers:
@@ -97,38 +98,31 @@ def apply(names: list[str]) -> None:
 
 
 def _fast_extract() -> None:
-    import monitor.checks.homepage
     import monitor.extract.html
 
     monitor.extract.html.extract_page = fast_extract_page
-    monitor.checks.homepage.extract_page = fast_extract_page
 
 
-def _no_eval_forward() -> None:
-    from monitor.schedule import Schedule
+def _no_trace() -> None:
+    import aiohttp
 
-    original = Schedule.bring_forward
+    original = aiohttp.ClientSession.__init__
 
-    async def bring_forward(self: Schedule, check: str, target_id: str, at: float) -> None:
-        if check != "evaluate":
-            await original(self, check, target_id, at)
+    def init(self: aiohttp.ClientSession, *args: Any, **kwargs: Any) -> None:
+        kwargs.pop("trace_configs", None)
+        original(self, *args, **kwargs)
 
-    Schedule.bring_forward = bring_forward  # type: ignore[method-assign]
-
-
-def _hiredis() -> None:
-    import redis.utils
-
-    if not redis.utils.HIREDIS_AVAILABLE:
-        raise SystemExit(
-            "bench.whatif: hiredis is not importable (pip install --target DIR hiredis; --site DIR)"
-        )
+    aiohttp.ClientSession.__init__ = init  # type: ignore[method-assign]
 
 
-def _uvloop() -> None:
-    import uvloop
+def _asyncio_loop() -> None:
+    sys.modules["uvloop"] = None  # type: ignore[assignment]  # import uvloop → ImportError: asyncio's loop
 
-    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+
+def _no_hiredis() -> None:
+    if "redis" in sys.modules:
+        raise SystemExit("bench.whatif: no-hiredis must be applied before redis-py is imported")
+    sys.modules["hiredis"] = None  # type: ignore[assignment]  # redis-py then uses its Python parser
 
 
 def main() -> None:
