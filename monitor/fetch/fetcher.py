@@ -63,9 +63,10 @@ _EMPTY_HEADERS: CIMultiDictProxy[str] = CIMultiDictProxy(CIMultiDict())
 
 @dataclasses.dataclass(slots=True)
 class _Progress:
-    """Where one hop is, for a timeout's detail; updated by aiohttp's trace hooks."""
+    """Where one hop is, for a timeout's detail; updated by aiohttp's trace hooks (probes only: a crawl
+    says "connecting or waiting for the response" until its headers arrive)."""
 
-    phase: str = "connecting"
+    phase: str = "connecting or waiting for the response"
     status: int | None = None
 
 
@@ -166,7 +167,9 @@ class Fetcher:
             cookie_jar=aiohttp.DummyCookieJar(),  # cookies live per fetch, see the module docstring
             timeout=aiohttp.ClientTimeout(total=None),  # budgets are ours, per fetch
             trust_env=False,  # no proxy from the environment: the guard must see the real destination
-            trace_configs=[_progress_trace()],
+            # Phase tracing costs 13 % of a crawl's CPU (docs/benchmarks.md); only probes, whose timeouts
+            # are evidence for a site owner, say where they stopped in that detail.
+            trace_configs=[_progress_trace()] if fresh_connections else [],
         )
         # aiohttp silently resends an idempotent request once when the server drops the connection.
         # That would retry probes (which must never be retried) and add an unbacked-off attempt to
