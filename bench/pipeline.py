@@ -247,7 +247,7 @@ def render(
     ratios = []
     if bare is not None:
         cpu_ratio = govmon.cpu_ms_per_page / bare.cpu_ms_per_page
-        verdict = "met" if cpu_ratio <= CPU_BAR else f"missed by {cpu_ratio / CPU_BAR:.1f}×"
+        verdict = "met" if cpu_ratio <= CPU_BAR else f"missed by {cpu_ratio / CPU_BAR - 1:.0%}"
         ratios.append(
             [
                 "govmon / bare, CPU per page",
@@ -258,7 +258,7 @@ def render(
         )
     if scraped is not None:
         speed_ratio = govmon.pages_per_s / scraped.pages_per_s
-        verdict = "met" if speed_ratio >= SPEED_BAR else f"missed by {SPEED_BAR / speed_ratio:.1f}×"
+        verdict = "met" if speed_ratio >= SPEED_BAR else f"missed by {SPEED_BAR / speed_ratio - 1:.0%}"
         ratios.append(
             ["govmon / Scrapy, pages per second", f"{speed_ratio:.2f}×", f"≥ {SPEED_BAR:g}×", verdict]
         )
