@@ -96,6 +96,7 @@ def scrapy_version() -> str | None:
 
 def main() -> None:
     args = parse_args()
+    revision_before = report.revision()
     knobs = PipelineKnobs(
         slots=args.concurrency,
         homepage_interval_s=args.homepage_interval_s,
@@ -166,7 +167,10 @@ def main() -> None:
         "govmon": cpu_range([p.sample for p in pipes]),
         "scrapy": cpu_range(scrapes),
     }
-    text = render(args, workload, knobs, bare, piped, scraped, scrapy, variants, spread)  # type: ignore[arg-type]
+    revision = report.revision()
+    if revision != revision_before:  # another engineer committed mid-run: the rounds ran different code
+        revision = f"{revision_before} at the start, {revision} at the end: the figures mix them; run again"
+    text = render(args, workload, knobs, bare, piped, scraped, scrapy, variants, spread, revision)  # type: ignore[arg-type]
     print()
     print(text)
     if args.write:
@@ -235,6 +239,7 @@ def render(
     scrapy: str | None,
     variants: list[tuple[str, PipelineSample]],
     spread: dict[str, str],
+    revision: str,
 ) -> str:
     govmon = piped.sample
     rows = []
@@ -276,7 +281,7 @@ def render(
         "",
         f"- Command: `{command_line(args)}`",
         f"- Machine: {report.machine()}",
-        f"- Date: {report.today()}",
+        f"- Date: {report.today()}; govmon at {revision}",
         f"- Workload: the homepages of the {len(workload.urls)} `healthy`/`gbk` sites of the simulator "
         f"(seed {args.seed}, {args.sites} sites), repeated; {args.concurrency} requests in flight for every "
         f"contender; govmon measured for {govmon.wall_s:.0f} s after {args.warmup_s:g} s of warm-up, the "

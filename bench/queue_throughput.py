@@ -225,7 +225,7 @@ def render(args: argparse.Namespace, phases: list[Phase]) -> str:
             "",
             f"- Command: `{command}`",
             f"- Machine: {report.machine()}",
-            f"- Date: {report.today()}",
+            f"- Date: {report.today()}; govmon at {report.revision()}",
             f"- One process (govmon's `Schedule`, `JobQueue`, `Worker`, `Store`; `engine.slots` {args.slots}) "
             f"against one embedded redis-server on a unix socket (AOF everysec, as govmon runs it); "
             f"{args.jobs} jobs per batch phase, {args.targets} schedule entries in the steady state.",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +27,25 @@ def machine() -> str:
         f"{os.cpu_count()} × {model}, Python {platform.python_version()} ({sys.implementation.name}), "
         f"{platform.system()} {platform.release()}"
     )
+
+
+def revision() -> str:
+    """The govmon code under test: the commit, and whether ``monitor/`` differs from it in the work tree."""
+    repo = Path(__file__).resolve().parents[1]
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "monitor"],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"{commit} + uncommitted changes in monitor/" if dirty else commit
 
 
 def today() -> str:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -24,9 +23,7 @@ from selectolax.lexbor import LexborHTMLParser
 from monitor.extract.html import NOT_CHECKED_SCHEMES, Link, Page, _clean
 
 PATCHES: dict[str, str] = {
-    "no-trace": "the crawl and probe sessions without aiohttp trace hooks (today they only note a hop's "
-    "phase for a timeout's message)",
-    "asyncio-loop": "asyncio's own event loop instead of uvloop (what shipping uvloop brings)",
+    "uvloop": "the uvloop event loop instead of asyncio's (pip install --target DIR uvloop; --whatif-site DIR)",
     "no-hiredis": "redis-py's pure-Python reply parser instead of hiredis (what shipping hiredis brings)",
     "fast-extract": "extract_page (link checks, govmon inspect; no longer on the homepage check's path): one "
     "selector for all six link kinds, attributes read once per node, per-page memo of resolved URLs, "
@@ -86,8 +83,7 @@ def _resolve(base: str, origin: str | None, raw: str) -> str | None:
 
 def apply(names: list[str]) -> None:
     appliers: dict[str, Callable[[], None]] = {
-        "no-trace": _no_trace,
-        "asyncio-loop": _asyncio_loop,
+        "uvloop": _uvloop,
         "no-hiredis": _no_hiredis,
         "fast-extract": _fast_extract,
     }
@@ -103,20 +99,12 @@ def _fast_extract() -> None:
     monitor.extract.html.extract_page = fast_extract_page
 
 
-def _no_trace() -> None:
-    import aiohttp
+def _uvloop() -> None:
+    import asyncio
 
-    original = aiohttp.ClientSession.__init__
+    import uvloop
 
-    def init(self: aiohttp.ClientSession, *args: Any, **kwargs: Any) -> None:
-        kwargs.pop("trace_configs", None)
-        original(self, *args, **kwargs)
-
-    aiohttp.ClientSession.__init__ = init  # type: ignore[method-assign]
-
-
-def _asyncio_loop() -> None:
-    sys.modules["uvloop"] = None  # type: ignore[assignment]  # import uvloop → ImportError: asyncio's loop
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
 
 
 def _no_hiredis() -> None:
