@@ -13,6 +13,7 @@ the simulator's loopback servers get real ``.gov.cn`` names. A mapped address is
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
 from collections.abc import Iterable, Mapping
@@ -68,8 +69,10 @@ def address_category(address: IPAddress) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_ip(host: str) -> IPAddress | None:
-    """The address of an IP-literal host (``[::1]`` or ``::1``), or None for a name."""
+    """The address of an IP-literal host (``[::1]`` or ``::1``), or None for a name. Cached: it runs on
+    every hop of every fetch, and ``ipaddress`` showed in the pipeline's profile."""
     try:
         return ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
     except ValueError:
