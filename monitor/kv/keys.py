@@ -75,16 +75,6 @@ class Keys:
         return f"{self.prefix}:hist:{check}:{target_id}"
 
     @property
-    def targets(self) -> str:
-        """HASH target_id → JSON of the target as last loaded. Writer: app (on start). Bound: inventory size."""
-        return f"{self.prefix}:targets"
-
-    @property
     def findings(self) -> str:
         """HASH target_id → JSON list of that target's current findings. Writer: rules runner."""
         return f"{self.prefix}:findings"
-
-    @property
-    def discarded(self) -> str:
-        """HASH reason → count of availability probes discarded for govmon's own trouble. Writer: checks."""
-        return f"{self.prefix}:discarded"
