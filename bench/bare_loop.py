@@ -7,18 +7,16 @@ decoding (lexbor reads the bytes; GBK text comes out garbled, the ASCII hrefs do
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import socket
 import time
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
 from selectolax.lexbor import LexborHTMLParser
 
-from bench.workload import Sample, Workload, emit, own_cpu_seconds
+from bench.workload import Sample, Workload, contender_args, emit, own_cpu_seconds
 
 
 class MapResolver(AbstractResolver):
@@ -81,12 +79,7 @@ async def crawl(workload: Workload, pages: int, concurrency: int, warmup: int) -
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.bare_loop", description=__doc__)
-    parser.add_argument("workload", type=Path)
-    parser.add_argument("--pages", type=int, default=5000)
-    parser.add_argument("--concurrency", type=int, default=64)
-    parser.add_argument("--warmup", type=int, default=500)
-    args = parser.parse_args()
+    args = contender_args("python -m bench.bare_loop", __doc__)
     workload = Workload.load(args.workload)
     emit(asyncio.run(crawl(workload, args.pages, args.concurrency, max(1, args.warmup))))
 

@@ -11,10 +11,8 @@ into the venv to run this (docs/benchmarks.md).
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any, ClassVar
 
 import scrapy
@@ -22,7 +20,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet import defer
 
-from bench.workload import Sample, Workload, emit, own_cpu_seconds
+from bench.workload import Sample, Workload, contender_args, emit, own_cpu_seconds
 
 
 class MapResolver(CachingThreadedResolver):
@@ -75,12 +73,7 @@ class HomepageSpider(scrapy.Spider):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.scrapy_crawl", description=__doc__)
-    parser.add_argument("workload", type=Path)
-    parser.add_argument("--pages", type=int, default=5000)
-    parser.add_argument("--concurrency", type=int, default=64)
-    parser.add_argument("--warmup", type=int, default=500)
-    args = parser.parse_args()
+    args = contender_args("python -m bench.scrapy_crawl", __doc__)
     workload = Workload.load(args.workload)
     warmup = max(1, args.warmup)
     process = CrawlerProcess(

@@ -10,6 +10,7 @@ warm-up to their last page.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import dataclasses
 import json
@@ -151,3 +152,13 @@ def workload_from(sim: SimProcess) -> Workload:
         site_ids=tuple(site["id"] for site in sites),
         resolve=dict(sim.config["resolve"]),
     )
+
+
+def contender_args(prog: str, description: str | None) -> argparse.Namespace:
+    """The command line every measured contender takes: a workload file, pages, concurrency, warm-up."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("workload", type=Path)
+    parser.add_argument("--pages", type=int, default=5000)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--warmup", type=int, default=500)
+    return parser.parse_args()

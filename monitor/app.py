@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import os
 import signal
 import socket
@@ -59,8 +60,9 @@ class Runtime:
     def settings(self) -> Settings:
         return self.loaded.settings
 
-    @property
+    @functools.cached_property
     def targets(self) -> dict[str, Target]:
+        """Every loaded target by id (the inventory does not change while a process runs)."""
         targets: list[Target] = [*self.loaded.sites, *self.loaded.accounts]
         return {t.id: t for t in targets}
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from monitor.app import check_context, open_runtime
-from monitor.checks import CHECKS
+from monitor.checks import CHECKS, Check, CheckContext
 from monitor.clock import parse_moment
 from monitor.evaluate import Evaluator
 from monitor.inspect import describe, read_saved
@@ -32,16 +32,15 @@ async def check_once(loaded: Loaded, only: set[str] | None, as_of: float | None)
         targets: list[Target] = [t for t in runtime.targets.values() if only is None or t.id in only]
         store = runtime.store()
 
-        async def observe(target: Target, check_name: str) -> None:
-            job = Job(check_name, target.id, runtime.clock.now())
-            observation = await CHECKS[check_name].run(target, job.job_id, ctx)
-            await store.record(observation)
+        async def observe(target: Target, check: Check, ctx: CheckContext) -> None:
+            job = Job(check.name, target.id, runtime.clock.now())
+            await store.record(await check.run(target, job.job_id, ctx))
 
         async with check_context(runtime) as ctx, asyncio.TaskGroup() as group:
             for target in targets:
                 for check in CHECKS.values():
                     if check.applies_to(target):
-                        group.create_task(observe(target, check.name))
+                        group.create_task(observe(target, check, ctx))
         evaluator = Evaluator(store, runtime.findings(), runtime.settings)
         now = as_of if as_of is not None else runtime.clock.now()
         findings: list[Finding] = []

@@ -21,6 +21,19 @@ def make_worker(
     )  # fmt: skip
 
 
+def never_ending(cancelled: list[bool]):
+    """An ``execute`` that never returns and notes in ``cancelled`` when the worker cancels it."""
+
+    async def execute(job: Job):
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancelled.append(True)
+            raise
+
+    return execute
+
+
 async def test_until_idle_runs_every_job_records_it_and_returns(
     redis, keys, queue, store, schedule, metrics, settings, clock
 ):
@@ -160,13 +173,7 @@ async def test_a_job_past_its_deadline_is_cancelled_and_not_acked(
     queue = type(queue)(redis, keys, metrics, settings)
     await queue.enqueue(Job("crawl", "site-1", T0))
     cancelled: list[bool] = []
-
-    async def execute(job: Job):
-        try:
-            await asyncio.Event().wait()
-        except asyncio.CancelledError:
-            cancelled.append(True)
-            raise
+    execute = never_ending(cancelled)
 
     worker = make_worker(redis, keys, queue, store, schedule, metrics, settings, clock, execute)
     await asyncio.wait_for(worker.run(asyncio.Event(), until_idle=True), 10)
@@ -183,13 +190,7 @@ async def test_stop_waits_for_grace_then_cancels_and_releases_the_job_in_flight(
     job = Job("availability", "site-1", T0)
     await queue.enqueue(job)
     cancelled: list[bool] = []
-
-    async def execute(job: Job):
-        try:
-            await asyncio.Event().wait()
-        except asyncio.CancelledError:
-            cancelled.append(True)
-            raise
+    execute = never_ending(cancelled)
 
     worker = make_worker(redis, keys, queue, store, schedule, metrics, settings, clock, execute)
     stop = asyncio.Event()
