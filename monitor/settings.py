@@ -14,6 +14,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from monitor.extract.soft404 import DEFAULT_SOFT404_PATTERNS
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -127,6 +129,102 @@ class CrawlSettings(_Strict):
     """How often pages are read for content (freshness, links); availability has its own cadence."""
 
     homepage_interval_s: float = Field(6 * 3600.0, gt=0, description="homepage read for content")
+    columns_interval_s: float = Field(
+        6 * 3600.0, gt=0, description="homepage, navigation and column pages read for freshness"
+    )
+
+
+class ColumnKeywords(_Strict):
+    """Words in a column's name that put it in a category (CONTRACT.md's categories), checked in the
+    order news, notice, planning, topic, interaction, service; no match is ``other``. Users extend them
+    (``columns: {keywords: {news: [...]}}``); the defaults are the column names 国办发〔2017〕47号 and
+    the provinces' 通报 use."""
+
+    news: tuple[str, ...] = (
+        "动态", "要闻", "新闻", "图片", "视频", "快讯", "简讯", "资讯", "时政", "头条", "信息发布",
+    )  # fmt: skip
+    notice: tuple[str, ...] = (
+        "通知", "公告", "公示", "政策", "文件", "规范性", "解读", "法规", "决策", "通告", "公报",
+    )  # fmt: skip
+    planning: tuple[str, ...] = ("人事", "任免", "规划", "计划", "招聘", "招考", "干部")
+    topic: tuple[str, ...] = ("专题", "专栏")
+    interaction: tuple[str, ...] = ("信箱", "咨询", "留言", "互动", "建言", "征集", "调查", "访谈", "问答")
+    service: tuple[str, ...] = ("办事", "服务", "办理", "事项")
+
+
+class ColumnsSettings(_Strict):
+    """Column discovery and the column rules beyond the windows of ``freshness``.
+
+    ``policy_keywords``: a notice column with one of these in its name holds policy documents, where
+    ``column.misfiled`` looks for news. ``document_forms``: title words that make an item a document
+    (公文 forms of 《党政机关公文处理工作条例》 plus the common plan/notice forms). Thresholds of the
+    aggregates are 国办秘函〔2019〕19号's: ``columns.stale`` ≥ 5, ``columns.long_stale`` ≥ 10,
+    ``columns.empty`` ≥ 5. ``at_risk_lead_days``: how close to its window's end a column (or the
+    homepage) must be to count as at risk "at its present pace" (the customary warning: homepage idle
+    10 of 14 days); the day must also fall in the current or next sampling window.
+    """
+
+    keywords: ColumnKeywords = Field(default_factory=ColumnKeywords)
+    extra_keywords: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict, description="added to the defaults, e.g. {news: [乡村振兴动态]}; checked first"
+    )
+    policy_keywords: tuple[str, ...] = ("政策文件", "规范性文件", "文件", "法规", "政府令", "公文")
+    document_forms: tuple[str, ...] = (
+        "通知", "意见", "办法", "决定", "规定", "批复", "公告", "通告", "通报", "方案", "要点", "规划",
+        "计划", "细则", "条例", "措施", "函", "令", "报告", "公报", "决议", "纪要", "解读", "指南", "规则",
+    )  # fmt: skip
+    misfiled_min_items: int = Field(1, ge=1, description="news-like items before a column is misfiled")
+    stale_threshold: int = Field(5, ge=1)
+    long_stale_threshold: int = Field(10, ge=1)
+    empty_threshold: int = Field(5, ge=1)
+    other_days: int | None = Field(
+        None, ge=1, description="window of 'other' columns for columns.long_stale; None: not judged"
+    )
+    topic_expired_days: int = Field(180, ge=1, description="topic.expired: newest item older than this")
+    at_risk_lead_days: dict[str, int] = Field(
+        default_factory=lambda: {"homepage": 4, "news": 4, "notice": 30, "planning": 60, "other": 30}
+    )
+    max_columns: int = Field(80, ge=1, description="column pages read per site and run")
+    max_extra_pages: int = Field(2, ge=0, description="pages followed past a page of pinned/undated rows")
+
+    @model_validator(mode="after")
+    def _known_categories(self) -> ColumnsSettings:
+        known = ("news", "notice", "planning", "topic", "interaction", "service", "other")
+        unknown = sorted(set(self.extra_keywords) - set(known))
+        if unknown:
+            raise ValueError(f"extra_keywords: unknown categories {unknown}; known: {', '.join(known)}")
+        return self
+
+
+class LinkSettings(_Strict):
+    """Broken links (国办秘函〔2019〕19号 单项否决 "首页链接不可用 / 其他页面链接不可用" and the deduction for
+    broken links on other pages). A link is broken when it errors, times out, loops, or answers an error
+    page with 200 (soft 404: one of ``soft404_patterns`` in its title or first visible text)."""
+
+    soft404_patterns: tuple[str, ...] = Field(
+        default=DEFAULT_SOFT404_PATTERNS, description="error-page phrases (setting it replaces the defaults)"
+    )
+    extra_soft404_patterns: tuple[str, ...] = Field(
+        default=(), description="added to ``soft404_patterns``, e.g. [此栏目已撤销]: the way to extend them"
+    )
+    interval_s: float = Field(24 * 3600.0, gt=0, description="how often a site's links are checked")
+    crawl_pages: int = Field(50, ge=0, description="pages beyond the homepage read per cycle (BFS budget)")
+    crawl_depth: int = Field(2, ge=0, description="link hops from the homepage the crawl follows")
+    cache_ttl_s: float = Field(
+        6 * 3600.0, ge=0, description="a URL's verdict is reused this long, however many sites link to it"
+    )
+    check_assets: bool = Field(False, description="also check scripts and stylesheets (images always)")
+    max_links_per_site: int = Field(2000, ge=1, description="links checked per site per cycle, at most")
+    concurrency: int = Field(16, ge=1, description="links of one site checked at once")
+    timeout_s: float = Field(15.0, gt=0, description="one link's whole check (the availability probe's 15 s)")
+    html_body_bytes: int = Field(256 * 1024, ge=1024, description="body read of an HTML link, for soft 404s")
+    bot_retry_after_s: float = Field(
+        2.0, ge=0, description="pause before the one retry of a 403/429 answer (Retry-After, capped here)"
+    )
+
+    def all_soft404_patterns(self) -> tuple[str, ...]:
+        """The defaults (or their replacement) plus the user's extras: what ``soft404_reason`` is given."""
+        return self.soft404_patterns + self.extra_soft404_patterns
 
 
 class Settings(_Strict):
@@ -146,6 +244,8 @@ class Settings(_Strict):
     fetch: FetchSettings = Field(default_factory=FetchSettings)
     engine: EngineSettings = Field(default_factory=EngineSettings)
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
+    links: LinkSettings = Field(default_factory=LinkSettings)
+    columns: ColumnsSettings = Field(default_factory=ColumnsSettings)
 
     def effective_redis_url(self) -> str | None:
         """``GOVMON_REDIS_URL`` wins over the file; None means: use the embedded redis-server."""
