@@ -105,7 +105,7 @@ def _site(seed: int, number: int, slot: Slot, spec: SiteSpec, now: dt.datetime) 
     return SimSite(
         id=slot.id,
         name=slot.name,
-        host=slot.host,
+        host=slot.host.removesuffix(".gov.cn") + ".com.cn" if spec.nonconforming_domain else slot.host,
         region=slot.region,
         org=slot.org,
         kind=slot.kind,

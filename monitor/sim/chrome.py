@@ -103,7 +103,8 @@ class Frame:
         s = self.site
         menu = []
         for section, label in SECTION_NAMES.items():
-            subs = [c for c in s.columns if SECTION_OF.get(c.slug) == section]
+            # sub-columns (规范性文件, 政策解读) are reached from their section's pages, not from here
+            subs = [c for c in s.columns if SECTION_OF.get(c.slug) == section and c.first_level]
             if not subs:
                 continue
             items = "".join(f'<li><a href="{c.path}" target="_blank">{esc(c.name)}</a></li>' for c in subs)

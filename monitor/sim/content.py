@@ -125,6 +125,9 @@ def build_columns(
         if spec.future_item and d.slug == "gzdt" and items:
             future = now + dt.timedelta(days=3)
             items = (_item(rng, d, flavor, colid, path, owner, future, 999, False), *items)
+        misfiled: tuple[str, ...] = ()
+        if d.slug in spec.misfiled and items:
+            items, misfiled = _misfile(rng, items, owner)
         template = "table" if d.category == "interaction" else rng.choice(_TEMPLATES[flavor])
         oldest = min((i.published for i in items), default=now)
         # a year-less date is read as "this year, never in the future": only safe for recent, past rows
@@ -134,10 +137,24 @@ def build_columns(
         columns.append(
             SimColumn(
                 d.slug, d.name, d.category, path, d.first_level, template, rng.choice(formats), page_size,
-                items, injected,
+                items, injected, misfiled,
             )
         )  # fmt: skip
     return tuple(columns)
+
+
+def _misfile(
+    rng: random.Random, items: tuple[SimItem, ...], owner: Owner
+) -> tuple[tuple[SimItem, ...], tuple[str, ...]]:
+    """Three news reports filed among a policy column's documents (column.misfiled): no 文号, no form."""
+    rows = list(items)
+    unpinned = [n for n, item in enumerate(rows) if not item.pinned]
+    titles = []
+    for n in unpinned[1:7:2]:
+        title = make_title(rng, "news", owner.place, rows[n].published.year, None)
+        rows[n] = dataclasses.replace(rows[n], title=title, doc_no=None)
+        titles.append(title)
+    return tuple(rows), tuple(titles)
 
 
 def _items(

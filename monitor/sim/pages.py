@@ -28,7 +28,9 @@ SOFT_404_TEXTS = ("抱歉，页面不存在", "您访问的页面已删除")
 def homepage_blocks(site: SimSite) -> list[tuple[SimColumn, tuple[SimItem, ...]]]:
     """The dated rows the homepage shows, per column: what a reader takes as the homepage's freshness."""
     wanted = {"news": 7, "notice": 6, "topic": 4}
-    blocks = []
+    blocks: list[tuple[SimColumn, tuple[SimItem, ...]]] = []
+    if site.spec.homepage_nav_only:  # a navigation-only homepage: judged by its second-level pages
+        return blocks
     for column in site.columns:
         rows = wanted.get(column.category)
         if rows and column.slug not in ("bmdt", "xzdt", "gfxwj", "zcjd"):

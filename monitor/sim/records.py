@@ -48,6 +48,9 @@ class SiteSpec:
     future_item: bool = False
     homepage_stale: bool = False
     gbk_declaration: str = "meta_charset"  # or "http_equiv" (only used when health == "gbk")
+    homepage_nav_only: bool = False  # the homepage shows navigation only, no dated rows
+    misfiled: tuple[str, ...] = ()  # policy-column slugs (zcwj, gfxwj) that also carry news items
+    nonconforming_domain: bool = False  # the site's host is not under .gov.cn
 
     def __post_init__(self) -> None:
         problems = []
@@ -58,6 +61,7 @@ class SiteSpec:
                 problems.append(f"broken link {entry!r} not in {LINK_FAULTS}")
         problems += [f"platform state {s!r}" for s in self.platform_links if s not in PLATFORM_STATES]
         problems += [f"footer part {p!r}" for p in self.footer_missing if p not in FOOTER_PARTS]
+        problems += [f"misfiled column {m!r}" for m in self.misfiled if m not in ("zcwj", "gfxwj")]
         if self.service not in ("platform", "local", "none"):
             problems.append(f"service {self.service!r}")
         if problems:
@@ -89,6 +93,7 @@ class SimColumn:
     page_size: int
     items: tuple[SimItem, ...]
     injected: str | None = None  # "stale" | "empty" | None
+    misfiled: tuple[str, ...] = ()  # titles of news items filed in this policy column
 
     @property
     def pages(self) -> int:

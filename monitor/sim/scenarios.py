@@ -11,7 +11,7 @@ import random
 
 from monitor.sim.records import SiteSpec
 
-SCENARIOS = ("demo", "mix")
+SCENARIOS = ("demo", "mix", "freshness")
 
 DEMO: tuple[SiteSpec, ...] = (
     SiteSpec(kind="portal"),
@@ -27,6 +27,32 @@ DEMO: tuple[SiteSpec, ...] = (
     SiteSpec(homepage_stale=True, footer_missing=("icp",)),
     SiteSpec(interaction=False, broken_links=("bot_blocked",), future_item=True),
 )
+
+_ALL_UPDATED = ("gzdt", "zwyw", "bmdt", "xzdt", "tpxw", "tzgg", "zcwj", "gfxwj", "zcjd", "rsxx", "ghjh")
+
+FRESHNESS: tuple[SiteSpec, ...] = (
+    SiteSpec(kind="portal"),
+    SiteSpec(kind="portal", stale=("gzdt", "zwyw", "bmdt", "tzgg", "zcwj")),  # 3 news + 2 notice: veto
+    # 3 news + 1 notice stale, a 4th news column 11 days idle: columns.stale at risk
+    SiteSpec(kind="portal", stale=("gzdt", "zwyw", "tpxw", "tzgg"), column_age_days={"bmdt": 11}),
+    SiteSpec(kind="portal", stale=("tzgg", "gfxwj", "zcjd")),  # two are sub-columns: no columns.stale
+    SiteSpec(kind="portal", stale=_ALL_UPDATED[:10]),  # 10 stale: columns.long_stale and columns.stale
+    SiteSpec(kind="department", empty=("tzgg", "zcwj", "gfxwj", "zcjd", "ghjh")),  # 5 empty: veto
+    SiteSpec(homepage_stale=True),
+    SiteSpec(homepage_nav_only=True),
+    SiteSpec(
+        homepage_nav_only=True,
+        homepage_stale=True,
+        interaction=False,
+        service="none",
+        column_age_days={"rsxx": 40, "ghjh": 100},
+    ),  # navigation only, every second-level page idle past 14 days: homepage.stale
+    SiteSpec(misfiled=("zcwj",)),
+    SiteSpec(stale=("ztzl",)),  # an expired topic still on the homepage
+    SiteSpec(nonconforming_domain=True, footer_missing=("id_code", "jiucuo")),
+    SiteSpec(future_item=True, footer_missing=("conac", "icp", "police")),
+)
+"""Every freshness, footer and domain fault once, for ``tests/e2e/test_freshness.py`` (``sites="freshness"``)."""
 
 
 def mix(seed: int, count: int) -> tuple[SiteSpec, ...]:
@@ -79,4 +105,6 @@ def specs_for(seed: int, sites: int | str) -> tuple[SiteSpec, ...]:
         return mix(seed, sites)
     if sites == "demo":
         return DEMO
+    if sites == "freshness":
+        return FRESHNESS
     raise ValueError(f"unknown scenario {sites!r}; known: {', '.join(SCENARIOS)} or a number of sites")

@@ -69,6 +69,7 @@ def column_truth(site: SimSite, column: SimColumn, now: dt.datetime) -> dict[str
         "oldest": _day(min((i.published for i in column.items), default=None)),
         "age_days": (now.date() - newest.date()).days if newest else None,
         "injected": column.injected,
+        "misfiled": list(column.misfiled),
     }
 
 
@@ -107,6 +108,15 @@ def site_truth(site: SimSite, profile: HostProfile, now: dt.datetime) -> dict[st
         "footer_missing": list(site.footer_missing),
         "future_item": _day(min(future)) if future else None,
         "homepage_stale": site.spec.homepage_stale,
+        "homepage_navigation_only": site.spec.homepage_nav_only,
+        "sub_columns": [c.name for c in site.columns if not c.first_level],
+        "misfiled": {c.name: list(c.misfiled) for c in site.columns if c.misfiled},
+        "expired_topics": [
+            c.name
+            for c in site.columns
+            if c.category == "topic" and c.newest and (now.date() - c.newest.date()).days > 180
+        ],
+        "domain_nonconforming": not site.host.endswith(".gov.cn"),
     }
 
 
