@@ -74,11 +74,58 @@ class FreshnessSettings(_Strict):
     overrides: FreshnessOverrides = Field(default_factory=FreshnessOverrides)
 
 
+class MediaOverride(_Strict):
+    """A region's or an account's own windows (甘肃 wants a post every week, 闽侯 every 10 days)."""
+
+    stale_days: int | None = Field(None, ge=1)
+    week_days: int | None = Field(None, ge=1)
+    warn_days: int | None = Field(None, ge=0)
+    week_warn_days: int | None = Field(None, ge=0)
+
+
+class MediaOverrides(_Strict):
+    regions: dict[str, MediaOverride] = Field(default_factory=dict)
+    targets: dict[str, MediaOverride] = Field(default_factory=dict)
+
+
+class MediaWindows(_Strict):
+    """The windows that apply to one account, after region and account overrides."""
+
+    stale_days: int
+    week_days: int
+    warn_days: int
+    week_warn_days: int
+
+
 class MediaSettings(_Strict):
-    """New media (国办发〔2018〕123号): veto after 14 silent days, deduction after 7."""
+    """New media (国办发〔2018〕123号; 国办秘函〔2019〕19号): veto after 14 silent days, deduction after 7.
+
+    ``warn_days`` / ``week_warn_days``: silent this many days, an account is ``at_risk`` of the 14-day /
+    7-day rule (10 of 14 is the customary early warning for homepages; 5 of 7 the same share). Overrides
+    per region and per account id (``overrides: {regions: {…}, targets: {…}}``), the account's winning."""
 
     stale_days: int = Field(14, ge=1)
     week_days: int = Field(7, ge=1)
+    warn_days: int = Field(10, ge=0)
+    week_warn_days: int = Field(5, ge=0)
+    poll_interval_s: float = Field(3600.0, gt=0, description="how often each account's feed is read")
+    validators_ttl_s: float = Field(
+        30 * 86400.0, gt=0, description="how long an account's ETag/Last-Modified and last reading are kept"
+    )
+    overrides: MediaOverrides = Field(default_factory=MediaOverrides)
+
+    def windows_for(self, target_id: str, region: str) -> MediaWindows:
+        """Defaults, then the region's override, then the account's."""
+        values = {
+            "stale_days": self.stale_days,
+            "week_days": self.week_days,
+            "warn_days": self.warn_days,
+            "week_warn_days": self.week_warn_days,
+        }
+        for override in (self.overrides.regions.get(region), self.overrides.targets.get(target_id)):
+            if override is not None:
+                values |= {k: v for k, v in override.model_dump().items() if v is not None}
+        return MediaWindows(**values)
 
 
 class RateSettings(_Strict):
@@ -227,6 +274,61 @@ class LinkSettings(_Strict):
         return self.soft404_patterns + self.extra_soft404_patterns
 
 
+class ServiceSettings(_Strict):
+    """办事服务 (国办秘函〔2019〕19号): 服务不实用 (veto: no 办事服务 at all), 办事服务未链接一体化平台 and
+    一体化平台链接不可用 (deductions). Entries are links labelled with one of ``entry_keywords`` and the items
+    of a block headed by one; the platform's error pages are the ``links`` soft-404 phrases plus
+    ``platform_error_patterns``. Lists replace the defaults; ``extra_*`` lists extend them."""
+
+    interval_s: float = Field(24 * 3600.0, gt=0, description="how often a site's service entries are followed")
+    entry_keywords: tuple[str, ...] = ("办事服务", "网上办事", "政务服务", "办事大厅", "在线办理")
+    extra_entry_keywords: tuple[str, ...] = ()
+    max_label_chars: int = Field(16, ge=2, description="longer link texts are headlines, not menu entries")
+    max_service_pages: int = Field(3, ge=0, description="own 办事服务 pages followed one level for their items")
+    max_platform_links: int = Field(30, ge=1, description="platform links fetched per site per run")
+    platform_error_patterns: tuple[str, ...] = ()
+
+    def all_entry_keywords(self) -> tuple[str, ...]:
+        return self.entry_keywords + self.extra_entry_keywords
+
+
+class WorkdaySettings(_Strict):
+    """Working days for "answered within 1 working day". chinese-calendar knows 法定节假日 and 调休 up to its
+    last published year; beyond it govmon reads ``calendar_file`` (YAML ``{holidays: [...], workdays: [...]}``)
+    and ``holidays`` / ``workdays`` here, else counts Monday–Friday."""
+
+    calendar_file: Path | None = None
+    holidays: tuple[dt.date, ...] = ()
+    workdays: tuple[dt.date, ...] = ()
+
+
+class InteractionSettings(_Strict):
+    """互动回应差 (国办秘函〔2019〕19号, veto): no working consultation channel (咨询、建言、留言、信箱; 信访 and
+    纪检举报 do not count), or a message of the last year unanswered more than 3 months (92 days: the longest
+    three calendar months); 留言答复未更新 (deduction): no reply published in 2 months (61 days)."""
+
+    interval_s: float = Field(24 * 3600.0, gt=0, description="how often channels and message lists are read")
+    channel_keywords: tuple[str, ...] = ("咨询", "建言", "留言", "信箱")
+    extra_channel_keywords: tuple[str, ...] = ()
+    excluded_keywords: tuple[str, ...] = ("信访", "举报", "纪检", "纪委", "监察", "投诉举报")
+    extra_excluded_keywords: tuple[str, ...] = ()
+    hub_keywords: tuple[str, ...] = ("互动交流", "政民互动", "公众参与")
+    max_label_chars: int = Field(16, ge=2, description="longer link texts are headlines, not channels")
+    max_channels: int = Field(4, ge=1, description="channel pages opened per run")
+    max_list_pages: int = Field(3, ge=1, description="pages of one message list read (following its pager)")
+    lookback_days: int = Field(365, ge=1, description="messages asked this long before the monitoring point count")
+    unanswered_days: int = Field(92, ge=1, description="unanswered longer than this: violation")
+    replies_stale_days: int = Field(61, ge=1, description="no reply dated within this: 留言答复未更新")
+    replies_warn_days: int = Field(45, ge=0, description="at_risk of replies_stale from this many silent days")
+    workdays: WorkdaySettings = Field(default_factory=WorkdaySettings)
+
+    def all_channel_keywords(self) -> tuple[str, ...]:
+        return self.channel_keywords + self.extra_channel_keywords
+
+    def all_excluded_keywords(self) -> tuple[str, ...]:
+        return self.excluded_keywords + self.extra_excluded_keywords
+
+
 class Settings(_Strict):
     """The whole configuration; a file holding only an inventory is complete, every setting defaulted."""
 
@@ -246,6 +348,8 @@ class Settings(_Strict):
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     links: LinkSettings = Field(default_factory=LinkSettings)
     columns: ColumnsSettings = Field(default_factory=ColumnsSettings)
+    services: ServiceSettings = Field(default_factory=ServiceSettings)
+    interaction: InteractionSettings = Field(default_factory=InteractionSettings)
 
     def effective_redis_url(self) -> str | None:
         """``GOVMON_REDIS_URL`` wins over the file; None means: use the embedded redis-server."""

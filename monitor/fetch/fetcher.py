@@ -92,6 +92,8 @@ class _Plan:
     budget_s: float
     socket_timeout: aiohttp.ClientTimeout
     caps: BodyCaps
+    headers: Mapping[str, str] | None = None
+    """Extra request headers (conditional GET: If-None-Match, If-Modified-Since); None for plain crawls."""
     measuring: bool = False
     """An availability probe: it takes the host's concurrency permit but neither waits out nor feeds the
     adaptive delay. Probes run at the indicator's fixed, low cadence; backing them off would drop or
@@ -186,8 +188,12 @@ class Fetcher:
         method: str = "GET",
         timeout_s: float | None = None,
         max_body_bytes: int | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> FetchResult:
-        """Fetch for crawling: settings' timeouts, redirects followed, transient failures retried."""
+        """Fetch for crawling: settings' timeouts, redirects followed, transient failures retried.
+
+        ``headers`` are added to every hop (a conditional GET passes its validators here; a 304 then comes
+        back as an ok result with ``status`` 304 and an empty body)."""
         settings = self._settings
         plan = _Plan(
             session=self._open(self._crawl),
@@ -197,6 +203,7 @@ class Fetcher:
                 total=None, sock_connect=settings.connect_timeout_s, sock_read=settings.read_timeout_s
             ),
             caps=self._caps.scaled(max_body_bytes) if max_body_bytes else self._caps,
+            headers=headers,
         )
         return await self._observed(url, purpose, plan, retry=True)
 
@@ -360,6 +367,7 @@ class Fetcher:
             cookies=jar.filter_cookies(url) or None,  # None spares aiohttp a cookie jar per request
             timeout=plan.socket_timeout,
             trace_request_ctx=progress,
+            headers=plan.headers,
         ) as resp:
             progress.status = resp.status
             jar.update_cookies(resp.cookies, resp.url)
