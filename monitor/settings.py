@@ -206,9 +206,9 @@ class ColumnsSettings(_Strict):
     ``column.misfiled`` looks for news. ``document_forms``: title words that make an item a document
     (公文 forms of 《党政机关公文处理工作条例》 plus the common plan/notice forms). Thresholds of the
     aggregates are 国办秘函〔2019〕19号's: ``columns.stale`` ≥ 5, ``columns.long_stale`` ≥ 10,
-    ``columns.empty`` ≥ 5. ``at_risk_lead_days``: how close to its window's end a column (or the
-    homepage) must be to count as at risk "at its present pace" (the customary warning: homepage idle
-    10 of 14 days); the day must also fall in the current or next sampling window.
+    ``columns.empty`` ≥ 5. ``at_risk_lead_days``: how many days before its stale day a column (or the
+    homepage) counts as at risk "at its present pace" (5: from 10 idle days of 14, the customary
+    warning); the stale day must also fall in or before the current or next sampling window.
     """
 
     keywords: ColumnKeywords = Field(default_factory=ColumnKeywords)
@@ -229,7 +229,7 @@ class ColumnsSettings(_Strict):
     )
     topic_expired_days: int = Field(180, ge=1, description="topic.expired: newest item older than this")
     at_risk_lead_days: dict[str, int] = Field(
-        default_factory=lambda: {"homepage": 4, "news": 4, "notice": 30, "planning": 60, "other": 30}
+        default_factory=lambda: {"homepage": 5, "news": 5, "notice": 30, "planning": 60, "other": 30}
     )
     max_columns: int = Field(80, ge=1, description="column pages read per site and run")
     max_extra_pages: int = Field(2, ge=0, description="pages followed past a page of pinned/undated rows")

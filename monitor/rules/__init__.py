@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from monitor.rules import availability
+from monitor.rules import availability, freshness, misfiled, topics
+from monitor.rules import columns as columns_rules
+from monitor.rules import footer as footer_rules
 from monitor.rules import media as media_rule
 from monitor.rules.base import History, Rule
 
-RULES: tuple[Rule, ...] = (availability.RULE, media_rule.RULE)
+RULES: tuple[Rule, ...] = (
+    availability.RULE,
+    media_rule.RULE,
+    *freshness.RULES,
+    *columns_rules.RULES,
+    misfiled.RULE,
+    topics.RULE,
+    footer_rules.FOOTER_RULE,
+    footer_rules.DOMAIN_RULE,
+)
 
 __all__ = ["RULES", "History", "Rule"]

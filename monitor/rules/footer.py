@@ -1,0 +1,113 @@
+"""Footer identifiers and the domain (《政府网站发展指引》, 国办发〔2017〕47号; deductions).
+
+- ``footer.identifier_missing``: one finding per missing item, read from the newest OK homepage
+  observation: 网站标识码, 党政机关网站标识 (bszs.conac.cn), ICP备案 (beian.miit.gov.cn), 公安备案
+  (beian.gov.cn), 我为政府网站找错 (the ``_jiucuo_`` script, whose ``sitecode`` must equal the 标识码).
+  Each has its own evidence url (``<homepage>#icp``) so each is a finding of its own.
+- ``site.domain_nonconforming``: the site's host is not under ``.gov.cn`` (or ``.政务``). Hosts that
+  are IP literals or ``localhost`` are not domain names and are not judged.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlsplit
+
+from monitor.checks.homepage import NAME as HOMEPAGE_CHECK
+from monitor.model import Finding, Severity, Site, Status, Target
+from monitor.rules.base import History, make_finding
+from monitor.rules.column_state import latest_ok
+from monitor.settings import Settings
+
+FOOTER_CODE = "footer.identifier_missing"
+DOMAIN_CODE = "site.domain_nonconforming"
+GOV_SUFFIXES = (".gov.cn", ".政务", ".xn--zfr164b")
+ITEMS = {
+    "id_code": "网站标识码",
+    "conac": "党政机关网站标识（链接 bszs.conac.cn）",
+    "icp": "ICP备案编号（链接 beian.miit.gov.cn）",
+    "police": "公安机关备案编号（链接 beian.gov.cn）",
+    "jiucuo": "“我为政府网站找错”入口（_jiucuo_ 脚本，sitecode 与网站标识码一致）",
+}
+
+
+def missing_items(footer: dict[str, object]) -> list[str]:
+    missing = [key for key in ("id_code", "conac", "icp", "police") if not footer.get(key)]
+    sitecode = footer.get("jiucuo_sitecode")
+    if (
+        not footer.get("jiucuo")
+        or not sitecode
+        or (footer.get("id_code") and sitecode != footer.get("id_code"))
+    ):
+        missing.append("jiucuo")
+    return missing
+
+
+class FooterRule:
+    name = FOOTER_CODE
+    needs: tuple[str, ...] = (HOMEPAGE_CHECK,)
+
+    def lookback_s(self, settings: Settings) -> float:
+        return max(3 * settings.crawl.homepage_interval_s, 86400.0)
+
+    def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
+        if not isinstance(target, Site):
+            return []
+        observation = latest_ok(history, HOMEPAGE_CHECK, now)
+        footer = observation.payload.get("footer") if observation else None
+        if not isinstance(footer, dict):
+            return []  # not read, or read before footers were extracted: no verdict
+        home = str(observation.payload.get("final_url") or target.url) if observation else target.url
+        findings = []
+        for key in missing_items(footer):
+            message = f"页脚缺少{ITEMS[key]}"
+            if key == "jiucuo" and footer.get("jiucuo"):
+                message = (
+                    f"“我为政府网站找错”脚本的 sitecode（{footer.get('jiucuo_sitecode')}）与网站标识码不一致"
+                )
+            evidence = {"url": f"{home.split('#')[0]}#{key}", "item": key, "page": home}
+            findings.append(
+                make_finding(
+                    target, FOOTER_CODE, Severity.DEDUCTION, Status.VIOLATION, message, now, evidence=evidence
+                )
+            )
+        return findings
+
+
+def is_domain_name(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return host != "localhost" and "." in host
+    return False
+
+
+class DomainRule:
+    name = DOMAIN_CODE
+    needs: tuple[str, ...] = ()
+
+    def lookback_s(self, settings: Settings) -> float:
+        return 0.0
+
+    def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
+        if not isinstance(target, Site):
+            return []
+        host = (urlsplit(target.url).hostname or "").lower().rstrip(".")
+        if not is_domain_name(host) or host.endswith(GOV_SUFFIXES):
+            return []
+        message = f"网站域名 {host} 不以 .gov.cn（或 .政务）结尾"
+        return [
+            make_finding(
+                target,
+                DOMAIN_CODE,
+                Severity.DEDUCTION,
+                Status.VIOLATION,
+                message,
+                now,
+                evidence={"url": target.url, "host": host},
+            )
+        ]
+
+
+FOOTER_RULE = FooterRule()
+DOMAIN_RULE = DomainRule()

@@ -1,0 +1,229 @@
+"""是否更新 (国办秘函〔2019〕19号): the homepage, each column, and faked dates.
+
+- ``homepage.stale`` (veto): no dated item on the homepage within ``freshness.homepage_days`` (14). A
+  navigation-only homepage (no dated item at all) is judged by its second-level pages (the first-level
+  columns it links to): stale only when every one of them is.
+- ``column.stale`` (deduction, one per column): newest item older than the category's window (news 14,
+  notice 183, planning 365 days; per region and per target in ``freshness.overrides``).
+- ``column.empty`` (deduction, one per column): a column page that shows no item (暂无信息).
+- ``content.future_date`` (veto, 弄虚作假): an item dated after the monitoring point.
+
+Every window rule is ``at_risk`` with ``due`` (start of the first stale day) ahead of time, see
+``column_state``. Evidence follows CONTRACT.md: a column's ``{name, url, category, first_level, newest}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from monitor.deadlines import stale_from
+from monitor.model import Finding, Severity, Site, Status, Target
+from monitor.rules.base import History, make_finding
+from monitor.rules.column_state import (
+    COLUMNS_CHECK,
+    SiteColumns,
+    at_risk_day,
+    due_at,
+    lookback_s,
+    newest_by,
+    parse_day,
+    site_columns,
+    window_days,
+)
+from monitor.settings import Settings
+
+CATEGORY_LABELS = {
+    "news": "动态要闻",
+    "notice": "通知公告/政策文件",
+    "planning": "人事/规划计划",
+    "other": "其他",
+}
+
+
+class _ColumnsRule:
+    needs: tuple[str, ...] = (COLUMNS_CHECK,)
+
+    def lookback_s(self, settings: Settings) -> float:
+        return lookback_s(settings)
+
+
+class HomepageStaleRule(_ColumnsRule):
+    name = "homepage.stale"
+
+    def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
+        if not isinstance(target, Site):
+            return []
+        site = site_columns(target, history, now, settings)
+        window = window_days(settings, target, "homepage")
+        if site is None or window is None:
+            return []
+        home = site.homepage
+        evidence: dict[str, Any] = {"url": home.get("url") or target.url, "window_days": window}
+        if not home.get("navigation_only"):
+            newest = newest_by(home, site.today)
+            evidence |= {"navigation_only": False, "newest": newest.isoformat() if newest else None}
+            where = "首页"
+        else:
+            pages = [c for c in site.columns if c.first_level and not c.entry.get("error")]
+            if not pages or any(c.entry.get("script_filled") for c in pages):
+                return []  # nothing read, or a page govmon cannot read the dates of: no verdict
+            newest = max((c.newest for c in pages if c.newest), default=None)
+            evidence |= {
+                "navigation_only": True,
+                "newest": newest.isoformat() if newest else None,
+                "items": [c.evidence for c in pages],
+            }
+            where = f"首页仅为导航，其 {len(pages)} 个二级页面"
+        idle = (site.today - newest).days if newest else None
+        if newest is None or (idle is not None and idle > window):
+            since = f"最新信息为 {newest.isoformat()}（{idle} 天前）" if newest else "没有注明日期的信息"
+            message = f"{where}超过 {window} 天未更新：{since}"
+            return [
+                make_finding(
+                    target, self.name, Severity.VETO, Status.VIOLATION, message, now, evidence=evidence
+                )
+            ]
+        lead = settings.columns.at_risk_lead_days.get("homepage", 0)
+        risk = at_risk_day(stale_from(newest, window), site.today, lead, settings)
+        if risk is None:
+            return []
+        message = f"{where}已 {idle} 天未更新，{risk.isoformat()} 起超过 {window} 天（首页不更新，单项否决）"
+        return [
+            make_finding(
+                target,
+                self.name,
+                Severity.VETO,
+                Status.AT_RISK,
+                message,
+                now,
+                evidence=evidence,
+                due=due_at(risk),
+            )
+        ]
+
+
+class ColumnStaleRule(_ColumnsRule):
+    """column.stale and column.empty, one finding per column (evidence for the aggregate vetoes)."""
+
+    name = "column.stale"
+
+    def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
+        if not isinstance(target, Site):
+            return []
+        site = site_columns(target, history, now, settings)
+        if site is None:
+            return []
+        findings = []
+        for column in site.columns:
+            evidence = column.evidence | {"window_days": column.window_days}
+            label = CATEGORY_LABELS.get(column.category, column.category)
+            if column.state == "empty":
+                message = f"栏目“{column.name}”为空栏目（页面无任何信息）"
+                findings.append(
+                    make_finding(
+                        target,
+                        "column.empty",
+                        Severity.DEDUCTION,
+                        Status.VIOLATION,
+                        message,
+                        now,
+                        evidence=evidence,
+                    )
+                )
+            elif column.state == "stale":
+                since = (
+                    f"最新信息为 {column.newest.isoformat()}（{(site.today - column.newest).days} 天前）"
+                    if column.newest
+                    else "没有注明日期的信息"
+                )
+                message = f"{label}栏目“{column.name}”超过 {column.window_days} 天未更新：{since}"
+                findings.append(
+                    make_finding(
+                        target,
+                        self.name,
+                        Severity.DEDUCTION,
+                        Status.VIOLATION,
+                        message,
+                        now,
+                        evidence=evidence,
+                    )
+                )
+            elif column.risk_day is not None and column.newest is not None:
+                idle = (site.today - column.newest).days
+                message = (
+                    f"{label}栏目“{column.name}”已 {idle} 天未更新，"
+                    f"{column.risk_day.isoformat()} 起超过 {column.window_days} 天"
+                )
+                findings.append(
+                    make_finding(
+                        target,
+                        self.name,
+                        Severity.DEDUCTION,
+                        Status.AT_RISK,
+                        message,
+                        now,
+                        evidence=evidence,
+                        due=due_at(column.risk_day),
+                    )
+                )
+        return findings
+
+
+class FutureDateRule(_ColumnsRule):
+    """content.future_date (弄虚作假): an item dated after the monitoring point's day."""
+
+    name = "content.future_date"
+
+    def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
+        if not isinstance(target, Site):
+            return []
+        site = site_columns(target, history, now, settings)
+        if site is None:
+            return []
+        future = _future_items(site)
+        if not future:
+            return []
+        first = min(item["date"] for item in future)
+        message = f"{len(future)} 条信息的发布日期晚于监测时间点（最早 {first}）"
+        evidence = {"url": site.homepage.get("url") or target.url, "items": future}
+        return [
+            make_finding(
+                target,
+                self.name,
+                Severity.VETO,
+                Status.VIOLATION,
+                message,
+                now,
+                evidence=evidence,
+                count=len(future),
+            )
+        ]
+
+
+def _future_items(site: SiteColumns) -> list[dict[str, Any]]:
+    seen: set[tuple[str, str]] = set()
+    future = []
+    sources: list[tuple[str, Any]] = [("首页", site.homepage.get("latest", ()))]
+    sources += [(c.name, c.entry.get("latest", ())) for c in site.columns]
+    for where, items in sources:
+        for item in items:
+            day: dt.date | None = parse_day(item.get("date"))
+            key = (str(item.get("url")), str(item.get("date")))
+            if day is not None and day > site.today and key not in seen:
+                seen.add(key)
+                future.append(
+                    {
+                        "column": where,
+                        "title": item.get("title"),
+                        "url": item.get("url"),
+                        "date": item["date"],
+                    }
+                )
+    return future
+
+
+HOMEPAGE_RULE = HomepageStaleRule()
+COLUMN_RULE = ColumnStaleRule()
+FUTURE_RULE = FutureDateRule()
+RULES = (HOMEPAGE_RULE, COLUMN_RULE, FUTURE_RULE)

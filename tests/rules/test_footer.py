@@ -1,0 +1,68 @@
+"""Footer identifiers and the domain, on literal pages and inventories."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from monitor.extract.footer import footer_facts
+from monitor.model import SHANGHAI, Observation, Outcome, Site
+from monitor.rules.footer import DOMAIN_RULE, FOOTER_RULE
+from monitor.settings import Settings
+
+NOW = dt.datetime(2026, 11, 20, 10, tzinfo=SHANGHAI).timestamp()
+SITE = Site(id="4301000001", name="某市人民政府门户网站", url="https://www.example.gov.cn/", region="某市")
+FULL_FOOTER = (
+    '<div class="footer"><a href="https://bszs.conac.cn/sitename?method=show&id=1"><img alt="党政机关"></a>'
+    "<p>网站标识码：4301000001 <a href='https://beian.miit.gov.cn/' target=_blank>湘ICP备05001234号</a>"
+    '<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=43010202000001">湘公网安备43010202000001号</a></p>'
+    "<script id=\"_jiucuo_\" sitecode='4301000001' src='https://zfwzgl.www.gov.cn/exposure/jiucuo.js'></script></div>"
+)
+
+
+def footer_history(html: str):
+    payload = {"url": SITE.url, "final_url": SITE.url, "footer": footer_facts(html).as_payload()}
+    return {"homepage": [Observation("homepage", SITE.id, "j", NOW - 60, Outcome.OK, None, payload)]}
+
+
+def missing(html: str) -> list[str]:
+    return [f.evidence["item"] for f in FOOTER_RULE.evaluate(SITE, footer_history(html), NOW, Settings())]
+
+
+def test_complete_footer_has_no_finding():
+    assert missing(FULL_FOOTER) == []
+
+
+def test_each_missing_footer_item_is_its_own_finding_with_its_own_url():
+    html = FULL_FOOTER.replace("网站标识码：4301000001", "").replace("beian.miit.gov.cn", "www.miit.gov.cn")
+    findings = FOOTER_RULE.evaluate(SITE, footer_history(html), NOW, Settings())
+    assert [f.evidence["item"] for f in findings] == ["id_code", "icp"]
+    assert [f.evidence["url"] for f in findings] == [SITE.url + "#id_code", SITE.url + "#icp"]
+    assert {f.severity.value for f in findings} == {"deduction"}
+
+
+def test_icp_number_without_its_link_is_missing_and_miit_link_is_not_police():
+    html = FULL_FOOTER.replace("http://www.beian.gov.cn/portal", "http://example.org/portal")
+    assert missing(html) == ["police"]
+    assert missing(FULL_FOOTER.replace("bszs.conac.cn", "www.conac.cn.example.org")) == ["conac"]
+
+
+def test_jiucuo_script_whose_sitecode_differs_from_the_id_code_is_missing():
+    assert missing(FULL_FOOTER.replace("sitecode='4301000001'", "sitecode='4399999999'")) == ["jiucuo"]
+    assert missing(FULL_FOOTER.replace('id="_jiucuo_"', 'id="other"')) == ["jiucuo"]
+
+
+def test_department_id_code_bm_plus_eight_digits():
+    html = FULL_FOOTER.replace("4301000001", "bm43000012")
+    assert footer_facts(html).id_code == "bm43000012"
+    assert missing(html) == []
+
+
+def test_domain_not_under_gov_cn_is_nonconforming():
+    site = Site(id="x", name="某局", url="http://www.example-bureau.com.cn/", region="某市")
+    [finding] = DOMAIN_RULE.evaluate(site, {}, NOW, Settings())
+    assert (finding.code, finding.evidence["host"]) == (
+        "site.domain_nonconforming",
+        "www.example-bureau.com.cn",
+    )
+    for url in ("https://www.example.gov.cn/", "http://公安.政务/", "http://127.0.0.1:8080/"):
+        assert DOMAIN_RULE.evaluate(Site(id="x", name="n", url=url, region="r"), {}, NOW, Settings()) == []
