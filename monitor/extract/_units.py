@@ -1,0 +1,200 @@
+"""Dated units of a page: text nodes that are a date and nothing else, and links dated in their title.
+
+One pass over the tree's nodes (the costly part: every node becomes a Python object), one ``search`` of
+a precompiled pattern per text node, and only for the few dated nodes a walk up their ancestors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+
+from selectolax.lexbor import LexborNode
+
+from monitor.extract.dates import DATE_RE, match_date, parse_date
+
+_SKIP_TEXT_OF = frozenset(
+    {"script", "style", "noscript", "template", "textarea", "select", "option", "title"}
+)
+_STOP = frozenset({"body", "html"})
+# Year-month alone (``2026-11``, ``2026年11月``): half of a date split across elements.
+_YM_RE = re.compile(r"^\s*((?:19|20)\d\d)\s*[-./年]\s*(\d{1,2})\s*月?\s*$")
+_DAY_RE = re.compile(r"^\s*(\d{1,2})\s*日?\s*$")
+_CLOCK_WORDS = ("今天", "今日", "当前时间", "星期")
+_OFFSIDE_TAGS = frozenset({"nav", "aside", "footer", "header"})
+_CHROME_TAGS = frozenset({"nav", "footer", "header"})
+# Class/id words of containers whose dated rows are not the page's own list (pages.md): sidebars,
+# 相关阅读 (xgyd), 热点/排行 (hot, rank, phb), 解读 pop-ups, 留言 previews, menus, headers and footers.
+_OFFSIDE_RE = re.compile(
+    r"side|(?<![a-z])hot|rank|paihang|phb|xgyd|xgwz|xgxx|xgjd|xgwj|relat|recommend|tuijian|foot|bottom"
+    r"|(?<![a-z])nav|menu|pop|jiedu|comment|liuyan|message|(?<![a-z])head(?:er)?(?![a-z])|clock|weather"
+    r"|(?<![a-z])hid(?:e|den)(?![a-z])",
+    re.I,
+)
+_CHROME_RE = re.compile(
+    r"foot|bottom|(?<![a-z])nav|menu|(?<![a-z])head(?:er)?(?![a-z])|clock|weather|copyright|banquan", re.I
+)
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+@dataclasses.dataclass(slots=True)
+class Unit:
+    """One dated spot: ``chain`` is the element holding the date, then its ancestors up to ``<body>``."""
+
+    date: dt.date
+    chain: list[LexborNode]
+
+
+def _chain(node: LexborNode) -> list[LexborNode]:
+    chain: list[LexborNode] = []
+    p = node.parent if not node.is_element_node else node
+    while p is not None and p.tag not in _STOP:
+        chain.append(p)
+        p = p.parent
+    # A table row is one row however many date cells it has (成文日期 and 发布日期 columns).
+    for i, el in enumerate(chain):
+        if el.tag == "tr":
+            return chain[i:]
+    return chain
+
+
+def _near_clock(node: LexborNode) -> bool:
+    """``<span>今天是</span><span>2021年3月4日</span>``: the header clock split over two elements."""
+    for el in (node.prev, node.parent.prev if node.parent is not None else None):
+        if el is not None:
+            text = el.text(deep=True)[-12:]
+            if any(w in text for w in _CLOCK_WORDS):
+                return True
+    return False
+
+
+def _split_date(node: LexborNode, as_of: dt.date) -> dt.date | None:
+    """``<span>04</span><span>2026-11</span>`` (day apart from year-month): read the wrapper's text."""
+    wrapper = node.parent
+    for _ in range(2):
+        if wrapper is None or wrapper.tag in _STOP:
+            return None
+        parts = wrapper.text(deep=True, separator="\x1f").split("\x1f")
+        parts = [p.strip() for p in parts if p.strip()]
+        if 2 <= len(parts) <= 4:
+            ym = day = None
+            for part in parts:
+                m = _YM_RE.match(part)
+                if m:
+                    ym = (int(m.group(1)), int(m.group(2)))
+                    continue
+                d = _DAY_RE.match(part)
+                if d:
+                    day = int(d.group(1))
+            if ym and day:
+                try:
+                    when = dt.date(ym[0], ym[1], day)
+                except ValueError:
+                    return None
+                return when if when.year >= 1990 else None
+        wrapper = wrapper.parent
+    return None
+
+
+def date_units(root: LexborNode, as_of: dt.date) -> list[Unit]:
+    """Every dated unit under ``root``, in document order."""
+    units: list[Unit] = []
+    text_holders: set[int] = set()
+    split_wrappers: set[int] = set()
+    skip_next = False
+    search = DATE_RE.search
+    for node in root.traverse(include_text=True):
+        if node.is_element_node:
+            skip_next = node.tag in _SKIP_TEXT_OF
+            continue
+        if skip_next:
+            skip_next = False
+            continue
+        if not node.is_text_node:
+            continue
+        text = node.text_content
+        if not text:
+            continue
+        when: dt.date | None = None
+        if search(text) is not None:
+            when = parse_date(text, as_of)
+        elif len(text) <= 16 and _YM_RE.match(text):
+            when = _split_date(node, as_of)
+            if when is not None:
+                wrapper = node.parent
+                if wrapper is None or wrapper.mem_id in split_wrappers:
+                    continue
+                split_wrappers.add(wrapper.mem_id)
+        if when is None or when > as_of + dt.timedelta(days=366):
+            continue
+        if _near_clock(node):
+            continue
+        chain = _chain(node)
+        if not chain:
+            continue
+        units.append(Unit(when, chain))
+        text_holders.add(chain[0].mem_id)
+        if len(chain) > 1:
+            text_holders.add(chain[1].mem_id)
+    units.extend(_title_units(root, as_of, text_holders))
+    return units
+
+
+def _title_units(root: LexborNode, as_of: dt.date, text_holders: set[int]) -> list[Unit]:
+    """Links whose ``title`` attribute ends in a date that their text does not show (``title="… 2026-11-04"``)."""
+    units: list[Unit] = []
+    for a in root.css("a[title]"):
+        title = a.attributes.get("title") or ""
+        last = None
+        for m in DATE_RE.finditer(title):
+            last = m
+        if last is None or last.group("m2") is not None:
+            continue
+        tail = title[last.end() :].strip()
+        if tail and not re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", tail):
+            continue
+        head = title[: last.start()].rstrip()
+        if head and not (head[-1] in ":：" or title[last.start() - 1].isspace()):
+            continue
+        if last.group(0) in a.text(deep=True):
+            continue
+        parent = a.parent
+        if parent is not None and (
+            parent.mem_id in text_holders
+            or (parent.parent is not None and parent.parent.mem_id in text_holders)
+        ):
+            continue
+        when = match_date(last, as_of)
+        if when is None:
+            continue
+        units.append(Unit(when, _chain(a)))
+    return units
+
+
+def is_hidden(node: LexborNode) -> bool:
+    attrs = node.attributes
+    style = attrs.get("style")
+    if style and _HIDDEN_STYLE_RE.search(style):
+        return True
+    return "hidden" in attrs
+
+
+def is_offside(container: LexborNode, homepage: bool = False) -> bool:
+    """Inside a menu, sidebar, 相关阅读/热点 block, footer or hidden pop-up (homepage: only page chrome)."""
+    tags = _CHROME_TAGS if homepage else _OFFSIDE_TAGS
+    pattern = _CHROME_RE if homepage else _OFFSIDE_RE
+    node: LexborNode | None = container
+    while node is not None and node.tag not in _STOP:
+        if node.tag in tags:
+            return True
+        attrs = node.attributes
+        if attrs:
+            if not homepage and is_hidden(node):
+                return True
+            for key in ("class", "id"):
+                value = attrs.get(key)
+                if value and pattern.search(value):
+                    return True
+        node = node.parent
+    return False

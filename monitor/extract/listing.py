@@ -1,0 +1,233 @@
+"""A list page's main list (its rows, their dates, the next page) and a homepage's dated items.
+
+How the main list is found, without per-site selectors (pages.md): every text node that is *a date and
+nothing else* (``<span>2026-09-15</span>``, ``发布时间：2026/08/27``, ``[09-15]``) and every link whose
+``title`` attribute ends in a date is a dated unit; a unit's row is its highest ancestor holding no other
+unit, and rows are grouped by their parent (the list container). The container with the most dated rows
+wins, after discounting containers inside navigation, sidebars, 相关阅读 / 热点 / 排行榜, footers and hidden
+pop-ups, which are often *newer* than the page's own list. Dates inside titles (``2026年9月4日专题会``),
+文号, phone numbers and the like never form a unit (``dates.parse_date`` accepts a whole node only).
+
+Hanweb lists live in ``<script type="text/xml"><datastore>…<![CDATA[<li>…]]>``: those records are parsed
+as rows too. TRS pagers (``createPageHTML(total, current, "index", "html")``) and plain 下一页 links give
+the next page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterator
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from monitor.extract._units import Unit, date_units, is_hidden, is_offside
+
+_CDATA_RE = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+_TRS_PAGER_RE = re.compile(
+    r"createPageHTML\(\s*([\w.]+)\s*,\s*([\w.]+)\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]"
+)
+_JS_FILL_RE = re.compile(r"\bajax\b|getJSON|\$\.(?:get|post)\(|\bfetch\(|axios|XMLHttpRequest|\.json\b")
+_NEXT_TEXTS = ("下一页", "下页", "后一页", "下一頁", ">", "›", "»", "next")
+_TRUNCATED = ("...", "…")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ListItem:
+    title: str
+    url: str
+    date: dt.date | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Listing:
+    items: tuple[ListItem, ...]  # the main list's rows, in page order (dated and undated)
+    newest: dt.date | None  # newest dated row (pinned old rows exist: not necessarily first or last)
+    undated: int  # rows with no date (they count as not updated)
+    next_page: str | None  # absolute URL of the next page, None if none
+    script_filled: bool  # no rows in the HTML and a script that would fetch them
+
+    @property
+    def count(self) -> int:
+        """Dated rows."""
+        return sum(1 for item in self.items if item.date is not None)
+
+
+@dataclasses.dataclass(slots=True)
+class _Group:
+    container: LexborNode
+    rows: dict[int, tuple[LexborNode, dt.date]]  # row mem_id -> (row, newest date in the row)
+    order: int  # document order of the first unit (ties go to the earlier list)
+
+
+def _groups(units: list[Unit]) -> list[_Group]:
+    """Rows (highest ancestor holding one unit) grouped by their parent element."""
+    holders: Counter[int] = Counter()
+    for unit in units:
+        for node in unit.chain:
+            holders[node.mem_id] += 1
+    groups: dict[int, _Group] = {}
+    for order, unit in enumerate(units):
+        chain = unit.chain
+        top = 0
+        while top + 1 < len(chain) and holders[chain[top + 1].mem_id] == 1:
+            top += 1
+        row = chain[top]
+        container = chain[top + 1] if top + 1 < len(chain) else row
+        group = groups.get(container.mem_id)
+        if group is None:
+            group = groups[container.mem_id] = _Group(container, {}, order)
+        known = group.rows.get(row.mem_id)
+        if known is None or unit.date > known[1]:
+            group.rows[row.mem_id] = (row, unit.date)
+    return list(groups.values())
+
+
+def _score(group: _Group) -> float:
+    """Dated rows, discounted heavily for sidebars, menus, footers and pop-ups."""
+    return len(group.rows) * (0.1 if is_offside(group.container) else 1.0)
+
+
+def _title_url(row: LexborNode, base_url: str) -> tuple[str, str]:
+    best: LexborNode | None = None
+    best_len = -1
+    for a in row.css("a[href]"):
+        text_len = len(a.text(deep=True).strip())
+        if text_len > best_len:
+            best, best_len = a, text_len
+    if best is None:
+        if row.tag == "a" and row.attributes.get("href"):
+            best = row
+        else:
+            return " ".join(row.text(deep=True).split()), ""
+    text = " ".join(best.text(deep=True).split())
+    title_attr = " ".join((best.attributes.get("title") or "").split())
+    if title_attr and (not text or text.endswith(_TRUNCATED)):
+        text = title_attr
+    href = (best.attributes.get("href") or "").strip()
+    url = urljoin(base_url, href) if href and not href.lower().startswith("javascript:") else ""
+    return text, url
+
+
+def _row_items(group: _Group, base_url: str) -> list[ListItem]:
+    """The container's rows in page order: dated rows, plus undated siblings of the same tag with a link."""
+    row_tags = Counter(row.tag for row, _ in group.rows.values())
+    main_tag = row_tags.most_common(1)[0][0]
+    items: list[ListItem] = []
+    child = group.container.child
+    while child is not None:
+        dated = group.rows.get(child.mem_id)
+        if dated is not None:
+            title, url = _title_url(dated[0], base_url)
+            items.append(ListItem(title, url, dated[1]))
+        elif child.tag == main_tag and not is_hidden(child):
+            title, url = _title_url(child, base_url)
+            if title and url:
+                items.append(ListItem(title, url, None))
+        child = child.next
+    return items
+
+
+def _datastore_trees(tree: LexborHTMLParser) -> Iterator[LexborHTMLParser]:
+    """Hanweb ``<script type="text/xml"><datastore>`` records, parsed as HTML rows."""
+    for script in tree.css('script[type="text/xml"]'):
+        text = script.text(deep=True)
+        if "datastore" not in text:
+            continue
+        records = _CDATA_RE.findall(text)
+        if records:
+            yield LexborHTMLParser("<ul>" + "".join(records) + "</ul>")
+
+
+def _all_groups(tree: LexborHTMLParser, as_of: dt.date) -> tuple[list[_Group], list[LexborHTMLParser]]:
+    keep: list[LexborHTMLParser] = []  # fragment trees must outlive their nodes
+    groups: list[_Group] = []
+    body = tree.body
+    if body is not None:
+        groups.extend(_groups(date_units(body, as_of)))
+    for fragment in _datastore_trees(tree):
+        keep.append(fragment)
+        if fragment.body is not None:
+            groups.extend(_groups(date_units(fragment.body, as_of)))
+    return groups, keep
+
+
+def read_listing(tree: LexborHTMLParser, base_url: str, as_of: dt.date) -> Listing:
+    """A column page's main list: rows, newest dated row, undated rows, next page, JS-filled flag."""
+    groups, _keep = _all_groups(tree, as_of)
+    items: list[ListItem] = []
+    if groups:
+        best = max(groups, key=lambda g: (_score(g), -g.order))
+        items = _row_items(best, base_url)
+    dated = [item.date for item in items if item.date is not None]
+    return Listing(
+        items=tuple(items),
+        newest=max(dated) if dated else None,
+        undated=len(items) - len(dated),
+        next_page=next_page(tree, base_url),
+        script_filled=not items and _looks_script_filled(tree),
+    )
+
+
+def homepage_items(tree: LexborHTMLParser, base_url: str, as_of: dt.date) -> tuple[ListItem, ...]:
+    """Dated items across a homepage's content blocks, in page order.
+
+    Never the header clock (今天是…), the footer, copyright years or 标识码 (none of them is a unit or
+    they sit in header/footer containers, which are skipped).
+    """
+    groups, _keep = _all_groups(tree, as_of)
+    items: list[ListItem] = []
+    for group in sorted(groups, key=lambda g: g.order):
+        if is_offside(group.container, homepage=True):
+            continue
+        for row, when in group.rows.values():
+            title, url = _title_url(row, base_url)
+            items.append(ListItem(title, url, when))
+    return tuple(items)
+
+
+def _int_arg(raw: str, script: str) -> int | None:
+    if raw.isdigit():
+        return int(raw)
+    m = re.search(rf"\b{re.escape(raw)}\s*=\s*(\d+)", script)
+    return int(m.group(1)) if m else None
+
+
+def next_page(tree: LexborHTMLParser, base_url: str) -> str | None:
+    """The next list page: TRS ``createPageHTML(total, current, "index", "html")`` or a 下一页 link."""
+    for script in tree.css("script"):
+        text = script.text(deep=True)
+        if "createPageHTML" not in text:
+            continue
+        m = _TRS_PAGER_RE.search(text)
+        if not m:
+            continue
+        total, current = _int_arg(m.group(1), text), _int_arg(m.group(2), text)
+        if total is None or current is None:
+            continue
+        if current + 1 >= total:
+            return None
+        return urljoin(base_url, f"{m.group(3)}_{current + 1}.{m.group(4)}")
+    for a in tree.css("a[href]"):
+        text = a.text(deep=True).strip().lower()
+        if text not in _NEXT_TEXTS:
+            continue
+        href = (a.attributes.get("href") or "").strip()
+        if not href or href.startswith("#") or href.lower().startswith("javascript:"):
+            continue
+        url = urljoin(base_url, href)
+        if url != base_url:
+            return url
+    return None
+
+
+def _looks_script_filled(tree: LexborHTMLParser) -> bool:
+    for script in tree.css("script"):
+        if script.attributes.get("src"):
+            continue
+        if _JS_FILL_RE.search(script.text(deep=True)):
+            return True
+    return False
