@@ -34,6 +34,8 @@ from monitor.settings import Settings
 NAME = "media"
 RECENT_SHOWN = 10
 FUTURE_SHOWN = 5
+FUTURE_TOLERANCE_S = 300.0
+"""Entries up to this far ahead of govmon's clock are clock skew between the bridge and us, not faked dates."""
 MEMORY_RECORDS = 20_000
 """Records kept in process when there is no Redis: enough for a province, bounded for a hostile inventory."""
 
@@ -47,10 +49,9 @@ def record_key(prefix: str, account_id: str) -> str:
 def summarize(posts: Posts, now: dt.datetime) -> dict[str, Any]:
     """The reading part of the payload: counts, the newest non-future entries, the future ones."""
     dated = [p for p in posts.entries if p.published is not None]
-    future = sorted((p for p in dated if p.published is not None and p.published > now), key=_moment)
-    past = sorted(
-        (p for p in dated if p.published is not None and p.published <= now), key=_moment, reverse=True
-    )
+    cutoff = now + dt.timedelta(seconds=FUTURE_TOLERANCE_S)
+    future = sorted((p for p in dated if _moment(p) > cutoff), key=_moment)
+    past = sorted((p for p in dated if _moment(p) <= cutoff), key=_moment, reverse=True)
     return {
         "kind": posts.kind,
         "title": posts.title,

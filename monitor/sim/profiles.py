@@ -44,4 +44,5 @@ class HostStats:
     in_flight: int = 0
     max_in_flight: int = 0
     failures_injected: int = 0
+    not_modified: int = 0  # conditional GETs answered 304 (the feed bridge)
     user_agents: set[str] = dataclasses.field(default_factory=set)

@@ -162,6 +162,7 @@ class FeedEntry:
     title: str
     published: dt.datetime
     link: str
+    future: bool = False  # dated after the simulator's now on purpose (a faked date)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -178,11 +179,26 @@ class SimAccount:
     entries: tuple[FeedEntry, ...]
     archetype: str  # "active" | "week_stale" (10 days) | "silent" (20 days) | "empty" | "broken" (503)
     port: int = 0
+    # The media cases (``SimWeb(media_cases=True)``, ``monitor.sim.mediacases``) set these; defaults are the
+    # five archetypes' plain feeds.
+    variant: str = ""  # "" | "invalid_xml" | "entity_bomb" | "gbk" | "future"
+    zone: str = "cst"  # how entry dates are written: "cst" (+08:00), "utc" (+00:00), "gmt" (GMT / Z), "naive"
+    validators: str = "both"  # what the bridge sends: "both" | "etag" | "last_modified" | "none"
+    interaction: bool | None = None  # the inventory's ``interaction`` (None: not given)
+    registered_days: int | None = (
+        None  # ``registered_at`` this many days before now (None: archetype default)
+    )
+    list_selectors: tuple[str, str] | None = None  # (item, date) CSS selectors: an HTML list page, not a feed
 
     @property
     def feed(self) -> str:
         query = "" if self.format == "rss" else f"?format={self.format}"
         return f"http://{self.host}:{self.port}{self.path}{query}"
+
+    @property
+    def future_entries(self) -> int:
+        """Entries dated after the simulator's now (only the ``future`` variant has one)."""
+        return sum(1 for e in self.entries if e.future)
 
     @property
     def last_post(self) -> dt.datetime | None:

@@ -38,6 +38,7 @@ from monitor.sim.catalogue import (
 from monitor.sim.feeds import FeedRenderer
 from monitor.sim.hostile import Hostile, is_bot
 from monitor.sim.listeners import Listeners, loopback_addresses
+from monitor.sim.mediacases import SLOW_BRIDGE_HOST, build_media_cases
 from monitor.sim.pages import SiteRenderer
 from monitor.sim.platform import PlatformRenderer
 from monitor.sim.profiles import HostProfile, HostStats
@@ -89,6 +90,8 @@ class SimWeb:
         flaky_ratio: float = 0.3,
         accounts: int | None = None,
         cache_pages: int = 4096,
+        media_cases: bool = False,
+        slow_bridge_latency_s: float = 1.0,
     ) -> None:
         self.seed = seed
         self.now = as_shanghai(now)
@@ -97,6 +100,11 @@ class SimWeb:
         self._sites = catalogue.build_sites(seed, self.now, specs)
         extra = accounts if accounts is not None else (len(specs) // 5 if isinstance(chosen, int) else 0)
         self._accounts = catalogue.build_accounts(seed, self.now, extra)
+        self.media_cases = media_cases
+        self.slow_bridge_latency_s = slow_bridge_latency_s
+        self.slow_bridge_host = SLOW_BRIDGE_HOST
+        if media_cases:
+            self._accounts += build_media_cases(seed, self.now, BRIDGE_HOST)
         self.slow_latency_s = probe_timeout_s + 5.0 if slow_latency_s is None else slow_latency_s
         self.flaky_ratio = flaky_ratio
         self.platform_host = PLATFORM_HOST
@@ -134,8 +142,12 @@ class SimWeb:
         roles = [(PLATFORM_HOST, "platform"), (BRIDGE_HOST, "bridge"), (HOSTILE_HOST, "hostile"),
                  (CONTROL_HOST, "control"), (BOT_HOST, "bot"), (UNREACHABLE_HOST, "unreachable")]  # fmt: skip
         roles += [(name, "external") for name in EXTERNAL_HOSTS]
+        if self.media_cases:
+            roles.append((SLOW_BRIDGE_HOST, "bridge"))  # last, so no other host's address moves
         for name, role in roles:
             profile = HostProfile(down=role == "unreachable", rng=random.Random(f"{self.seed}:{name}:flaky"))
+            if name == SLOW_BRIDGE_HOST:
+                profile.latency_s = self.slow_bridge_latency_s
             plan.append((name, role, profile))
         addresses = loopback_addresses(len(plan))
         return {
@@ -218,7 +230,7 @@ class SimWeb:
             "now": self.now.isoformat(),
             "port": self.port,
             "sites": {s.id: truth.site_truth(s, self._hosts[s.host].profile, self.now) for s in self._sites},
-            "accounts": {a.id: truth.account_truth(a) for a in self._accounts},
+            "accounts": {a.id: truth.account_truth(a, self.now) for a in self._accounts},
             "hosts": {
                 h.name: {"role": h.role, "address": h.address, **h.profile.as_dict()}
                 for h in self._hosts.values()
@@ -317,7 +329,11 @@ class SimWeb:
                 status=403, text=simple_page("403 Forbidden", "<p>访问受限</p>"), content_type="text/html"
             )
         fmt = request.query.get("format", "rss") if host.role == "bridge" else ""
-        return _response(self._cached(host, path, fmt))
+        reply = self._cached(host, path, fmt)
+        if host.role == "bridge" and reply.status == 200 and _not_modified(request, reply):
+            host.stats.not_modified += 1
+            return web.Response(status=304, headers=dict(reply.headers))
+        return _response(reply)
 
     def _cached(self, host: Host, path: str, fmt: str) -> Reply:
         key = (host.name, f"{path}?{fmt}")
@@ -349,6 +365,22 @@ class SimWeb:
 def _response(reply: Reply) -> web.Response:
     headers = {"Content-Type": reply.content_type, **dict(reply.headers)}
     return web.Response(status=reply.status, body=reply.body, headers=headers)
+
+
+def _not_modified(request: web.BaseRequest, reply: Reply) -> bool:
+    """A conditional GET the reply's validators satisfy: If-None-Match wins over If-Modified-Since (RFC 9110)."""
+    validators = dict(reply.headers)
+    etag, last_modified = validators.get("ETag"), validators.get("Last-Modified")
+    wanted = request.headers.get("If-None-Match")
+    if wanted is not None:
+        return etag is not None and etag in {tag.strip() for tag in wanted.split(",")}
+    since = request.headers.get("If-Modified-Since")
+    if since is None or last_modified is None:
+        return False
+    try:
+        return email.utils.parsedate_to_datetime(since) >= email.utils.parsedate_to_datetime(last_modified)
+    except (TypeError, ValueError):
+        return False
 
 
 def _drop(request: web.BaseRequest) -> web.Response:

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from monitor.sim.catalogue import PLATFORM_HOST
+from monitor.sim.mediacases import expected_findings
 from monitor.sim.pages import homepage_newest
 from monitor.sim.profiles import HostProfile
 from monitor.sim.records import SimAccount, SimColumn, SimSite
@@ -33,7 +34,13 @@ def inventory(
             "region": a.region,
         }
         if a.archetype == "empty":  # "never published" needs to know since when it was supervised
-            row["registered_at"] = (now.date() - dt.timedelta(days=60)).isoformat()
+            days = a.registered_days if a.registered_days is not None else 60
+            row["registered_at"] = (now.date() - dt.timedelta(days=days)).isoformat()
+        if a.interaction is not None:
+            row["interaction"] = a.interaction
+        if a.list_selectors is not None:  # an HTML list page instead of a feed
+            del row["feed"]
+            row["list"] = {"url": a.feed, "item": a.list_selectors[0], "date": a.list_selectors[1]}
         rows.append(row)
     return {
         "platform_domains": [PLATFORM_HOST],
@@ -120,9 +127,21 @@ def site_truth(site: SimSite, profile: HostProfile, now: dt.datetime) -> dict[st
     }
 
 
-def account_truth(account: SimAccount) -> dict[str, object]:
+def account_truth(account: SimAccount, now: dt.datetime | None = None) -> dict[str, object]:
+    """``expected`` (code → status under the national defaults) needs ``now``; the rest is the records'."""
     last = account.last_post
-    return {
+    media: dict[str, object] = {
+        "host": account.host,
+        "variant": account.variant,
+        "zone": account.zone,
+        "validators": account.validators,
+        "interaction": account.interaction,
+        "list": list(account.list_selectors) if account.list_selectors else None,
+        "future_entries": account.future_entries,
+    }
+    if now is not None:
+        media["expected"] = expected_findings(account, now)
+    return media | {
         "name": account.name,
         "platform": account.platform,
         "region": account.region,
