@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from monitor.extract.html import classify_link, extract_page, parse
 from monitor.fetch.decode import decode_body
+from monitor.media.inspect import describe_feed, is_feed
 from monitor.model import FetchResult
 
 
@@ -47,6 +48,8 @@ def describe(result: FetchResult, platform_domains: tuple[str, ...]) -> dict[str
         "columns": [],
         "links": [],
     }
+    if is_feed(result):
+        return report | describe_feed(result)
     if not result.text:
         return report
     page = extract_page(parse(result.text), result.final_url)

@@ -97,4 +97,7 @@ def render_inspect(report: dict[str, Any]) -> str:
         f"links:    {len(report['links'])}",
     ]
     lines += [f"  [{link['kind']}] {link['text'][:30]}  {link['url']}" for link in report["links"][:40]]
+    if report["kind"] == "feed":
+        lines.append(f"entries:  {len(report['items'])} ({report.get('feed_format')})")
+        lines += [f"  {item['date'] or '(undated)'}  {item['title'][:40]}" for item in report["items"][:40]]
     return "\n".join(lines)
