@@ -6,13 +6,14 @@ adding a module and a line here.
 
 from __future__ import annotations
 
-from monitor.checks import availability, homepage
+from monitor.checks import availability, columns, homepage
 from monitor.checks import media as media_check
 from monitor.checks.base import Check, CheckContext
 
 CHECKS: dict[str, Check] = {
     availability.NAME: availability.CHECK,
     homepage.NAME: homepage.CHECK,
+    columns.NAME: columns.CHECK,
     media_check.NAME: media_check.CHECK,
 }
 

@@ -1,0 +1,206 @@
+"""Read a site's columns (栏目) for freshness: the homepage, its first-level columns, their sub-columns.
+
+A crawl (purpose ``crawl``, polite through the fetcher's per-host slots): homepage → its newest dated
+item (none: a navigation-only homepage, judged by its second-level pages) → columns found in its
+navigation and 更多 links (first-level) → each column page → sub-columns linked from those pages →
+each sub-column page. A list whose first page has rows but no dated one (pinned or undated rows only)
+is followed to its next pages, at most ``columns.max_extra_pages``. Columns pinned in the inventory
+win over discovery. It never judges: rules read the payload.
+
+Payload::
+
+    {"url", "final_url", "as_of": "YYYY-MM-DD",
+     "homepage": {"url", "newest", "navigation_only", "latest": [item…], "second_level": [url…]},
+     "columns": [{"name", "url", "category", "first_level", "source", "newest", "count", "undated",
+                  "script_filled", "error", "latest": [item…], "items": [item…] (notice columns only)}]}
+
+``newest`` is the newest item date not after ``as_of`` (the day the pages were read); ``latest`` the
+three newest dated items whatever their date (a rule judging a later or earlier moment, or looking for
+dates after the monitoring point, reads them); an item is ``{"title", "url", "date"}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from monitor.checks.base import CheckContext
+from monitor.deadlines import day_of
+from monitor.extract.columns import ColumnLink, classify, homepage_columns, normalize, rename, sub_columns
+from monitor.extract.html import page_meta, parse
+from monitor.extract.listing import Listing, ListItem, homepage_items, read_listing
+from monitor.model import Observation, Outcome, Site, Target
+from monitor.settings import ColumnsSettings, Settings
+
+NAME = "columns"
+LATEST_KEPT = 3
+NOTICE_ITEMS_KEPT = 30
+
+
+def item_json(item: ListItem) -> dict[str, Any]:
+    return {"title": item.title, "url": item.url, "date": item.date.isoformat() if item.date else None}
+
+
+def summarize_items(items: tuple[ListItem, ...] | list[ListItem], as_of: dt.date) -> dict[str, Any]:
+    dated = sorted((i for i in items if i.date is not None), key=lambda i: i.date or as_of, reverse=True)
+    past = [i.date for i in dated if i.date is not None and i.date <= as_of]
+    return {
+        "newest": max(past).isoformat() if past else None,
+        "latest": [item_json(i) for i in dated[:LATEST_KEPT]],
+    }
+
+
+@dataclasses.dataclass(slots=True)
+class ColumnRead:
+    """One column page as read, with the sub-columns it links to."""
+
+    column: ColumnLink
+    listing: Listing | None
+    error: str | None
+    subs: tuple[ColumnLink, ...] = ()
+
+
+def pinned_columns(site: Site, settings: ColumnsSettings) -> tuple[ColumnLink, ...]:
+    return tuple(
+        ColumnLink(c.name, normalize(c.url), c.category or classify(c.name, settings), True, "pinned")
+        for c in site.columns
+    )
+
+
+class ColumnsCheck:
+    name = NAME
+
+    def applies_to(self, target: Target) -> bool:
+        return isinstance(target, Site)
+
+    def interval_s(self, target: Target, settings: Settings) -> float:
+        return settings.crawl.columns_interval_s
+
+    async def run(self, target: Target, job_id: str, ctx: CheckContext) -> Observation:
+        assert isinstance(target, Site)
+        cfg = ctx.settings.columns
+        result = await ctx.fetcher.get(target.url, purpose="crawl")
+        now = ctx.clock.now()
+        as_of = day_of(now)
+        payload: dict[str, Any] = {
+            "url": target.url,
+            "final_url": result.final_url,
+            "as_of": as_of.isoformat(),
+        }
+        if not result.ok:
+            reason = result.failure.value if result.failure else "http_error"
+            return Observation(NAME, target.id, job_id, now, Outcome.FAILED, reason, payload)
+        home_url = result.final_url
+        tree = parse(result.text)
+        shown = homepage_items(tree, home_url, as_of)
+        first = homepage_columns(tree, home_url, cfg)
+        del tree
+        pinned = pinned_columns(target, cfg)
+        by_url = {c.url: c for c in first}
+        for column in pinned:
+            known = by_url.get(column.url)
+            by_url[column.url] = dataclasses.replace(
+                column, first_level=known.first_level if known else True, source="pinned"
+            )
+        first_reads = await self._read_all(list(by_url.values())[: cfg.max_columns], home_url, as_of, ctx)
+        subs: dict[str, ColumnLink] = {}
+        for read in first_reads:
+            for sub in read.subs:
+                if sub.url not in by_url:
+                    subs.setdefault(sub.url, sub)
+        room = max(0, cfg.max_columns - len(first_reads))
+        sub_reads = await self._read_all(list(subs.values())[:room], home_url, as_of, ctx, discover=False)
+        payload["homepage"] = {
+            "url": home_url,
+            **summarize_items(shown, as_of),
+            "navigation_only": not any(i.date for i in shown),
+            "second_level": [r.column.url for r in first_reads],
+        }
+        payload["columns"] = [self._column_json(r, as_of) for r in (*first_reads, *sub_reads)]
+        return Observation(NAME, target.id, job_id, now, Outcome.OK, None, payload)
+
+    async def _read_all(
+        self,
+        columns: list[ColumnLink],
+        home_url: str,
+        as_of: dt.date,
+        ctx: CheckContext,
+        *,
+        discover: bool = True,
+    ) -> list[ColumnRead]:
+        known = {c.url for c in columns}
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(self._read(c, home_url, as_of, ctx, known, discover)) for c in columns]
+        return [task.result() for task in tasks]
+
+    async def _read(
+        self,
+        column: ColumnLink,
+        home_url: str,
+        as_of: dt.date,
+        ctx: CheckContext,
+        known: set[str],
+        discover: bool,
+    ) -> ColumnRead:
+        cfg = ctx.settings.columns
+        result = await ctx.fetcher.get(column.url, purpose="crawl")
+        if not result.ok:
+            return ColumnRead(column, None, result.failure.value if result.failure else "http_error")
+        tree = parse(result.text)
+        column = rename(column, page_meta(tree).get("ColumnName", ""), cfg)
+        listing = read_listing(tree, result.final_url, as_of)
+        subs = sub_columns(tree, result.final_url, home_url, known, cfg) if discover else ()
+        items = list(listing.items)
+        next_page = listing.next_page
+        for _ in range(cfg.max_extra_pages):
+            if not items or any(i.date for i in items) or not next_page:
+                break
+            more = await ctx.fetcher.get(next_page, purpose="crawl")
+            if not more.ok:
+                break
+            page = read_listing(parse(more.text), more.final_url, as_of)
+            items += page.items
+            next_page = page.next_page
+        if len(items) != len(listing.items):
+            dated = [i.date for i in items if i.date]
+            listing = dataclasses.replace(
+                listing,
+                items=tuple(items),
+                newest=max(dated) if dated else None,
+                undated=len(items) - len(dated),
+            )
+        return ColumnRead(column, listing, None, subs)
+
+    def _column_json(self, read: ColumnRead, as_of: dt.date) -> dict[str, Any]:
+        c = read.column
+        entry: dict[str, Any] = {
+            "name": c.name,
+            "url": c.url,
+            "category": c.category,
+            "first_level": c.first_level,
+            "source": c.source,
+            "newest": None,
+            "latest": [],
+            "count": 0,
+            "undated": 0,
+            "script_filled": False,
+            "error": read.error,
+        }
+        listing = read.listing
+        if listing is None:
+            return entry
+        entry |= summarize_items(listing.items, as_of)
+        entry |= {
+            "count": listing.count,
+            "undated": listing.undated,
+            "script_filled": listing.script_filled,
+            "sub_columns": len(read.subs),
+        }
+        if c.category == "notice":
+            entry["items"] = [item_json(i) for i in listing.items[:NOTICE_ITEMS_KEPT]]
+        return entry
+
+
+CHECK = ColumnsCheck()

@@ -1,0 +1,135 @@
+"""``govmon check --json`` against the simulator's freshness scenario reports exactly the freshness,
+footer and domain faults the simulator injected (and the ones its truth implies, such as at_risk
+columns near their window's end): each fault found, nothing on healthy sites.
+
+The expectation is computed from the simulator's truth (column ages, categories, levels, footer parts,
+hosts) with indicators.md's arithmetic, independently of govmon's rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from monitor.sim import SimWeb
+
+pytestmark = pytest.mark.slow
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+CODES = {
+    "homepage.stale", "column.stale", "column.empty", "columns.stale", "columns.long_stale", "columns.empty",
+    "content.future_date", "column.misfiled", "topic.expired", "footer.identifier_missing",
+    "site.domain_nonconforming",
+}  # fmt: skip
+WINDOW = {"news": 14, "notice": 183, "planning": 365}
+LEAD = {"news": 5, "notice": 30, "planning": 60}
+FAST = {"fetch": {"per_host_rate": {"requests": 100, "period_s": 1.0}, "per_host_concurrency": 8}}
+
+Key = tuple[str, str, str, str]  # target, code, column name / footer item / "", status
+
+
+def column_expectations(sid: str, site: dict[str, Any]) -> set[Key]:
+    found: set[Key] = set()
+    stale_counted, stale_all, empty = 0, 0, 0
+    risk_counted: list[int] = []
+    for c in site["columns"]:
+        window = WINDOW.get(c["category"])
+        age = c["age_days"]
+        if c["injected"] == "empty":
+            found.add((sid, "column.empty", c["name"], "violation"))
+            empty += 1
+            continue
+        if window is None or age is None:
+            continue
+        counted = c["category"] == "news" or (c["category"] == "notice" and c["first_level"])
+        if age < 0:  # a future-dated row heads the list; the rest are fresh
+            continue
+        if age > window:
+            found.add((sid, "column.stale", c["name"], "violation"))
+            stale_all += 1
+            stale_counted += counted
+        elif window + 1 - age <= LEAD[c["category"]]:
+            found.add((sid, "column.stale", c["name"], "at_risk"))
+            if counted:
+                risk_counted.append(window + 1 - age)
+    if stale_counted >= 5:
+        found.add((sid, "columns.stale", "", "violation"))
+    elif stale_counted + len(risk_counted) >= 5:
+        found.add((sid, "columns.stale", "", "at_risk"))
+    if stale_all >= 10:
+        found.add((sid, "columns.long_stale", "", "violation"))
+    if empty >= 5:
+        found.add((sid, "columns.empty", "", "violation"))
+    return found
+
+
+def homepage_expectation(sid: str, site: dict[str, Any], today: dt.date) -> set[Key]:
+    if site["homepage_navigation_only"]:
+        ages = [c["age_days"] for c in site["columns"] if c["first_level"] and c["age_days"] is not None]
+        age = min(ages) if ages else None
+    else:
+        newest = site["homepage_newest"]
+        age = (today - dt.date.fromisoformat(newest)).days if newest else None
+    if age is None or age > 14:
+        return {(sid, "homepage.stale", "", "violation")}
+    return {(sid, "homepage.stale", "", "at_risk")} if age >= 10 else set()
+
+
+def expected(truth: dict[str, Any], today: dt.date) -> set[Key]:
+    found: set[Key] = set()
+    for sid, site in truth.items():
+        found |= column_expectations(sid, site) | homepage_expectation(sid, site, today)
+        found |= {(sid, "column.misfiled", name, "violation") for name in site["misfiled"]}
+        found |= {(sid, "topic.expired", name, "violation") for name in site["expired_topics"]}
+        found |= {(sid, "footer.identifier_missing", part, "violation") for part in site["footer_missing"]}
+        if site["future_item"]:
+            found.add((sid, "content.future_date", "", "violation"))
+        if site["domain_nonconforming"]:
+            found.add((sid, "site.domain_nonconforming", "", "violation"))
+    return found
+
+
+def key_of(finding: dict[str, Any]) -> Key:
+    evidence = finding["evidence"]
+    label = evidence.get("item", "") if finding["code"].startswith("footer.") else ""
+    if finding["code"].startswith(("column.", "topic.")):
+        label = evidence["name"]
+    return finding["target"], finding["code"], label, finding["status"]
+
+
+async def test_check_reports_exactly_the_injected_freshness_faults(tmp_path: Path):
+    async with SimWeb(seed=3, sites="freshness") as sim:
+        truth = sim.truth()["sites"]
+        config = tmp_path / "govmon.yaml"
+        config.write_text(yaml.safe_dump({**sim.inventory(), **FAST}, allow_unicode=True), encoding="utf-8")
+        as_of = dt.datetime.now(SHANGHAI) + dt.timedelta(minutes=2)
+        if as_of.date() != sim.now.date():
+            pytest.skip("the simulator's day ends during the run")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GOVMON_")}
+        env["GOVMON_DATA_DIR"] = str(tmp_path / "data")
+        check = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "monitor", "check", "-c", str(config), "--json",
+            "--as-of", as_of.isoformat(timespec="seconds"),
+            env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(check.communicate(), 90)
+    assert out, err.decode()[-2000:]
+    findings = [f for f in json.loads(out) if f["code"] in CODES]
+    got = {key_of(f) for f in findings}
+    want = expected(truth, sim.now.date())
+    assert got == want, f"missed: {sorted(want - got)}\nunexpected: {sorted(got - want)}"
+    assert any(k[1] == "columns.stale" and k[3] == "at_risk" for k in want)  # the scenario covers at_risk
+    for f in findings:
+        if f["status"] == "at_risk":
+            assert f["due"] and dt.datetime.fromisoformat(f["due"]).time() == dt.time(0, 0)
+        if f["code"] in ("column.stale", "column.empty"):
+            assert set(f["evidence"]) >= {"name", "url", "category", "first_level", "newest"}
+    assert check.returncode == 1  # veto violations
