@@ -35,6 +35,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     serve.add_argument("--port", type=int, help="one port for every simulated host (default: a free one)")
     serve.add_argument("--probe-timeout-s", type=float, default=15.0, help="slow sites answer 5 s past this")
     serve.add_argument("--slow-latency-s", type=float, help="how long slow sites take (overrides the above)")
+    serve.add_argument(
+        "--accounts", type=int, help="accounts beyond the five archetypes (default: sites / 5)"
+    )
+    serve.add_argument("--media-cases", action="store_true", help="add the media cases (every feed kind)")
     serve.add_argument("--write-config", type=Path, help="write the govmon configuration (YAML) here")
     serve.add_argument("--write-truth", type=Path, help="write the ground truth (JSON) here")
     return parser.parse_args(argv)
@@ -62,6 +66,8 @@ async def serve(args: argparse.Namespace) -> int:
         port=args.port,
         probe_timeout_s=args.probe_timeout_s,
         slow_latency_s=args.slow_latency_s,
+        accounts=args.accounts,
+        media_cases=args.media_cases,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
