@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from monitor.app import check_context, open_runtime
 from monitor.checks import CHECKS, Check, CheckContext
+from monitor.checks.columns import inspect_columns
 from monitor.clock import parse_moment
 from monitor.evaluate import Evaluator
 from monitor.inspect import describe, read_saved
@@ -75,6 +76,7 @@ async def inspect_location(location: str, loaded: Loaded | None, as_of: str | No
     if as_of:
         parse_moment(as_of)  # validated now; dated extractors use it as they land
     path = Path(location)
+    columns: list[dict[str, Any]] = []
     if "://" not in location and await asyncio.to_thread(path.exists):
         result = await asyncio.to_thread(read_saved, path)
     else:
@@ -82,7 +84,12 @@ async def inspect_location(location: str, loaded: Loaded | None, as_of: str | No
             settings.fetch, allow_private=settings.private_networks_allowed(), resolve=settings.resolve
         ) as fetcher:
             result = await fetcher.get(location, purpose="inspect")
-    return describe(result, settings.platform_domains)
+            day = parse_moment(as_of).date() if as_of else None
+            columns = await inspect_columns(fetcher, result, settings, day)
+    report = describe(result, settings.platform_domains)
+    if columns:
+        report["columns"] = columns
+    return report
 
 
 def render_inspect(report: dict[str, Any]) -> str:
@@ -97,6 +104,13 @@ def render_inspect(report: dict[str, Any]) -> str:
         f"links:    {len(report['links'])}",
     ]
     lines += [f"  [{link['kind']}] {link['text'][:30]}  {link['url']}" for link in report["links"][:40]]
+    if report["columns"]:
+        lines.append(f"columns:  {len(report['columns'])}")
+        lines += [
+            f"  {c['name']:<10} {c['category']:<11} {'一级' if c['first_level'] else '子栏目'}  "
+            f"newest {c['newest'] or '-'}  items {c['count']}  {c['url']}"
+            for c in report["columns"]
+        ]
     if report["kind"] == "feed":
         lines.append(f"entries:  {len(report['items'])} ({report.get('feed_format')})")
         lines += [f"  {item['date'] or '(undated)'}  {item['title'][:40]}" for item in report["items"][:40]]

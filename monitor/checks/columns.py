@@ -24,15 +24,20 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-from typing import Any
+import time
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from monitor.checks.base import CheckContext
 from monitor.deadlines import day_of
 from monitor.extract.columns import ColumnLink, classify, homepage_columns, normalize, rename, sub_columns
 from monitor.extract.html import page_meta, parse
 from monitor.extract.listing import Listing, ListItem, homepage_items, read_listing
-from monitor.model import Observation, Outcome, Site, Target
+from monitor.model import FetchResult, Observation, Outcome, Site, Target
 from monitor.settings import ColumnsSettings, Settings
+
+if TYPE_CHECKING:
+    from monitor.fetch import Fetcher
 
 NAME = "columns"
 LATEST_KEPT = 3
@@ -104,103 +109,137 @@ class ColumnsCheck:
             by_url[column.url] = dataclasses.replace(
                 column, first_level=known.first_level if known else True, source="pinned"
             )
-        first_reads = await self._read_all(list(by_url.values())[: cfg.max_columns], home_url, as_of, ctx)
+        first_reads = await read_columns(
+            list(by_url.values())[: cfg.max_columns], home_url, as_of, ctx.fetcher, cfg
+        )
         subs: dict[str, ColumnLink] = {}
         for read in first_reads:
             for sub in read.subs:
                 if sub.url not in by_url:
                     subs.setdefault(sub.url, sub)
         room = max(0, cfg.max_columns - len(first_reads))
-        sub_reads = await self._read_all(list(subs.values())[:room], home_url, as_of, ctx, discover=False)
+        sub_reads = await read_columns(
+            list(subs.values())[:room], home_url, as_of, ctx.fetcher, cfg, discover=False
+        )
         payload["homepage"] = {
             "url": home_url,
             **summarize_items(shown, as_of),
             "navigation_only": not any(i.date for i in shown),
             "second_level": [r.column.url for r in first_reads],
         }
-        payload["columns"] = [self._column_json(r, as_of) for r in (*first_reads, *sub_reads)]
+        payload["columns"] = [column_json(r, as_of) for r in (*first_reads, *sub_reads)]
         return Observation(NAME, target.id, job_id, now, Outcome.OK, None, payload)
 
-    async def _read_all(
-        self,
-        columns: list[ColumnLink],
-        home_url: str,
-        as_of: dt.date,
-        ctx: CheckContext,
-        *,
-        discover: bool = True,
-    ) -> list[ColumnRead]:
-        known = {c.url for c in columns}
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(self._read(c, home_url, as_of, ctx, known, discover)) for c in columns]
-        return [task.result() for task in tasks]
 
-    async def _read(
-        self,
-        column: ColumnLink,
-        home_url: str,
-        as_of: dt.date,
-        ctx: CheckContext,
-        known: set[str],
-        discover: bool,
-    ) -> ColumnRead:
-        cfg = ctx.settings.columns
-        result = await ctx.fetcher.get(column.url, purpose="crawl")
-        if not result.ok:
-            return ColumnRead(column, None, result.failure.value if result.failure else "http_error")
-        tree = parse(result.text)
-        column = rename(column, page_meta(tree).get("ColumnName", ""), cfg)
-        listing = read_listing(tree, result.final_url, as_of)
-        subs = sub_columns(tree, result.final_url, home_url, known, cfg) if discover else ()
-        items = list(listing.items)
-        next_page = listing.next_page
-        for _ in range(cfg.max_extra_pages):
-            if not items or any(i.date for i in items) or not next_page:
-                break
-            more = await ctx.fetcher.get(next_page, purpose="crawl")
-            if not more.ok:
-                break
-            page = read_listing(parse(more.text), more.final_url, as_of)
-            items += page.items
-            next_page = page.next_page
-        if len(items) != len(listing.items):
-            dated = [i.date for i in items if i.date]
-            listing = dataclasses.replace(
-                listing,
-                items=tuple(items),
-                newest=max(dated) if dated else None,
-                undated=len(items) - len(dated),
-            )
-        return ColumnRead(column, listing, None, subs)
+async def read_columns(
+    columns: list[ColumnLink],
+    home_url: str,
+    as_of: dt.date,
+    fetcher: Fetcher,
+    cfg: ColumnsSettings,
+    *,
+    discover: bool = True,
+) -> list[ColumnRead]:
+    """Read column pages concurrently (the fetcher's per-host slots keep it polite)."""
+    known = {c.url for c in columns}
+    async with asyncio.TaskGroup() as group:
+        tasks = [group.create_task(_read(c, home_url, as_of, fetcher, cfg, known, discover)) for c in columns]
+    return [task.result() for task in tasks]
 
-    def _column_json(self, read: ColumnRead, as_of: dt.date) -> dict[str, Any]:
-        c = read.column
-        entry: dict[str, Any] = {
-            "name": c.name,
-            "url": c.url,
-            "category": c.category,
-            "first_level": c.first_level,
-            "source": c.source,
-            "newest": None,
-            "latest": [],
-            "count": 0,
-            "undated": 0,
-            "script_filled": False,
-            "error": read.error,
-        }
-        listing = read.listing
-        if listing is None:
-            return entry
-        entry |= summarize_items(listing.items, as_of)
-        entry |= {
-            "count": listing.count,
-            "undated": listing.undated,
-            "script_filled": listing.script_filled,
-            "sub_columns": len(read.subs),
-        }
-        if c.category == "notice":
-            entry["items"] = [item_json(i) for i in listing.items[:NOTICE_ITEMS_KEPT]]
+
+async def _read(
+    column: ColumnLink,
+    home_url: str,
+    as_of: dt.date,
+    fetcher: Fetcher,
+    cfg: ColumnsSettings,
+    known: set[str],
+    discover: bool,
+) -> ColumnRead:
+    result = await fetcher.get(column.url, purpose="crawl")
+    if not result.ok:
+        return ColumnRead(column, None, result.failure.value if result.failure else "http_error")
+    tree = parse(result.text)
+    column = rename(column, page_meta(tree).get("ColumnName", ""), cfg)
+    listing = read_listing(tree, result.final_url, as_of)
+    subs = sub_columns(tree, result.final_url, home_url, known, cfg) if discover else ()
+    items = list(listing.items)
+    next_page = listing.next_page
+    for _ in range(cfg.max_extra_pages):
+        if not items or any(i.date for i in items) or not next_page:
+            break
+        more = await fetcher.get(next_page, purpose="crawl")
+        if not more.ok:
+            break
+        page = read_listing(parse(more.text), more.final_url, as_of)
+        items += page.items
+        next_page = page.next_page
+    if len(items) != len(listing.items):
+        dated = [i.date for i in items if i.date]
+        listing = dataclasses.replace(
+            listing,
+            items=tuple(items),
+            newest=max(dated) if dated else None,
+            undated=len(items) - len(dated),
+        )
+    return ColumnRead(column, listing, None, subs)
+
+
+def column_json(read: ColumnRead, as_of: dt.date) -> dict[str, Any]:
+    c = read.column
+    entry: dict[str, Any] = {
+        "name": c.name,
+        "url": c.url,
+        "category": c.category,
+        "first_level": c.first_level,
+        "source": c.source,
+        "newest": None,
+        "latest": [],
+        "count": 0,
+        "undated": 0,
+        "script_filled": False,
+        "error": read.error,
+    }
+    listing = read.listing
+    if listing is None:
         return entry
+    entry |= summarize_items(listing.items, as_of)
+    entry |= {
+        "count": listing.count,
+        "undated": listing.undated,
+        "script_filled": listing.script_filled,
+        "sub_columns": len(read.subs),
+    }
+    if c.category == "notice":
+        entry["items"] = [item_json(i) for i in listing.items[:NOTICE_ITEMS_KEPT]]
+    return entry
 
 
 CHECK = ColumnsCheck()
+
+
+async def inspect_columns(
+    fetcher: Fetcher | None, result: FetchResult, settings: Settings, as_of: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """``govmon inspect`` of a homepage: its first-level columns, each read when a fetcher is given
+    (name, url, category, first_level, newest, count); a saved file lists them unread."""
+    path = urlsplit(result.final_url).path
+    if not result.text or path.rsplit("/", 1)[-1] not in (
+        "",
+        "index.html",
+        "index.htm",
+        "index.shtml",
+        "index.jsp",
+    ):
+        return []
+    if path.count("/") > 1:
+        return []
+    cfg = settings.columns
+    columns = homepage_columns(parse(result.text), result.final_url, cfg)
+    if fetcher is None:
+        return [column_json(ColumnRead(c, None, "not read"), dt.date.today()) for c in columns]
+    as_of = as_of or day_of(time.time())
+    reads = await read_columns(
+        list(columns[: cfg.max_columns]), result.final_url, as_of, fetcher, cfg, discover=False
+    )
+    return [column_json(r, as_of) for r in reads]

@@ -133,3 +133,22 @@ async def test_check_reports_exactly_the_injected_freshness_faults(tmp_path: Pat
         if f["code"] in ("column.stale", "column.empty"):
             assert set(f["evidence"]) >= {"name", "url", "category", "first_level", "newest"}
     assert check.returncode == 1  # veto violations
+
+
+async def test_inspect_lists_a_homepages_first_level_columns_with_their_newest_dates():
+    from monitor.inventory import Loaded
+    from monitor.oneshot import inspect_location
+    from monitor.settings import Settings
+
+    async with SimWeb(seed=3, sites="freshness") as sim:
+        inventory = sim.inventory()
+        site = inventory["sites"][0]
+        truth = sim.truth()["sites"][site["id"]]
+        settings = Settings.model_validate({"resolve": inventory["resolve"], "allow_private_networks": True})
+        report = await inspect_location(site["url"], Loaded(settings, (), (), (), ()), None)
+    shown = {c["url"]: (c["name"], c["category"], c["first_level"]) for c in report["columns"]}
+    first_level = {c["url"]: (c["name"], c["category"], True) for c in truth["columns"] if c["first_level"]}
+    assert shown == first_level
+    [news] = [c for c in report["columns"] if c["name"] == "工作动态"]
+    [true_news] = [c for c in truth["columns"] if c["name"] == "工作动态"]
+    assert (news["newest"], news["count"]) == (true_news["newest"], true_news["first_page_count"])
