@@ -13,8 +13,10 @@ encodings (GBK declared in the XML prolog) itself. It is hardened here, because 
 * HTML sanitising and relative-URI resolution are off: govmon never renders entry content, and both cost
   time on every entry.
 
-The newest post comes from the entries' own dates only; the feed-level ``updated``/``lastBuildDate`` is a
-bridge's render time (RSSHub stamps "now" on a silent account) and is never read.
+Clean RSS/Atom/RDF takes a fast path first (``monitor.media.fastfeed``: expat via defusedxml, ten times
+cheaper); feedparser reads whatever that path declines. The newest post comes from the entries' own dates
+only; the feed-level ``updated``/``lastBuildDate`` is a bridge's render time (RSSHub stamps "now" on a
+silent account) and is never read.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import defusedxml.ElementTree
 import feedparser
 import feedparser.api
 
+from monitor.media.fastfeed import HostileFeed, parse_fast
 from monitor.media.moments import from_struct, parse_moment_text
 from monitor.media.posts import Post
 
@@ -73,6 +76,20 @@ def parse_feed(body: bytes, content_type: str = "") -> ParsedFeed:
     media = content_type.split(";", 1)[0].strip().lower()
     if stripped.startswith((b"{", b"\xef\xbb\xbf{")) or any(t in media for t in _JSON_TYPES):
         return parse_json_feed(body)
+    try:
+        fast = parse_fast(body)
+    except HostileFeed as exc:
+        return ParsedFeed(
+            failure="hostile_xml", detail=f"the feed declares XML entities ({exc}): refused as hostile"
+        )
+    if fast is not None:
+        kind, title, posts_read = fast
+        return ParsedFeed(kind, title, posts_read, sum(1 for p in posts_read if p.published is None))
+    return parse_with_feedparser(body, content_type)
+
+
+def parse_with_feedparser(body: bytes, content_type: str = "") -> ParsedFeed:
+    """The liberal path: any dialect, broken XML, any encoding feedparser knows."""
     hostile = entity_declaration(body)
     if hostile:
         return ParsedFeed(failure="hostile_xml", detail=hostile)

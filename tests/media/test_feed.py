@@ -158,3 +158,25 @@ def test_html_list_page_with_inventory_selectors() -> None:
     assert [p.title for p in posts] == ["第一条", "第二条", "无日期"]
     assert posts[0].url == "http://example.gov.cn/a/1.html"
     assert [p.published for p in posts] == [at(2026, 11, 20, 0, 0), at(2026, 11, 3, 0, 0), None]
+
+
+def test_the_fast_path_reads_what_feedparser_reads() -> None:
+    from monitor.media.feed import parse_with_feedparser
+    from monitor.sim import SimWeb
+    from monitor.sim.feeds import FeedRenderer
+
+    sim = SimWeb(seed=3, sites=[], media_cases=True)
+    renderer = FeedRenderer(sim.accounts, sim.now.isoformat(), "Fri, 27 Nov 2026 02:00:00 GMT")
+    compared = 0
+    for account in sim.accounts:
+        if account.format == "json" or account.archetype == "broken" or account.list_selectors:
+            continue
+        reply = renderer.render(account.path, account.format)
+        fast, liberal = (
+            parse_feed(reply.body, reply.content_type),
+            parse_with_feedparser(reply.body, reply.content_type),
+        )
+        assert fast.entries == liberal.entries, account.id
+        assert fast.title == liberal.title and fast.failure is None
+        compared += 1
+    assert compared >= 12
