@@ -153,7 +153,17 @@ async def check_context(runtime: Runtime) -> AsyncIterator[CheckContext]:
         )
         await watch.start()
         try:
-            yield CheckContext(fetcher, settings, runtime.clock, runtime.metrics, watch, controls, log)
+            yield CheckContext(
+                fetcher,
+                settings,
+                runtime.clock,
+                runtime.metrics,
+                watch,
+                controls,
+                log,
+                redis=runtime.redis,
+                keys=runtime.keys,
+            )
         finally:
             await watch.stop()
 

@@ -7,6 +7,7 @@ adding a module and a line here.
 from __future__ import annotations
 
 from monitor.checks import availability, columns, homepage
+from monitor.checks import links as links_check
 from monitor.checks import media as media_check
 from monitor.checks.base import Check, CheckContext
 
@@ -15,6 +16,7 @@ CHECKS: dict[str, Check] = {
     homepage.NAME: homepage.CHECK,
     columns.NAME: columns.CHECK,
     media_check.NAME: media_check.CHECK,
+    links_check.NAME: links_check.CHECK,
 }
 
 __all__ = ["CHECKS", "Check", "CheckContext"]

@@ -17,8 +17,11 @@ from monitor.model import Observation, Target
 from monitor.settings import Settings
 
 if TYPE_CHECKING:
+    import redis.asyncio as aioredis
+
     from monitor.checks.controls import ControlProbe
     from monitor.fetch import Fetcher
+    from monitor.kv.keys import Keys
     from monitor.loopwatch import LoopWatch
     from monitor.metrics import Metrics
 
@@ -34,6 +37,10 @@ class CheckContext:
     loop_watch: LoopWatch
     controls: ControlProbe
     log: structlog.typing.FilteringBoundLogger
+    redis: aioredis.Redis | None = None
+    """Shared state across workers (the link verdict cache); None where a check runs without Redis."""
+    keys: Keys | None = None
+    """The key builders for ``redis`` (its deployment's prefix)."""
 
 
 class Check(Protocol):

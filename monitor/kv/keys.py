@@ -74,6 +74,11 @@ class Keys:
         """ZSET JSON observation → observed_at. Writer: store. Bound: trimmed by age (retention) and count."""
         return f"{self.prefix}:hist:{check}:{target_id}"
 
+    def link_verdict(self, url_digest: str) -> str:
+        """STRING JSON verdict of one link URL (``monitor.linkcheck``), keyed by the URL's digest, so that
+        many sites linking to one URL cost one check per ``links.cache_ttl_s``. Writer: linkcheck. Bound: EX."""
+        return f"{self.prefix}:link:{url_digest}"
+
     @property
     def findings(self) -> str:
         """HASH target_id → JSON list of that target's current findings. Writer: rules runner."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from monitor.rules import availability, freshness, misfiled, topics
 from monitor.rules import columns as columns_rules
 from monitor.rules import footer as footer_rules
+from monitor.rules import links as links_rules
 from monitor.rules import media as media_rule
 from monitor.rules.base import History, Rule
 
@@ -17,6 +18,7 @@ RULES: tuple[Rule, ...] = (
     topics.RULE,
     footer_rules.FOOTER_RULE,
     footer_rules.DOMAIN_RULE,
+    links_rules.RULE,
 )
 
 __all__ = ["RULES", "History", "Rule"]
