@@ -12,7 +12,7 @@ import re
 
 from selectolax.lexbor import LexborNode
 
-from monitor.extract.dates import DATE_RE, match_date, parse_date
+from monitor.extract.dates import DATE_RE, WHOLE_DATE_RE, match_date
 
 _SKIP_TEXT_OF = frozenset(
     {"script", "style", "noscript", "template", "textarea", "select", "option", "title"}
@@ -20,6 +20,8 @@ _SKIP_TEXT_OF = frozenset(
 _STOP = frozenset({"body", "html"})
 # Year-month alone (``2026-11``, ``2026年11月``): half of a date split across elements.
 _YM_RE = re.compile(r"^\s*((?:19|20)\d\d)\s*[-./年]\s*(\d{1,2})\s*月?\s*$")
+# Every date spelling holds an ASCII digit or a Chinese zero (二〇二六): a cheap first filter.
+_DIGIT_RE = re.compile(r"[0-9〇○零Ｏ]")
 _DAY_RE = re.compile(r"^\s*(\d{1,2})\s*日?\s*$")
 _CLOCK_WORDS = ("今天", "今日", "当前时间", "星期")
 _OFFSIDE_TAGS = frozenset({"nav", "aside", "footer", "header"})
@@ -40,23 +42,66 @@ _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.
 
 @dataclasses.dataclass(slots=True)
 class Unit:
-    """One dated spot: ``chain`` is the element holding the date, then its ancestors up to ``<body>``."""
+    """One dated row: ``row`` is its highest ancestor holding no other row, ``container`` the row's parent."""
 
     date: dt.date
-    chain: list[LexborNode]
+    row: LexborNode
+    container: LexborNode
 
 
-def _chain(node: LexborNode) -> list[LexborNode]:
-    chain: list[LexborNode] = []
-    p = node.parent if not node.is_element_node else node
-    while p is not None and p.tag not in _STOP:
-        chain.append(p)
-        p = p.parent
-    # A table row is one row however many date cells it has (成文日期 and 发布日期 columns).
-    for i, el in enumerate(chain):
-        if el.tag == "tr":
-            return chain[i:]
-    return chain
+_TR_REACH = 3  # a date cell's <tr> is at most this many elements up (deeper: a layout table)
+
+
+def _rows(spots: list[tuple[LexborNode, dt.date]]) -> list[Unit]:
+    """Rows and containers of dated spots, walking each spot's ancestors only until a shared one.
+
+    A node first reached by one walk and then by another holds two rows or more: every node above it
+    does too, so a walk stops there. A unit's row is the node just below the first such shared node in
+    its walk, and that shared node is the container. A ``<tr>`` close above the date is the row itself
+    however many date cells it has (成文日期 and 发布日期 columns): dates meeting at their row merge.
+    """
+    seen: set[int] = set()
+    base_of: dict[int, int] = {}  # mem_id of a row base -> index in walks
+    shared: set[int] = set()
+    walks: list[list[LexborNode]] = []
+    dates: list[dt.date] = []
+    for spot, when in spots:
+        node: LexborNode | None = spot if spot.is_element_node else spot.parent
+        chain: list[LexborNode] = []
+        merged = False
+        while node is not None and node.tag not in _STOP:
+            mid = node.mem_id
+            if node.tag == "tr" and len(chain) < _TR_REACH:
+                for below in chain:
+                    seen.discard(below.mem_id)
+                chain = []
+            if not chain and mid in base_of:
+                k = base_of[mid]
+                dates[k] = max(dates[k], when)
+                merged = True
+                break
+            chain.append(node)
+            if mid in seen:
+                shared.add(mid)
+                break
+            seen.add(mid)
+            node = node.parent
+        if merged or not chain:
+            continue
+        base_of[chain[0].mem_id] = len(walks)
+        walks.append(chain)
+        dates.append(when)
+    units: list[Unit] = []
+    for chain, when in zip(walks, dates, strict=True):
+        top = next((i for i, el in enumerate(chain) if el.mem_id in shared), None)
+        if top is None:  # the page's only dated row: the smallest ancestor with a link is the row
+            row = next((el for el in chain if el.tag == "a" or el.css_first("a[href]") is not None), chain[0])
+            units.append(Unit(when, row, row.parent or row))
+        elif top == 0:
+            units.append(Unit(when, chain[0], chain[1] if len(chain) > 1 else chain[0]))
+        else:
+            units.append(Unit(when, chain[top - 1], chain[top]))
+    return units
 
 
 def _near_clock(node: LexborNode) -> bool:
@@ -99,27 +144,33 @@ def _split_date(node: LexborNode, as_of: dt.date) -> dt.date | None:
 
 def date_units(root: LexborNode, as_of: dt.date) -> list[Unit]:
     """Every dated unit under ``root``, in document order."""
-    units: list[Unit] = []
+    spots: list[tuple[LexborNode, dt.date]] = []
     text_holders: set[int] = set()
     split_wrappers: set[int] = set()
     skip_next = False
-    search = DATE_RE.search
+    whole_date = WHOLE_DATE_RE.fullmatch
+    has_digit = _DIGIT_RE.search
     for node in root.traverse(include_text=True):
-        if node.is_element_node:
-            skip_next = node.tag in _SKIP_TEXT_OF
+        tag = node.tag
+        if tag != "-text":
+            skip_next = tag in _SKIP_TEXT_OF
             continue
         if skip_next:
             skip_next = False
             continue
-        if not node.is_text_node:
-            continue
         text = node.text_content
-        if not text:
+        if (
+            not text
+            or (len(text) > 48 and len(text := text.strip()) > 48)
+            or text.isspace()
+            or not has_digit(text)
+        ):
             continue
         when: dt.date | None = None
-        if search(text) is not None:
-            when = parse_date(text, as_of)
-        elif len(text) <= 16 and _YM_RE.match(text):
+        whole = whole_date(text.strip())
+        if whole is not None:
+            when = match_date(whole, as_of)
+        elif len(text) <= 24 and _YM_RE.match(text):
             when = _split_date(node, as_of)
             if when is not None:
                 wrapper = node.parent
@@ -130,20 +181,21 @@ def date_units(root: LexborNode, as_of: dt.date) -> list[Unit]:
             continue
         if _near_clock(node):
             continue
-        chain = _chain(node)
-        if not chain:
-            continue
-        units.append(Unit(when, chain))
-        text_holders.add(chain[0].mem_id)
-        if len(chain) > 1:
-            text_holders.add(chain[1].mem_id)
-    units.extend(_title_units(root, as_of, text_holders))
-    return units
+        spots.append((node, when))
+        holder = node.parent
+        if holder is not None:
+            text_holders.add(holder.mem_id)
+            if holder.parent is not None:
+                text_holders.add(holder.parent.mem_id)
+    spots.extend(_title_spots(root, as_of, text_holders))
+    return _rows(spots)
 
 
-def _title_units(root: LexborNode, as_of: dt.date, text_holders: set[int]) -> list[Unit]:
+def _title_spots(
+    root: LexborNode, as_of: dt.date, text_holders: set[int]
+) -> list[tuple[LexborNode, dt.date]]:
     """Links whose ``title`` attribute ends in a date that their text does not show (``title="… 2026-11-04"``)."""
-    units: list[Unit] = []
+    spots: list[tuple[LexborNode, dt.date]] = []
     for a in root.css("a[title]"):
         title = a.attributes.get("title") or ""
         last = None
@@ -168,8 +220,8 @@ def _title_units(root: LexborNode, as_of: dt.date, text_holders: set[int]) -> li
         when = match_date(last, as_of)
         if when is None:
             continue
-        units.append(Unit(when, _chain(a)))
-    return units
+        spots.append((a, when))
+    return spots
 
 
 def is_hidden(node: LexborNode) -> bool:

@@ -33,11 +33,13 @@ _DATE = (
     r"|(?<![\d\-/.年〔])(?P<m2>[01]?\d)(?:(?P<s2>[-/])(?P<d2>[0-3]?\d)(?![\d\-/.:])|月(?P<d2c>[0-3]?\d)日)"
 )
 DATE_RE = re.compile(_DATE)
-_TIME_TAIL = re.compile(r"\s*\d{1,2}:\d{2}(?::\d{2})?")
-# A whole text node that is "a date and nothing else": optional label before, optional time after.
-_LABEL = r"(?:发布|更新|成文|生成|发文|印发|公开|录入|创建|信息)?(?:时间|日期)|日期|时间"
-_ONLY_DATE_RE = re.compile(
-    rf"^\s*[\[［(（【]?\s*(?:{_LABEL})?\s*[:：]?\s*[\[［(（【]?\s*(?P<date>.+?)\s*[\]］)）】]?\s*$", re.S
+# A whole text node that is "a date and nothing else": optional brackets and label (发布时间：) before,
+# optional time of day after. ``fullmatch`` fails at the first character of an ordinary text node,
+# which keeps the per-node cost low.
+_LABEL = r"(?:发布|更新|成文|生成|发文|印发|公开|录入|创建|信息)?(?:时间|日期)"
+WHOLE_DATE_RE = re.compile(
+    rf"[\[［(（【]?\s*(?:{_LABEL}\s*[:：]?)?\s*[\[［(（【]?\s*(?:{_DATE})\s*"
+    r"(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*[\]］)）】]?"
 )
 
 
@@ -87,19 +89,8 @@ def match_date(m: re.Match[str], as_of: dt.date) -> dt.date | None:
 
 def parse_date(text: str, as_of: dt.date) -> dt.date | None:
     """One date as printed, the whole ``text`` (label such as 发布时间： and a time of day allowed)."""
-    shaped = _ONLY_DATE_RE.match(text)
-    if not shaped:
-        return None
-    body = shaped["date"]
-    m = DATE_RE.match(body)
-    if not m:
-        return None
-    rest = body[m.end() :]
-    if rest and rest.strip() not in ("", "日"):
-        t = _TIME_TAIL.match(rest)
-        if not t or rest[t.end() :].strip():
-            return None
-    return match_date(m, as_of)
+    m = WHOLE_DATE_RE.fullmatch(text.strip())
+    return match_date(m, as_of) if m is not None else None
 
 
 def find_dates(text: str, as_of: dt.date) -> list[dt.date]:

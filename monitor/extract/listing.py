@@ -33,6 +33,7 @@ _TRS_PAGER_RE = re.compile(
 _JS_FILL_RE = re.compile(r"\bajax\b|getJSON|\$\.(?:get|post)\(|\bfetch\(|axios|XMLHttpRequest|\.json\b")
 _NEXT_TEXTS = ("下一页", "下页", "后一页", "下一頁", ">", "›", "»", "next")
 _TRUNCATED = ("...", "…")
+_PAGER_REACH = 3  # a pager sits within this many levels above the list container
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -64,25 +65,15 @@ class _Group:
 
 
 def _groups(units: list[Unit]) -> list[_Group]:
-    """Rows (highest ancestor holding one unit) grouped by their parent element."""
-    holders: Counter[int] = Counter()
-    for unit in units:
-        for node in unit.chain:
-            holders[node.mem_id] += 1
+    """Rows grouped by their container, in document order of each container's first row."""
     groups: dict[int, _Group] = {}
     for order, unit in enumerate(units):
-        chain = unit.chain
-        top = 0
-        while top + 1 < len(chain) and holders[chain[top + 1].mem_id] == 1:
-            top += 1
-        row = chain[top]
-        container = chain[top + 1] if top + 1 < len(chain) else row
-        group = groups.get(container.mem_id)
+        group = groups.get(unit.container.mem_id)
         if group is None:
-            group = groups[container.mem_id] = _Group(container, {}, order)
-        known = group.rows.get(row.mem_id)
+            group = groups[unit.container.mem_id] = _Group(unit.container, {}, order)
+        known = group.rows.get(unit.row.mem_id)
         if known is None or unit.date > known[1]:
-            group.rows[row.mem_id] = (row, unit.date)
+            group.rows[unit.row.mem_id] = (unit.row, unit.date)
     return list(groups.values())
 
 
@@ -94,7 +85,9 @@ def _score(group: _Group) -> float:
 def _title_url(row: LexborNode, base_url: str) -> tuple[str, str]:
     best: LexborNode | None = None
     best_len = -1
-    for a in row.css("a[href]"):
+    for a in row.traverse():
+        if a.tag != "a" or "href" not in a.attributes:
+            continue
         text_len = len(a.text(deep=True).strip())
         if text_len > best_len:
             best, best_len = a, text_len
@@ -108,8 +101,15 @@ def _title_url(row: LexborNode, base_url: str) -> tuple[str, str]:
     if title_attr and (not text or text.endswith(_TRUNCATED)):
         text = title_attr
     href = (best.attributes.get("href") or "").strip()
-    url = urljoin(base_url, href) if href and not href.lower().startswith("javascript:") else ""
+    url = _join(base_url, href) if href and not href.lower().startswith("javascript:") else ""
     return text, url
+
+
+def _join(base_url: str, href: str) -> str:
+    """``urljoin`` without its cost for the common absolute link."""
+    if href.startswith(("http://", "https://")) and " " not in href:
+        return href
+    return urljoin(base_url, href)
 
 
 def _row_items(group: _Group, base_url: str) -> list[ListItem]:
@@ -159,15 +159,17 @@ def read_listing(tree: LexborHTMLParser, base_url: str, as_of: dt.date) -> Listi
     """A column page's main list: rows, newest dated row, undated rows, next page, JS-filled flag."""
     groups, _keep = _all_groups(tree, as_of)
     items: list[ListItem] = []
+    container: LexborNode | None = None
     if groups:
         best = max(groups, key=lambda g: (_score(g), -g.order))
         items = _row_items(best, base_url)
+        container = best.container if best.container.parser is tree else None
     dated = [item.date for item in items if item.date is not None]
     return Listing(
         items=tuple(items),
         newest=max(dated) if dated else None,
         undated=len(items) - len(dated),
-        next_page=next_page(tree, base_url),
+        next_page=next_page(tree, base_url, container),
         script_filled=not items and _looks_script_filled(tree),
     )
 
@@ -196,8 +198,42 @@ def _int_arg(raw: str, script: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def next_page(tree: LexborHTMLParser, base_url: str) -> str | None:
-    """The next list page: TRS ``createPageHTML(total, current, "index", "html")`` or a 下一页 link."""
+def next_page(tree: LexborHTMLParser, base_url: str, near: LexborNode | None = None) -> str | None:
+    """The next list page: TRS ``createPageHTML(total, current, "index", "html")`` or a 下一页 link.
+
+    ``near`` (the main list's container) narrows the search for a 下一页 link to the list's surroundings,
+    where pagers sit, instead of every link of the page.
+    """
+    if tree.scripts_contain("createPageHTML"):
+        trs = _trs_next(tree, base_url)
+        if trs is not None:
+            return trs or None
+    scope = tree.body
+    if near is not None:
+        scope = near
+        for _ in range(_PAGER_REACH):
+            if scope.parent is None or scope.parent.tag in ("body", "html"):
+                break
+            scope = scope.parent
+    if scope is None:
+        return None
+    for a in scope.traverse():
+        if a.tag != "a":
+            continue
+        text = a.text(deep=True).strip().lower()
+        if text not in _NEXT_TEXTS:
+            continue
+        href = (a.attributes.get("href") or "").strip()
+        if not href or href.startswith("#") or href.lower().startswith("javascript:"):
+            continue
+        url = urljoin(base_url, href)
+        if url != base_url:
+            return url
+    return None
+
+
+def _trs_next(tree: LexborHTMLParser, base_url: str) -> str | None:
+    """The TRS pager's next page, ``""`` on the last page, None when no pager call can be read."""
     for script in tree.css("script"):
         text = script.text(deep=True)
         if "createPageHTML" not in text:
@@ -209,18 +245,8 @@ def next_page(tree: LexborHTMLParser, base_url: str) -> str | None:
         if total is None or current is None:
             continue
         if current + 1 >= total:
-            return None
+            return ""
         return urljoin(base_url, f"{m.group(3)}_{current + 1}.{m.group(4)}")
-    for a in tree.css("a[href]"):
-        text = a.text(deep=True).strip().lower()
-        if text not in _NEXT_TEXTS:
-            continue
-        href = (a.attributes.get("href") or "").strip()
-        if not href or href.startswith("#") or href.lower().startswith("javascript:"):
-            continue
-        url = urljoin(base_url, href)
-        if url != base_url:
-            return url
     return None
 
 
