@@ -32,6 +32,7 @@ NAV_SELECTOR = (
     "[class*=sub], [class*=tree], [class*=lm], [class*=column-list], [class*=lanmu]"
 )
 MORE_WORDS = ("更多", "more", "MORE", "More", "更 多")
+_MORE = re.compile("更多|更 多|more", re.IGNORECASE)
 HEADING_SELECTOR = "h1, h2, h3, h4, [class*=title], [class*=tit], [class*=name]"
 _ARTICLE_PATH = re.compile(
     r"/(?:19|20)\d{2}(?:[/_-]?\d{1,2}){1,2}/|/t(?:19|20)\d{6}_|/art_\d|/content_\d|\d{6,}\.s?html?$|_\d{4,}\.s?html?$"
@@ -54,8 +55,29 @@ class ColumnLink:
     source: str
 
 
+_CACHES: dict[int, tuple[ColumnsSettings, dict[str, str]]] = {}
+_CACHE_NAMES = 4096
+
+
 def classify(name: str, settings: ColumnsSettings) -> str:
-    """The category of a column name: user keywords first, then the defaults; ``other`` if none match."""
+    """The category of a column name: user keywords first, then the defaults; ``other`` if none match.
+
+    Memoised per settings object (the same few hundred names recur on every page of a site)."""
+    entry = _CACHES.get(id(settings))
+    if entry is None or entry[0] is not settings:
+        if len(_CACHES) > 16:
+            _CACHES.clear()
+        entry = _CACHES[id(settings)] = (settings, {})
+    cache = entry[1]
+    category = cache.get(name)
+    if category is None:
+        if len(cache) > _CACHE_NAMES:
+            cache.clear()
+        category = cache[name] = _classify(name, settings)
+    return category
+
+
+def _classify(name: str, settings: ColumnsSettings) -> str:
     for category, words in settings.extra_keywords.items():
         if any(word and word in name for word in words):
             return category
@@ -88,17 +110,46 @@ def is_article_url(url: str) -> bool:
     return bool(_ARTICLE_PATH.search(urlsplit(url).path))
 
 
-def _column_url(raw: str | None, base_url: str, home: str) -> str | None:
-    raw = (raw or "").strip()
-    if not raw or raw.lower().startswith(_NOT_PAGES):
-        return None
-    url = normalize(urljoin(base_url, raw))
-    split = urlsplit(url)
-    if split.scheme not in ("http", "https") or _host(url) != _host(home):
-        return None
-    if split.path in ("", "/") or url == normalize(home) or is_article_url(url) or _PAGER_URL.search(url):
-        return None
-    return url
+class _UrlFilter:
+    """Resolves hrefs to column URLs on the site's host, cheapest tests first (``urljoin`` is the cost:
+    most anchors are articles, pagers or other hosts and are dropped before it), one result per href."""
+
+    def __init__(self, base_url: str, home_url: str) -> None:
+        self.base_url = base_url
+        self.host = _host(home_url)
+        split = urlsplit(home_url)
+        self.origin = f"{split.scheme}://{split.netloc}"
+        self.roots = {
+            f"{split.scheme}://{split.netloc}",
+            f"{split.scheme}://{split.netloc}/",
+            normalize(home_url),
+        }
+        self.cache: dict[str, str | None] = {}
+
+    def __call__(self, raw: str | None) -> str | None:
+        raw = (raw or "").strip()
+        if raw in self.cache:
+            return self.cache[raw]
+        url = self._resolve(raw)
+        self.cache[raw] = url
+        return url
+
+    def _resolve(self, raw: str) -> str | None:
+        if not raw or raw.lower().startswith(_NOT_PAGES):
+            return None
+        path = raw.split("?", 1)[0].split("#", 1)[0]
+        if _ARTICLE_PATH.search(path) or _PAGER_URL.search(raw):
+            return None
+        if raw.startswith("//") or "://" in raw[:10]:
+            if raw.startswith("//"):
+                raw = "http:" + raw
+            if not raw.lower().startswith(("http://", "https://")) or _host(raw) != self.host:
+                return None
+        if raw.startswith("/") and not raw.startswith("//") and "/." not in raw:
+            url = normalize(self.origin + raw)  # root-relative, the usual case: no urljoin needed
+        else:
+            url = normalize(urljoin(self.base_url, raw))
+        return None if url in self.roots else url
 
 
 def _good_name(name: str) -> bool:
@@ -110,8 +161,7 @@ def _good_name(name: str) -> bool:
 
 
 def _is_more(anchor: LexborNode, text: str) -> bool:
-    klass = anchor.attributes.get("class") or ""
-    return any(word in text for word in MORE_WORDS) or "more" in klass.lower()
+    return bool(_MORE.search(text)) or bool(_MORE.search(anchor.attributes.get("class") or ""))
 
 
 def _block_heading(anchor: LexborNode) -> str:
@@ -157,18 +207,21 @@ def homepage_columns(
         if known is None or better_category or better_label:
             found[link.url] = link
 
+    column_url = _UrlFilter(home_url, home_url)
     for anchor in tree.css("a[href]"):
         text = _clean(anchor.text(deep=True))
         if not _is_more(anchor, text):
             continue
-        url = _column_url(anchor.attributes.get("href"), home_url, home_url)
-        name = _block_heading(anchor)
+        url = column_url(anchor.attributes.get("href"))
+        name = _block_heading(anchor) if url else ""
         if url and name:
             offer(ColumnLink(name, url, classify(name, settings), True, "more"))
     for anchor in _nav_anchors(tree):
         name = _clean(anchor.text(deep=True)) or _clean(anchor.attributes.get("title"))
-        url = _column_url(anchor.attributes.get("href"), home_url, home_url)
-        if url and _good_name(name) and not _is_more(anchor, name):
+        if not _good_name(name) or _is_more(anchor, name):
+            continue
+        url = column_url(anchor.attributes.get("href"))
+        if url:
             offer(ColumnLink(name, url, classify(name, settings), True, "nav"))
     return tuple(found.values())
 
@@ -183,11 +236,13 @@ def sub_columns(
     """Columns a second-level page links to in its menus and side trees that the homepage did not show."""
     known = set(known_urls)
     found: dict[str, ColumnLink] = {}
+    column_url = _UrlFilter(page_url, home_url)
     for anchor in _nav_anchors(tree):
-        name = _clean(anchor.attributes.get("title")) or _clean(anchor.text(deep=True))
-        name = _clean(anchor.text(deep=True)) or name
-        url = _column_url(anchor.attributes.get("href"), page_url, home_url)
-        if url is None or url in known or url in found or not _good_name(name) or _is_more(anchor, name):
+        name = _clean(anchor.text(deep=True)) or _clean(anchor.attributes.get("title"))
+        if not _good_name(name) or _is_more(anchor, name):
+            continue
+        url = column_url(anchor.attributes.get("href"))
+        if url is None or url in known or url in found:
             continue
         found[url] = ColumnLink(name, url, classify(name, settings), False, "sub")
     return tuple(found.values())
