@@ -193,3 +193,21 @@ def test_list_accounts_are_judged_the_same_way() -> None:
     listed = Account("x", "n", "app", "r", list=ListSource("http://x.gov.cn/list/", "li", "span"))
     found = judge(reading(at(2026, 11, 1, 9, 0)), account=listed)
     assert found["media.stale"].evidence["url"] == "http://x.gov.cn/list/"
+
+
+def test_not_at_risk_when_the_stale_day_comes_after_every_window_still_to_sample() -> None:
+    # Q4's window is over and Q1's ends on 2027-01-02: silent since 12-20, the account turns stale on
+    # 2027-01-04, after the last day an inspector may pick; only the week rule already applies
+    windows = {"2026Q4": ["2026-10-08", "2026-12-10"], "2027Q1": ["2027-01-01", "2027-01-02"]}
+    settings = Settings(inspection={"windows": windows})
+    late = at(2026, 12, 30, 10, 0)
+    found = judge(reading(at(2026, 12, 20, 9, 0), observed=late), now=late, settings=settings)
+    assert statuses(found) == {"media.stale_week": "violation"}
+    sampled_later = {"2026Q4": ["2026-10-08", "2026-12-10"], "2027Q1": ["2027-01-01", "2027-03-10"]}
+    found = judge(
+        reading(at(2026, 12, 20, 9, 0), observed=late),
+        now=late,
+        settings=Settings(inspection={"windows": sampled_later}),
+    )
+    assert statuses(found) == {"media.stale_week": "violation", "media.stale": "at_risk"}
+    assert found["media.stale"].due == at(2027, 1, 4)
