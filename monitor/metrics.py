@@ -90,3 +90,9 @@ class Metrics:
         self.inventory_problems = Gauge(
             "govmon_inventory_problems", "Inventory rows rejected at load", registry=r
         )
+        self.interaction_workday_ratio = Gauge(
+            "govmon_interaction_replied_within_workday_ratio",
+            "Share of a site's published messages of the last year answered within 1 working day",
+            ["target"],
+            registry=r,
+        )

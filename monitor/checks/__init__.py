@@ -7,8 +7,10 @@ adding a module and a line here.
 from __future__ import annotations
 
 from monitor.checks import availability, columns, homepage
+from monitor.checks import interaction as interaction_check
 from monitor.checks import links as links_check
 from monitor.checks import media as media_check
+from monitor.checks import services as services_check
 from monitor.checks.base import Check, CheckContext
 
 CHECKS: dict[str, Check] = {
@@ -17,6 +19,8 @@ CHECKS: dict[str, Check] = {
     columns.NAME: columns.CHECK,
     media_check.NAME: media_check.CHECK,
     links_check.NAME: links_check.CHECK,
+    services_check.NAME: services_check.CHECK,
+    interaction_check.NAME: interaction_check.CHECK,
 }
 
 __all__ = ["CHECKS", "Check", "CheckContext"]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from monitor.rules import availability, freshness, misfiled, topics
 from monitor.rules import columns as columns_rules
 from monitor.rules import footer as footer_rules
+from monitor.rules import interaction as interaction_rules
 from monitor.rules import links as links_rules
 from monitor.rules import media as media_rule
+from monitor.rules import services as services_rules
 from monitor.rules.base import History, Rule
 
 RULES: tuple[Rule, ...] = (
@@ -19,6 +21,8 @@ RULES: tuple[Rule, ...] = (
     footer_rules.FOOTER_RULE,
     footer_rules.DOMAIN_RULE,
     links_rules.RULE,
+    services_rules.RULE,
+    interaction_rules.RULE,
 )
 
 __all__ = ["RULES", "History", "Rule"]

@@ -23,6 +23,9 @@ HOSTILE_HOST = "hostile.example.com"
 CONTROL_HOST = "control.example.org"
 BOT_HOST = "www.rednet.cn"  # a news portal sites link to, which answers crawlers with 403/429
 UNREACHABLE_HOST = "old.hunan.gov.cn"  # a retired host still linked from pages: no listener
+DNS_DEAD_SUFFIX = ".hunan.gov.cn.invalid"  # hosts no resolver knows (RFC 2606 .invalid): DNS failure
+TIMEOUT_LINK_S = 60
+"""How long a ``timeout`` link's page takes to answer: beyond any link timeout (``links.timeout_s`` 15 s)."""
 EXTERNAL_HOSTS = ("www.gov.cn", "beian.miit.gov.cn", "www.beian.gov.cn", "bszs.conac.cn", "zfwzgl.www.gov.cn")
 """Hosts every footer links to; served as plain 200 pages so that only injected links are broken."""
 
@@ -140,9 +143,34 @@ def _links(
             links.append(SimLink(page, f"/zfxxgk/{year}/nb_{n}.html", slot.host, "政府信息公开年报", kind))
         elif kind == "unreachable":
             links.append(SimLink(page, f"/site/{slot.id}/{n}.html", UNREACHABLE_HOST, "原网站入口", kind))
-        else:  # bot_blocked
+        elif kind == "bot_blocked":
             links.append(SimLink(page, f"/content/{year}/{slot.id}_{n}.html", BOT_HOST, "红网报道", kind))
+        else:
+            links.append(_more_link(kind, page, year, slot, n))
+    if spec.channel == "broken":  # the site's only consultation channel answers an error page
+        links.append(SimLink("/", "/hdjl/zxzx/index.html", slot.host, "在线咨询", "soft404"))
     return tuple(links)
+
+
+def _more_link(kind: str, page: str, year: int, slot: Slot, n: int) -> SimLink:
+    """The link kinds of ``MORE_LINK_FAULTS`` and ``HEALTHY_LINK_KINDS``."""
+    if kind == "dns":
+        return SimLink(page, f"/{slot.id}/{n}.html", f"zwfw{n}{DNS_DEAD_SUFFIX}", "原政务服务网", kind)
+    if kind == "timeout":
+        path = f"/hostile/delay?s={TIMEOUT_LINK_S}&from={slot.id}_{n}"
+        return SimLink(page, path, HOSTILE_HOST, "数据开放平台", kind)
+    if kind == "redirect_loop":
+        return SimLink(page, f"/hostile/redirect-loop?from={slot.id}_{n}", HOSTILE_HOST, "在线访谈", kind)
+    if kind == "image":
+        return SimLink(page, f"/images/old/banner_{year}_{n}.jpg", slot.host, "专题图片", kind)
+    if kind == "attachment":
+        return SimLink(page, f"/zwgk/fj/{year}/P0{year}{n:04d}.doc", slot.host, "附件：申请表", kind)
+    if kind == "bot_429":
+        return SimLink(page, f"/content/{year}/{slot.id}_{n}-429.html", BOT_HOST, "红网时评", kind)
+    if kind == "head_refused":
+        return SimLink(page, f"/zwgk/fj/{year}/W0{year}{n:04d}.pdf", slot.host, "附件：实施方案", kind)
+    # deep_redirect: an article moved to another deep page
+    return SimLink(page, f"/xxgk/moved/{year}/art_{n}.html", slot.host, "政策解读（旧地址）", kind)
 
 
 def _services(rng: random.Random, slot: Slot, spec: SiteSpec) -> tuple[ServiceLink, ...]:

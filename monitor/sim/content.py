@@ -110,7 +110,7 @@ def build_columns(
     for index, d in enumerate(COLUMN_DEFS):
         if d.portal_only and kind != "portal":
             continue
-        if d.category == "interaction" and not spec.interaction:
+        if d.category == "interaction" and (not spec.interaction or spec.channel != "working"):
             continue
         if d.category == "service" and spec.service == "none":
             continue
@@ -122,6 +122,8 @@ def build_columns(
             continue
         injected = "empty" if d.slug in spec.empty else "stale" if d.slug in spec.stale else None
         items = () if injected == "empty" else _items(rng, spec, d, flavor, colid, path, owner, now)
+        if d.category == "interaction" and items:
+            items = with_replies(f"{seed}:{d.slug}", items, spec, (d, flavor, colid, path, owner), now)
         if spec.future_item and d.slug == "gzdt" and items:
             future = now + dt.timedelta(days=3)
             items = (_item(rng, d, flavor, colid, path, owner, future, 999, False), *items)
@@ -140,6 +142,13 @@ def build_columns(
                 items, injected, misfiled,
             )
         )  # fmt: skip
+        # overrides come after every draw, so that a seed keeps building the same sites
+        if d.slug in spec.list_templates or d.slug in spec.list_traps:
+            columns[-1] = dataclasses.replace(
+                columns[-1],
+                template=spec.list_templates.get(d.slug, template),
+                traps=d.slug in spec.list_traps,
+            )
     return tuple(columns)
 
 
@@ -170,6 +179,8 @@ def _items(
     low, high, stale_low, stale_high = _AGES[d.category]
     if d.slug in spec.column_age_days:
         age_days = spec.column_age_days[d.slug]
+    elif d.category == "interaction" and spec.messages == "replies_stale":
+        age_days = rng.randint(80, 110)  # every reply older than 2 months
     elif d.slug in spec.stale:
         age_days = rng.randint(stale_low, stale_high)
     else:
@@ -189,6 +200,33 @@ def _items(
             old = now.date() - dt.timedelta(days=age_days + rng.randint(300, 900))
             pinned.append(_item(rng, d, flavor, colid, path, owner, _moment(rng, old, now), 900 + n, True))
     return (*pinned, *items)
+
+
+REPLY_DELAYS_H = (1, 3, 6, 20, 26, 30, 50, 74)
+"""How long a healthy site takes to answer a message: mostly within a working day, some within three days."""
+UNANSWERED_AGE_DAYS = 120
+"""The injected unanswered message: asked this long ago (past 3 months, within the year), never answered."""
+
+
+def with_replies(
+    seed: str,
+    items: tuple[SimItem, ...],
+    spec: SiteSpec,
+    where: tuple[ColumnDef, str, int, str, Owner],
+    now: dt.datetime,
+) -> tuple[SimItem, ...]:
+    """Messages with their replies (never after ``now``), plus the unanswered one ``unanswered`` injects in
+    咨询. A separate random stream, so columns keep the items they had before replies existed."""
+    rng = random.Random(f"{seed}:replies")
+    answered = [
+        dataclasses.replace(i, replied=min(i.published + dt.timedelta(hours=rng.choice(REPLY_DELAYS_H)), now))
+        for i in items
+    ]
+    d, flavor, colid, path, owner = where
+    if spec.messages == "unanswered" and d.slug == "zxzx":
+        day = now.date() - dt.timedelta(days=UNANSWERED_AGE_DAYS)
+        answered.append(_item(rng, d, flavor, colid, path, owner, _moment(rng, day, now), 990, False))
+    return tuple(sorted(answered, key=lambda i: i.published, reverse=True))
 
 
 def _moment(rng: random.Random, day: dt.date, now: dt.datetime) -> dt.datetime:

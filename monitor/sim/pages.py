@@ -23,6 +23,8 @@ PNG_1PX = bytes.fromhex(
     "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
 )
 SOFT_404_TEXTS = ("抱歉，页面不存在", "您访问的页面已删除")
+XINFANG_PAGES = {"/hdjl/wsxf/": "网上信访", "/hdjl/jjjb/": "纪检监察举报"}
+"""A ``xinfang_only`` site's 互动交流: channels that exist and work but are not consultation channels."""
 
 
 def homepage_blocks(site: SimSite) -> list[tuple[SimColumn, tuple[SimItem, ...]]]:
@@ -89,6 +91,8 @@ class SiteRenderer:
             return self.encode(
                 self.plain(self.local_services[path], "<p>办理条件、申请材料、办理流程、收费标准。</p>")
             )
+        if path in XINFANG_PAGES and self.site.spec.channel == "xinfang_only":
+            return self.encode(self.plain(XINFANG_PAGES[path], "<p>请如实填写信访事项，我们将依法受理。</p>"))
         if path.startswith(("/images/", "/js/", "/css/")):
             return asset(path)
         if path.startswith("/wzgl/") or path.startswith("/search/"):
@@ -101,7 +105,17 @@ class SiteRenderer:
             return self.encode(self.error_page(text))
         if link.kind == "redirect_home":
             return Reply.redirect(self.frame.url(self.site.host, "/"))
+        if link.kind == "head_refused":  # GET works; the server answers HEAD with 405
+            return Reply(200, b"%PDF-1.4\n% sim attachment\n" + b"0" * 4096, "application/pdf")
+        if link.kind == "deep_redirect":  # a moved article: 301 to another deep page, healthy
+            moved_to = next(iter(self.articles), next(iter(self.pages), "/"))
+            return Reply.redirect(self.frame.url(self.site.host, moved_to), 301)
         return self.encode(self.error_page("404 页面不存在"), 404)
+
+    def refuses_head(self, path: str) -> bool:
+        """A file server that answers HEAD with 405 (many government attachment servers do)."""
+        link = self.faults.get(path)
+        return link is not None and link.kind == "head_refused"
 
     # ------------------------------------------------------------------------------------------ pages
     def home(self) -> str:
@@ -132,8 +146,13 @@ class SiteRenderer:
             parts.append(
                 f'<div class="home-block hdjl"><div class="hd"><h2>互动交流</h2></div><ul>{links}</ul></div>'
             )
+        if s.spec.channel == "xinfang_only":
+            links = "".join(f'<li><a href="{path}">{name}</a></li>' for path, name in XINFANG_PAGES.items())
+            parts.append(
+                f'<div class="home-block hdjl"><div class="hd"><h2>互动交流</h2></div><ul>{links}</ul></div>'
+            )
         injected = "".join(
-            f'<li><a href="{f.url(link.host, link.url_path)}" target="_blank">{esc(link.text)}</a></li>'
+            f"<li>{injected_link(f.url(link.host, link.url_path), link)}</li>"
             for link in s.links
             if link.page == "/"
         )
@@ -169,7 +188,7 @@ class SiteRenderer:
                 pager(column, index, s.flavor) if column.items else ""
             )
             body += "".join(
-                f'<p class="extra"><a href="{f.url(link.host, link.url_path)}">{esc(link.text)}</a></p>'
+                f'<p class="extra">{injected_link(f.url(link.host, link.url_path), link)}</p>'
                 for link in s.links
                 if link.page == column.path and index == 0
             )
@@ -245,6 +264,13 @@ class SiteRenderer:
             + "".join(f'<li><a href="{c.path}">{esc(c.name)}</a></li>' for c in self.site.columns)
             + "</ul>"
         )
+
+
+def injected_link(url: str, link: SimLink) -> str:
+    """An injected link as markup: an ``<img>`` for the image kind, an anchor otherwise."""
+    if link.kind == "image":
+        return f'<img src="{esc(url)}" alt="{esc(link.text)}">'
+    return f'<a href="{esc(url)}" target="_blank">{esc(link.text)}</a>'
 
 
 def asset(path: str) -> Reply:

@@ -17,6 +17,22 @@ HEALTHS = ("healthy", "slow", "flaky", "down", "error", "gbk")
 LINK_FAULTS = ("404", "soft404", "redirect_home", "unreachable", "bot_blocked")
 """Injected link kinds: a 404, a 200 error page, a deep link 302'd to the homepage, a host with no
 listener (connection refused), a host that answers bots with 403 (a verdict govmon cannot reach)."""
+MORE_LINK_FAULTS = ("dns", "timeout", "redirect_loop", "image", "attachment", "bot_429")
+"""More broken kinds: a host no resolver knows (``.invalid``), a page answering after a minute, a
+redirect loop, a missing ``<img>``, a missing attachment (.doc), a host answering bots with 429."""
+HEALTHY_LINK_KINDS = ("head_refused", "deep_redirect")
+"""Links that must NOT be judged broken: an attachment server answering HEAD with 405 (GET works), and
+a deep link 301'd to another deep page (a moved article)."""
+BOT_LINK_KINDS = ("bot_blocked", "bot_429")
+"""Kinds whose expected verdict is ``unverified``, not broken."""
+
+CHANNELS = ("working", "xinfang_only", "broken")
+"""Consultation channels: working 领导信箱/咨询 columns; only 网上信访 and 纪检举报 links (which do not count);
+a 在线咨询 link that answers an error page (a soft 404, also listed in the truth's ``broken_links``)."""
+
+MESSAGE_FAULTS = ("ok", "unanswered", "replies_stale")
+"""Message lists: every message answered within days; one message asked ~120 days ago never answered;
+every reply older than 2 months (the newest message ~80 days old)."""
 
 PLATFORM_STATES = ("ok", "missing", "offline", "maintenance")
 """一体化平台 item pages: working, 该事项不存在 (200), 该事项已下线 (200), 系统维护 (503)."""
@@ -31,7 +47,8 @@ class SiteSpec:
 
     Column keys are slugs (``gzdt`` 工作动态, ``tzgg`` 通知公告 …, see ``content.COLUMN_DEFS``).
     ``broken_links`` entries are a ``LINK_FAULTS`` kind, placed on the homepage, or ``kind@slug`` to
-    place it on that column's first list page instead.
+    place it on that column's first list page instead. ``MORE_LINK_FAULTS`` and ``HEALTHY_LINK_KINDS``
+    go there too (the healthy ones appear in the truth's ``healthy_links``, not ``broken_links``).
     """
 
     health: str = "healthy"
@@ -44,6 +61,8 @@ class SiteSpec:
     platform_links: tuple[str, ...] = ("ok", "ok", "ok")
     footer_missing: tuple[str, ...] = ()
     interaction: bool = True
+    channel: str = "working"  # CHANNELS: working | xinfang_only (信访/纪检举报 only) | broken (error page)
+    messages: str = "ok"  # MESSAGE_FAULTS: ok | unanswered (one > 3 months) | replies_stale (last > 2 months)
     service: str = "platform"  # platform | local (own pages, not the platform) | none
     future_item: bool = False
     homepage_stale: bool = False
@@ -51,19 +70,26 @@ class SiteSpec:
     homepage_nav_only: bool = False  # the homepage shows navigation only, no dated rows
     misfiled: tuple[str, ...] = ()  # policy-column slugs (zcwj, gfxwj) that also carry news items
     nonconforming_domain: bool = False  # the site's host is not under .gov.cn
+    # slug -> list template, overriding the drawn one (any of listing's, including "split" and "script")
+    list_templates: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    list_traps: tuple[str, ...] = ()  # slugs whose list pages carry not-a-date traps (listing.py)
 
     def __post_init__(self) -> None:
         problems = []
         if self.health not in HEALTHS:
             problems.append(f"health {self.health!r} not in {HEALTHS}")
         for entry in self.broken_links:
-            if entry.split("@")[0] not in LINK_FAULTS:
-                problems.append(f"broken link {entry!r} not in {LINK_FAULTS}")
+            if entry.split("@")[0] not in LINK_FAULTS + MORE_LINK_FAULTS + HEALTHY_LINK_KINDS:
+                problems.append(f"broken link {entry!r} not in {LINK_FAULTS + MORE_LINK_FAULTS}")
         problems += [f"platform state {s!r}" for s in self.platform_links if s not in PLATFORM_STATES]
         problems += [f"footer part {p!r}" for p in self.footer_missing if p not in FOOTER_PARTS]
         problems += [f"misfiled column {m!r}" for m in self.misfiled if m not in ("zcwj", "gfxwj")]
         if self.service not in ("platform", "local", "none"):
             problems.append(f"service {self.service!r}")
+        if self.channel not in CHANNELS:
+            problems.append(f"channel {self.channel!r} not in {CHANNELS}")
+        if self.messages not in MESSAGE_FAULTS:
+            problems.append(f"messages {self.messages!r} not in {MESSAGE_FAULTS}")
         if problems:
             raise ValueError("bad SiteSpec: " + "; ".join(problems))
 
@@ -77,6 +103,7 @@ class SimItem:
     path: str
     pinned: bool = False
     doc_no: str | None = None  # 文号, on policy documents
+    replied: dt.datetime | None = None  # a message's reply (interaction columns); None: unanswered
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -94,6 +121,7 @@ class SimColumn:
     items: tuple[SimItem, ...]
     injected: str | None = None  # "stale" | "empty" | None
     misfiled: tuple[str, ...] = ()  # titles of news items filed in this policy column
+    traps: bool = False  # list pages carry title traps and newer-dated side blocks (listing.py)
 
     @property
     def pages(self) -> int:

@@ -11,7 +11,7 @@ import random
 
 from monitor.sim.records import SiteSpec
 
-SCENARIOS = ("demo", "mix", "freshness")
+SCENARIOS = ("demo", "mix", "freshness", "links", "services")
 
 DEMO: tuple[SiteSpec, ...] = (
     SiteSpec(kind="portal"),
@@ -53,6 +53,17 @@ FRESHNESS: tuple[SiteSpec, ...] = (
     SiteSpec(future_item=True, footer_missing=("conac", "icp", "police")),
 )
 """Every freshness, footer and domain fault once, for ``tests/e2e/test_freshness.py`` (``sites="freshness"``)."""
+
+
+LINKS: tuple[SiteSpec, ...] = (
+    SiteSpec(kind="portal"),
+    SiteSpec(kind="portal", broken_links=("404", "soft404@tzgg", "image", "attachment", "head_refused")),
+    SiteSpec(broken_links=("redirect_home", "dns", "timeout@gzdt", "deep_redirect", "404@tzgg")),
+    SiteSpec(broken_links=("unreachable", "redirect_loop", "bot_blocked", "bot_429@tzgg", "soft404")),
+    SiteSpec(health="gbk", platform_links=("ok", "missing", "offline", "maintenance")),
+)
+"""Every link kind once, on healthy hosts, for ``tests/e2e/test_links.py`` (``sites="links"``); the first
+and last sites have no injected link (the last links to broken 一体化平台 items: ``service.broken``'s)."""
 
 
 def mix(seed: int, count: int) -> tuple[SiteSpec, ...]:
@@ -99,6 +110,22 @@ def mix(seed: int, count: int) -> tuple[SiteSpec, ...]:
     return tuple(specs)
 
 
+SERVICES: tuple[SiteSpec, ...] = (
+    SiteSpec(kind="portal"),  # healthy: platform items, working channels, messages answered within days
+    SiteSpec(kind="department"),  # healthy
+    SiteSpec(service="none"),  # no 办事服务 at all: service.missing
+    SiteSpec(service="local"),  # own 办事指南 pages only: service.not_linked
+    SiteSpec(platform_links=("ok", "missing", "offline", "maintenance")),  # three service.broken
+    SiteSpec(interaction=False),  # no channel: interaction.missing
+    SiteSpec(channel="xinfang_only"),  # 网上信访 and 纪检举报 only: interaction.missing
+    SiteSpec(channel="broken"),  # 在线咨询 answers an error page: interaction.missing
+    SiteSpec(messages="unanswered"),  # a message of ~120 days never answered: interaction.unanswered
+    SiteSpec(messages="replies_stale"),  # last reply > 2 months ago: interaction.replies_stale
+    SiteSpec(health="down"),  # the homepage never opens: nothing judged
+)
+"""One site per 办事服务 / 互动交流 failure mode, two healthy ones and one that cannot be read."""
+
+
 def specs_for(seed: int, sites: int | str) -> tuple[SiteSpec, ...]:
     """``sites`` is a count (the seeded mix) or a scenario name."""
     if isinstance(sites, int):
@@ -107,4 +134,8 @@ def specs_for(seed: int, sites: int | str) -> tuple[SiteSpec, ...]:
         return DEMO
     if sites == "freshness":
         return FRESHNESS
+    if sites == "links":
+        return LINKS
+    if sites == "services":
+        return SERVICES
     raise ValueError(f"unknown scenario {sites!r}; known: {', '.join(SCENARIOS)} or a number of sites")

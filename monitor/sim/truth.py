@@ -13,7 +13,7 @@ from monitor.sim.catalogue import PLATFORM_HOST
 from monitor.sim.mediacases import expected_findings
 from monitor.sim.pages import homepage_newest
 from monitor.sim.profiles import HostProfile
-from monitor.sim.records import SimAccount, SimColumn, SimSite
+from monitor.sim.records import BOT_LINK_KINDS, HEALTHY_LINK_KINDS, SimAccount, SimColumn, SimSite
 
 
 def inventory(
@@ -77,6 +77,31 @@ def column_truth(site: SimSite, column: SimColumn, now: dt.datetime) -> dict[str
         "age_days": (now.date() - newest.date()).days if newest else None,
         "injected": column.injected,
         "misfiled": list(column.misfiled),
+        # what a reader of the first list page sees: its newest row (pinned rows included), or none at all
+        # when a script fills the list from an API
+        "first_page_newest": _day(max((i.published for i in column.items[: column.page_size]), default=None))
+        if column.template != "script"
+        else None,
+        "script_filled": column.template == "script",
+        "traps": column.traps,
+    }
+
+
+def interaction_truth(site: SimSite, now: dt.datetime) -> dict[str, object]:
+    """Consultation channels and published messages: what ``interaction.*`` must find."""
+    messages = [
+        {"column": c.name, "title": i.title, "asked": _day(i.published), "replied": _day(i.replied)}
+        for c in site.columns
+        if c.category == "interaction"
+        for i in c.items
+    ]
+    replies = [i.replied for c in site.columns if c.category == "interaction" for i in c.items if i.replied]
+    return {
+        "channel": "none" if not site.spec.interaction else site.spec.channel,
+        "messages": site.spec.messages,
+        "interaction_messages": messages,
+        "unanswered_messages": [m for m in messages if m["replied"] is None],
+        "last_reply": _day(max(replies, default=None)),
     }
 
 
@@ -103,8 +128,20 @@ def site_truth(site: SimSite, profile: HostProfile, now: dt.datetime) -> dict[st
                 "url": f"http://{link.host}:{site.port}{link.url_path}",
                 "text": link.text,
                 "kind": link.kind,
+                "status": "unverified" if link.kind in BOT_LINK_KINDS else "violation",
+                "on_homepage": link.page == "/",
             }
             for link in site.links
+            if link.kind not in HEALTHY_LINK_KINDS
+        ],
+        "healthy_links": [
+            {
+                "page": base + link.page,
+                "url": f"http://{link.host}:{site.port}{link.url_path}",
+                "kind": link.kind,
+            }
+            for link in site.links
+            if link.kind in HEALTHY_LINK_KINDS
         ],
         "services": [
             {"name": s.name, "url": f"http://{s.host}:{site.port}{s.path}", "state": s.state}
@@ -112,6 +149,7 @@ def site_truth(site: SimSite, profile: HostProfile, now: dt.datetime) -> dict[st
         ],
         "service": site.spec.service,
         "interaction": site.spec.interaction,
+        **interaction_truth(site, now),
         "footer_missing": list(site.footer_missing),
         "future_item": _day(min(future)) if future else None,
         "homepage_stale": site.spec.homepage_stale,

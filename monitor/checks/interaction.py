@@ -1,0 +1,163 @@
+"""Find a site's consultation channels, open them, and read the message lists they publish.
+
+互动回应差 (国办秘函〔2019〕19号) needs a *working* channel (咨询, 建言, 留言, 信箱; 信访 and 纪检举报 do not
+count): a channel link found on the homepage (or, when it has none, on a 互动交流 page it links to) that
+opens and is not an error page (the ``links`` soft-404 phrases). The working channels' pages are read as
+message lists (``monitor.extract.messages``), following each pager a few pages while the rows are younger
+than the lookback; the rule judges unanswered and stale replies from what is stored here.
+
+This check also sets ``govmon_interaction_replied_within_workday_ratio{target}``: of the messages asked in
+the last year, the share answered within 1 working day (``monitor.workdays``), which provinces check too.
+
+Payload: ``{"url", "final_url", "status", "channels": [{"url", "text", "working", "http_status", "reason"}],
+"lists": [{"url", "pages", "messages", "shows_replies"}], "shows_replies", "messages": [{"title", "url",
+"asked", "replied", "answered"}], "replied_within_workday_ratio"}``; dates are ISO days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from monitor.checks.base import CheckContext
+from monitor.deadlines import day_of
+from monitor.extract.html import parse
+from monitor.extract.messages import Message, parse_messages
+from monitor.extract.services import Entry, consultation_channels, labelled_links
+from monitor.extract.soft404 import soft404_reason
+from monitor.model import Observation, Outcome, Site, Target
+from monitor.settings import Settings
+from monitor.workdays import WorkCalendar, within_workdays
+
+NAME = "interaction"
+PURPOSE = "interaction"
+MAX_HUB_PAGES = 2
+MAX_MESSAGES = 500
+
+
+def workday_ratio(
+    messages: list[Message], today: dt.date, lookback_days: int, calendar: WorkCalendar
+) -> float | None:
+    """Share of the messages asked in the lookback answered within 1 working day; None without messages."""
+    recent = [m for m in messages if 0 <= (today - m.asked).days <= lookback_days]
+    if not recent:
+        return None
+    fast = sum(
+        1 for m in recent if m.replied is not None and within_workdays(m.asked, m.replied, 1, calendar)
+    )
+    return fast / len(recent)
+
+
+class InteractionCheck:
+    name = NAME
+
+    def applies_to(self, target: Target) -> bool:
+        return isinstance(target, Site)
+
+    def interval_s(self, target: Target, settings: Settings) -> float:
+        return settings.interaction.interval_s
+
+    async def run(self, target: Target, job_id: str, ctx: CheckContext) -> Observation:
+        assert isinstance(target, Site)
+        cfg = ctx.settings.interaction
+        patterns = ctx.settings.links.all_soft404_patterns()
+        home = await ctx.fetcher.get(target.url, purpose=PURPOSE)
+        payload: dict[str, Any] = {"url": target.url, "final_url": home.final_url, "status": home.status}
+        if not home.ok:
+            reason = home.failure.value if home.failure else "http_error"
+            return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, payload)
+        keywords, excluded = cfg.all_channel_keywords(), cfg.all_excluded_keywords()
+        tree = parse(home.text)
+        channels = list(consultation_channels(tree, home.final_url, keywords, excluded, cfg.max_label_chars))
+        if not channels:  # a homepage that only links a 互动交流 section: look one level down
+            for hub in labelled_links(tree, home.final_url, cfg.hub_keywords, cfg.max_label_chars)[
+                :MAX_HUB_PAGES
+            ]:
+                page = await ctx.fetcher.get(hub.url, purpose=PURPOSE)
+                if page.ok:
+                    hub_tree = parse(page.text)
+                    found = consultation_channels(
+                        hub_tree, page.final_url, keywords, excluded, cfg.max_label_chars
+                    )
+                    channels += [c for c in found if c.url not in {x.url for x in channels}]
+        today = day_of(ctx.clock.now())
+        oldest_wanted = today - dt.timedelta(days=cfg.lookback_days + 31)
+        channel_rows: list[dict[str, Any]] = []
+        lists: list[dict[str, Any]] = []
+        messages: dict[tuple[str, str | None, dt.date], Message] = {}
+        shows_replies = False
+        for channel in channels[: cfg.max_channels]:
+            row, listing = await self._open_channel(channel, ctx, patterns, today, oldest_wanted)
+            channel_rows.append(row)
+            if listing is not None and listing["found"]:
+                lists.append(listing["summary"])
+                shows_replies |= listing["summary"]["shows_replies"]
+                for message in listing["found"]:
+                    messages.setdefault((message.title, message.url, message.asked), message)
+        kept = sorted(messages.values(), key=lambda m: m.asked, reverse=True)[:MAX_MESSAGES]
+        ratio = workday_ratio(kept, today, cfg.lookback_days, WorkCalendar(cfg.workdays))
+        if ratio is not None:
+            ctx.metrics.interaction_workday_ratio.labels(target.id).set(ratio)
+        payload |= {
+            "channels": channel_rows,
+            "lists": lists,
+            "shows_replies": shows_replies,
+            "messages": [
+                {
+                    "title": m.title,
+                    "url": m.url,
+                    "asked": m.asked.isoformat(),
+                    "replied": m.replied.isoformat() if m.replied else None,
+                    "answered": m.answered,
+                }
+                for m in kept
+            ],
+            "replied_within_workday_ratio": None if ratio is None else round(ratio, 4),
+        }
+        return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.OK, None, payload)
+
+    async def _open_channel(
+        self, channel: Entry, ctx: CheckContext, patterns: tuple[str, ...], today: dt.date, oldest: dt.date
+    ) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """The channel's verdict, and the messages its list pages show (pager followed while rows are recent)."""
+        result = await ctx.fetcher.get(channel.url, purpose=PURPOSE)
+        matched = soft404_reason(result.text, patterns) if result.ok and result.text else None
+        working = result.ok and matched is None
+        reason = matched if result.ok else (result.failure.value if result.failure else "http_error")
+        row = {
+            "url": channel.url,
+            "text": channel.text,
+            "working": working,
+            "http_status": result.status,
+            "reason": None if working else reason,
+        }
+        if not working:
+            return row, None
+        found: list[Message] = []
+        shows_replies = False
+        pages = 0
+        page_url: str | None = result.final_url
+        text = result.text
+        seen_pages: set[str] = set()
+        while page_url is not None and pages < ctx.settings.interaction.max_list_pages:
+            seen_pages.add(page_url)
+            listing = parse_messages(parse(text), page_url, today)
+            if not listing.messages:
+                break
+            pages += 1
+            found += listing.messages
+            shows_replies |= listing.shows_replies
+            if min(m.asked for m in listing.messages) < oldest or listing.next_page in seen_pages:
+                break
+            page_url = listing.next_page
+            if page_url is None or pages >= ctx.settings.interaction.max_list_pages:
+                break
+            following = await ctx.fetcher.get(page_url, purpose=PURPOSE)
+            if not following.ok:
+                break
+            text = following.text
+        summary = {"url": channel.url, "pages": pages, "messages": len(found), "shows_replies": shows_replies}
+        return row, {"found": found, "summary": summary}
+
+
+CHECK = InteractionCheck()

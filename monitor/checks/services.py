@@ -1,0 +1,143 @@
+"""Follow a site's 办事服务 to the 一体化政务服务平台 and open every platform link found on the way.
+
+homepage → service entries (links labelled 办事服务 / 网上办事 …, items of a 办事服务 block) → the site's own
+service pages among them, followed one level for their items → every link on a ``platform_domains`` host
+(subdomains count) → GET each (body capped): ``ok``, ``broken`` (error status, refused, timeout …) or
+``error_page`` (200 but 该事项不存在 / 已下线 / 系统维护: the ``links`` soft-404 phrases).
+
+A platform outage must not be blamed on every site linking to it: when a platform link fails, the
+platform host's root is probed once per run; when the root fails too the link is ``platform_down`` and the
+rule reports it ``unverified``. The homepage not opening makes a FAILED observation: nothing is judged.
+
+Payload: ``{"url", "final_url", "status", "entries": [{"url", "text", "via", "platform"}],
+"service_pages": [{"url", "ok", "platform_links"}], "linked", "platform_links": [{"url", "text",
+"result", "http_status", "reason"}]}``; ``result`` is ``ok | broken | error_page | platform_down``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from monitor.checks.base import CheckContext
+from monitor.extract.html import host_matches, parse
+from monitor.extract.services import Entry, service_entries
+from monitor.extract.soft404 import soft404_reason
+from monitor.model import FetchResult, Observation, Outcome, Site, Target
+from monitor.settings import Settings
+
+NAME = "services"
+PURPOSE = "services"
+PLATFORM_BODY_BYTES = 256 * 1024
+
+
+def error_patterns(settings: Settings) -> tuple[str, ...]:
+    return settings.links.all_soft404_patterns() + settings.services.platform_error_patterns
+
+
+def is_platform(url: str, settings: Settings) -> bool:
+    return host_matches(urlsplit(url).hostname or "", settings.platform_domains)
+
+
+def root_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+def verdict(result: FetchResult, patterns: tuple[str, ...]) -> tuple[str, str | None]:
+    """(``ok`` | ``broken`` | ``error_page``, reason) for one fetched platform page."""
+    html = "html" in (result.content_type or "html")
+    matched = soft404_reason(result.text, patterns) if result.text and html else None
+    if not result.ok:
+        reason = result.failure.value if result.failure else "http_error"
+        return "broken", matched or reason
+    if matched:
+        return "error_page", matched
+    return "ok", None
+
+
+async def check_platform_links(links: Mapping[str, Entry], ctx: CheckContext) -> list[dict[str, Any]]:
+    """Fetch each platform link; probe the roots of the failing ones' hosts to tell an outage apart."""
+    settings = ctx.settings
+    patterns = error_patterns(settings)
+
+    async def fetch(url: str) -> FetchResult:
+        return await ctx.fetcher.get(url, purpose=PURPOSE, max_body_bytes=PLATFORM_BODY_BYTES)
+
+    urls = list(links)
+    async with asyncio.TaskGroup() as group:
+        tasks = [group.create_task(fetch(url)) for url in urls]
+    results = [task.result() for task in tasks]
+    checked: list[dict[str, Any]] = []
+    for url, result in zip(urls, results, strict=True):
+        state, reason = verdict(result, patterns)
+        checked.append(
+            {
+                "url": url,
+                "text": links[url].text,
+                "result": state,
+                "http_status": result.status,
+                "reason": reason,
+            }
+        )
+    failing_roots = sorted({root_of(c["url"]) for c in checked if c["result"] != "ok"})
+    if failing_roots:
+        async with asyncio.TaskGroup() as group:
+            probes = {root: group.create_task(fetch(root)) for root in failing_roots}
+        down = {root for root, task in probes.items() if verdict(task.result(), patterns)[0] != "ok"}
+        for entry in checked:
+            if entry["result"] != "ok" and root_of(entry["url"]) in down:
+                entry["result"] = "platform_down"
+    return checked
+
+
+class ServicesCheck:
+    name = NAME
+
+    def applies_to(self, target: Target) -> bool:
+        return isinstance(target, Site)
+
+    def interval_s(self, target: Target, settings: Settings) -> float:
+        return settings.services.interval_s
+
+    async def run(self, target: Target, job_id: str, ctx: CheckContext) -> Observation:
+        assert isinstance(target, Site)
+        cfg = ctx.settings.services
+        keywords = cfg.all_entry_keywords()
+        home = await ctx.fetcher.get(target.url, purpose=PURPOSE)
+        payload: dict[str, Any] = {"url": target.url, "final_url": home.final_url, "status": home.status}
+        if not home.ok:
+            reason = home.failure.value if home.failure else "http_error"
+            return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, payload)
+        entries = service_entries(parse(home.text), home.final_url, keywords, cfg.max_label_chars)
+        platform: dict[str, Entry] = {e.url: e for e in entries if is_platform(e.url, ctx.settings)}
+        own_pages = [e for e in entries if not is_platform(e.url, ctx.settings) and e.via == "label"]
+        service_pages = []
+        for entry in own_pages[: cfg.max_service_pages]:
+            page = await ctx.fetcher.get(entry.url, purpose=PURPOSE)
+            found = 0
+            if page.ok and is_platform(page.final_url, ctx.settings):  # the entry redirects to the platform
+                platform.setdefault(page.final_url, Entry(page.final_url, entry.text, "label"))
+                found = 1
+            elif page.ok:
+                items = service_entries(parse(page.text), page.final_url, keywords, cfg.max_label_chars)
+                from_page = [i for i in items if is_platform(i.url, ctx.settings)]
+                found = len(from_page)
+                for item in from_page:
+                    platform.setdefault(item.url, item)
+            service_pages.append({"url": entry.url, "ok": page.ok, "platform_links": found})
+        chosen = dict(list(platform.items())[: cfg.max_platform_links])
+        payload |= {
+            "entries": [
+                {"url": e.url, "text": e.text, "via": e.via, "platform": e.url in platform} for e in entries
+            ],
+            "service_pages": service_pages,
+            "linked": bool(platform),
+            "platform_links": await check_platform_links(chosen, ctx) if chosen else [],
+        }
+        return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.OK, None, payload)
+
+
+CHECK = ServicesCheck()

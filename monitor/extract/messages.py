@@ -1,0 +1,247 @@
+"""A published message list (留言选登, 咨询列表, 信件公开) as plain data: each message's question date, reply
+date (or none) and title.
+
+互动回应差 (国办秘函〔2019〕19号) is judged "where the site publishes its message list with question and reply
+dates", so this reads what the list shows, in the two shapes CMSs draw it: a table whose header row labels
+the columns (标题 | 留言时间 | 回复时间 | 状态), or rows (``li``, ``dl``, ``div``) that label the dates inline
+("留言时间：2026-03-02 回复时间：2026-03-04"). A status cell (已回复 / 未回复 / 办理中) is kept too, since some
+lists show only that. Pure: a parsed tree in, frozen records out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Callable
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+ASKED_LABELS = (
+    "留言时间", "来信时间", "提问时间", "咨询时间", "写信时间", "提交时间", "留言日期", "来信日期", "提问日期",
+)  # fmt: skip
+REPLY_LABELS = ("回复时间", "答复时间", "办结时间", "回复日期", "答复日期", "办结日期", "反馈时间")
+TITLE_LABELS = ("标题", "主题", "留言标题", "信件标题", "事项")
+STATUS_LABELS = ("状态", "办理状态", "回复状态", "处理状态")
+ANSWERED = ("已回复", "已答复", "已办结", "已处理", "已反馈", "已回")
+UNANSWERED = ("未回复", "待回复", "未答复", "办理中", "处理中", "未办结", "待处理", "受理中")
+NEXT_PAGE_TEXTS = ("下一页", "下页", "后一页")
+
+_DATE = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})|(?<!\d)(\d{1,2})\s*[-/月]\s*(\d{1,2})(?!\d)"
+)
+_LABELLED = (
+    r"(?:{labels})\s*[:：]?\s*"
+    r"(\d{{4}}\s*[-/.年]\s*\d{{1,2}}\s*[-/.月]\s*\d{{1,2}}|\d{{1,2}}\s*[-/月]\s*\d{{1,2}})"
+)
+_ASKED_INLINE = re.compile(_LABELLED.format(labels="|".join(ASKED_LABELS)))
+_REPLY_INLINE = re.compile(_LABELLED.format(labels="|".join(REPLY_LABELS)))
+_TRS_PAGER = re.compile(
+    r"createPageHTML\(\s*(\w+)\s*,\s*(\w+)\s*,\s*[\"']([^\"']+)[\"']\s*,\s*[\"']([^\"']+)[\"']"
+)
+_JS_VAR = r"var\s+{name}\s*=\s*(\d+)"
+
+DateParser = Callable[[str, dt.date], dt.date | None]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Message:
+    title: str
+    url: str | None
+    asked: dt.date
+    replied: dt.date | None
+    answered: bool | None  # from a status cell; None when the list shows none
+
+    @property
+    def unanswered(self) -> bool:
+        """No reply date and no status saying it was answered (or a status saying it was not)."""
+        return self.answered is False or (self.replied is None and self.answered is not True)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MessageList:
+    messages: tuple[Message, ...]
+    shows_replies: bool  # the list labels reply dates or a status: whether "unanswered" can be judged
+    next_page: str | None  # the pager's next page, resolved
+
+
+def fallback_parse_date(text: str, as_of: dt.date) -> dt.date | None:
+    """The first date in ``text``; a year-less one (03-02, 3月2日) is the latest such day not after ``as_of``."""
+    m = _DATE.search(text)
+    if not m:
+        return None
+    try:
+        if m.group(1):
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        month, day = int(m.group(4)), int(m.group(5))
+        guess = dt.date(as_of.year, month, day)
+        return guess if guess <= as_of else dt.date(as_of.year - 1, month, day)
+    except ValueError:
+        return None
+
+
+def _date_parser() -> DateParser:
+    """Engineer A's shared parser (``monitor.extract.dates.parse_date``) where present, else the fallback."""
+    try:
+        from monitor.extract.dates import parse_date  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return fallback_parse_date
+
+    def shared(text: str, as_of: dt.date) -> dt.date | None:
+        try:
+            value = parse_date(text, as_of)
+        except (TypeError, ValueError):
+            value = None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        return fallback_parse_date(text, as_of)
+
+    return shared
+
+
+def _clean(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _status(text: str) -> bool | None:
+    if any(word in text for word in UNANSWERED):
+        return False
+    if any(word in text for word in ANSWERED):
+        return True
+    return None
+
+
+def _cells(row: LexborNode) -> list[LexborNode]:
+    return [child for child in row.iter() if child.tag in ("td", "th")]
+
+
+def _column(labels: list[str], wanted: tuple[str, ...]) -> int | None:
+    for index, label in enumerate(labels):
+        if any(word in label for word in wanted):
+            return index
+    return None
+
+
+def _first_link(node: LexborNode, base: str) -> tuple[str, str | None]:
+    anchor = node.css_first("a[href]")
+    if anchor is None:
+        return "", None
+    href = (anchor.attributes.get("href") or "").strip()
+    text = _clean(anchor.attributes.get("title")) or _clean(anchor.text(deep=True))
+    if not href or href.lower().startswith(("javascript:", "#")):
+        return text, None
+    return text, urljoin(base, href)
+
+
+def _from_tables(
+    tree: LexborHTMLParser, base: str, as_of: dt.date, parse: DateParser
+) -> tuple[list[Message], bool]:
+    messages: list[Message] = []
+    shows_replies = False
+    for table in tree.css("table"):
+        header: dict[str, int | None] | None = None
+        for row in table.css("tr"):
+            cells = _cells(row)
+            texts = [_clean(c.text(deep=True)) for c in cells]
+            if header is None:
+                asked_at = _column(texts, ASKED_LABELS)
+                if asked_at is not None and all(len(t) <= 12 for t in texts):
+                    header = {
+                        "asked": asked_at,
+                        "replied": _column(texts, REPLY_LABELS),
+                        "title": _column(texts, TITLE_LABELS),
+                        "status": _column(texts, STATUS_LABELS),
+                    }
+                    shows_replies |= header["replied"] is not None or header["status"] is not None
+                continue
+            asked_at = header["asked"]
+            assert asked_at is not None
+            if len(cells) <= asked_at:
+                continue
+            asked = parse(texts[asked_at], as_of)
+            if asked is None:
+                continue
+            replied_at, title_at, status_at = header["replied"], header["title"], header["status"]
+            replied = (
+                parse(texts[replied_at], as_of)
+                if replied_at is not None and replied_at < len(cells)
+                else None
+            )
+            answered = _status(texts[status_at]) if status_at is not None and status_at < len(cells) else None
+            link_text, url = _first_link(row, base)
+            title = link_text or (texts[title_at] if title_at is not None and title_at < len(cells) else "")
+            messages.append(Message(title, url, asked, replied, answered))
+    return messages, shows_replies
+
+
+def _from_rows(
+    tree: LexborHTMLParser, base: str, as_of: dt.date, parse: DateParser
+) -> tuple[list[Message], bool]:
+    messages: list[Message] = []
+    shows_replies = False
+    for row in tree.css("li, dl, div"):
+        if row.css_first("li, dl, table") is not None:
+            continue  # a container of rows, not a row
+        text = _clean(row.text(deep=True, separator=" "))
+        asked_matches = _ASKED_INLINE.findall(text)
+        if len(asked_matches) != 1:
+            continue  # no message here, or a container of several
+        asked_match = _ASKED_INLINE.search(text)
+        assert asked_match is not None
+        asked = parse(asked_match.group(1), as_of)
+        if asked is None:
+            continue
+        reply_match = _REPLY_INLINE.search(text)
+        replied = parse(reply_match.group(1), as_of) if reply_match else None
+        answered = _status(text)
+        shows_replies |= (
+            reply_match is not None or answered is not None or any(w in text for w in REPLY_LABELS)
+        )
+        title, url = _first_link(row, base)
+        messages.append(Message(title, url, asked, replied, answered))
+    return messages, shows_replies
+
+
+def next_page(tree: LexborHTMLParser, base: str) -> str | None:
+    """The pager's next page: a 下一页 link, or the one a TRS ``createPageHTML(count, current, "index", "html")``
+    script would draw (index_1.html after index.html)."""
+    for anchor in tree.css("a[href]"):
+        if _clean(anchor.text(deep=True)) in NEXT_PAGE_TEXTS:
+            href = (anchor.attributes.get("href") or "").strip()
+            if href and not href.lower().startswith(("javascript:", "#")):
+                return urljoin(base, href)
+    for script in tree.css("script"):
+        code = script.text(deep=True) or ""
+        m = _TRS_PAGER.search(code)
+        if not m:
+            continue
+
+        def value(token: str, script_code: str = code) -> int | None:
+            if token.isdigit():
+                return int(token)
+            var = re.search(_JS_VAR.format(name=re.escape(token)), script_code)
+            return int(var.group(1)) if var else None
+
+        count, current = value(m.group(1)), value(m.group(2))
+        if count is not None and current is not None and current + 1 < count:
+            return urljoin(base, f"{m.group(3)}_{current + 1}.{m.group(4)}")
+    return None
+
+
+def parse_messages(tree: LexborHTMLParser, page_url: str, as_of: dt.date) -> MessageList:
+    """The messages a list page shows (tables first, then labelled rows), de-duplicated, in page order."""
+    parse = _date_parser()
+    messages, shows_replies = _from_tables(tree, page_url, as_of, parse)
+    if not messages:
+        messages, shows_replies = _from_rows(tree, page_url, as_of, parse)
+    seen: set[tuple[str, str | None, dt.date]] = set()
+    unique = []
+    for message in messages:
+        key = (message.title, message.url, message.asked)
+        if key not in seen:
+            seen.add(key)
+            unique.append(message)
+    return MessageList(tuple(unique), shows_replies, next_page(tree, page_url) if unique else None)

@@ -1,0 +1,130 @@
+"""Service entries (办事服务) and consultation channels (互动交流) on a page, as plain data.
+
+Inspectors look for them the way a visitor does: a menu entry or button labelled 办事服务 / 网上办事 /
+政务服务 / 办事大厅 / 在线办理, the items of a block headed 办事服务, and the channels to write to the
+government (咨询, 建言, 留言, 信箱; 信访 and 纪检举报 do not count, 国办秘函〔2019〕19号). Keywords come from
+settings. Link texts longer than ``max_label_chars`` are headlines ("…政务服务改革…"), not entries, so
+they are skipped. Pure: a parsed tree in, frozen records out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from monitor.extract.html import NOT_CHECKED_SCHEMES
+
+HEADINGS = "h1, h2, h3, h4, h5, .hd, .title, .tit, .bt, .column-title"
+BLOCK_LEVELS = 3
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Entry:
+    url: str
+    text: str
+    via: str  # "label" (the link's own text) or "block" (an item of a block headed by a keyword)
+
+
+def _clean(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _anchor(node: LexborNode, base: str) -> tuple[str, str] | None:
+    """(absolute url, text) of an anchor worth following; None for javascript:, mailto:, in-page links."""
+    raw = (node.attributes.get("href") or "").strip()
+    if not raw or raw.lower().startswith(NOT_CHECKED_SCHEMES):
+        return None
+    url = urldefrag(urljoin(base, raw)).url
+    if urlsplit(url).scheme not in ("http", "https"):
+        return None
+    text = _clean(node.text(deep=True)) or _clean(node.attributes.get("title"))
+    if not text:
+        img = node.css_first("img[alt]")
+        text = _clean(img.attributes.get("alt")) if img else ""
+    return url, text
+
+
+def _base(tree: LexborHTMLParser, page_url: str) -> str:
+    node = tree.css_first("base[href]")
+    return urljoin(page_url, node.attributes.get("href") or "") if node else page_url
+
+
+def labelled_links(
+    tree: LexborHTMLParser,
+    page_url: str,
+    keywords: Sequence[str],
+    max_label_chars: int,
+    excluded: Sequence[str] = (),
+) -> tuple[Entry, ...]:
+    """Anchors whose short text contains one of ``keywords`` and none of ``excluded``, first per URL."""
+    base = _base(tree, page_url)
+    found: dict[str, Entry] = {}
+    for node in tree.css("a[href]"):
+        link = _anchor(node, base)
+        if link is None:
+            continue
+        url, text = link
+        if len(text) > max_label_chars or url in found:
+            continue
+        if any(k in text for k in keywords) and not any(x in text for x in excluded):
+            found[url] = Entry(url, text, "label")
+    return tuple(found.values())
+
+
+def block_items(
+    tree: LexborHTMLParser, page_url: str, keywords: Sequence[str], max_label_chars: int
+) -> tuple[Entry, ...]:
+    """The links of every block whose heading (h2, .hd, .title …) names one of ``keywords``.
+
+    The block is the nearest ancestor of the heading (up to three levels) holding at least two links
+    besides the heading's own: the ``<div class="home-block">`` around ``<div class="hd"><h2>办事服务</h2>``.
+    """
+    base = _base(tree, page_url)
+    found: dict[str, Entry] = {}
+    for heading in tree.css(HEADINGS):
+        title = _clean(heading.text(deep=True))
+        if not title or len(title) > max_label_chars or not any(k in title for k in keywords):
+            continue
+        own = {(a.attributes.get("href") or "") for a in heading.css("a[href]")}
+        node = heading.parent
+        for _ in range(BLOCK_LEVELS):
+            if node is None:
+                break
+            others = [a for a in node.css("a[href]") if (a.attributes.get("href") or "") not in own]
+            if len(others) >= 2:
+                break
+            node = node.parent
+        if node is None or node.tag in ("body", "html"):
+            continue
+        for anchor in node.css("a[href]"):
+            link = _anchor(anchor, base)
+            if link is not None and link[0] not in found:
+                found[link[0]] = Entry(link[0], link[1], "block")
+    return tuple(found.values())
+
+
+def service_entries(
+    tree: LexborHTMLParser, page_url: str, keywords: Sequence[str], max_label_chars: int
+) -> tuple[Entry, ...]:
+    """Links labelled as a service entry, then the items of blocks headed by one (each URL once)."""
+    found: dict[str, Entry] = {}
+    for entry in (
+        *labelled_links(tree, page_url, keywords, max_label_chars),
+        *block_items(tree, page_url, keywords, max_label_chars),
+    ):
+        found.setdefault(entry.url, entry)
+    return tuple(found.values())
+
+
+def consultation_channels(
+    tree: LexborHTMLParser,
+    page_url: str,
+    keywords: Sequence[str],
+    excluded: Sequence[str],
+    max_label_chars: int,
+) -> tuple[Entry, ...]:
+    """Links to a consultation channel (咨询, 建言, 留言, 信箱), not 信访 or 纪检举报 ones."""
+    return labelled_links(tree, page_url, keywords, max_label_chars, excluded)

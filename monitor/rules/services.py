@@ -1,0 +1,101 @@
+"""办事服务 rules (国办秘函〔2019〕19号), from the latest ``services`` observation.
+
+- ``service.missing`` (veto, 服务不实用): the homepage shows no service entry at all.
+- ``service.not_linked`` (deduction, 办事服务未链接一体化平台): entries exist but none leads to a
+  ``platform_domains`` host (directly, by redirect, or through the site's own 办事服务 page); one per site.
+- ``service.broken`` (deduction, 一体化平台链接不可用): one per platform link that is broken or lands on the
+  platform's error page; ``unverified`` when the platform host itself was down at the time (an outage of
+  the platform is not the site's fault, and not a verdict on the link).
+
+A homepage govmon could not read yields nothing: it judges only on what it read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from monitor.checks.services import NAME as SERVICES_CHECK
+from monitor.model import Finding, Observation, Outcome, Severity, Site, Status, Target
+from monitor.rules.base import History, make_finding
+from monitor.settings import Settings
+
+MISSING = "service.missing"
+NOT_LINKED = "service.not_linked"
+BROKEN = "service.broken"
+SHOWN = 20
+RESULT_TEXT = {
+    "broken": "无法打开",
+    "error_page": "打开为平台错误页",
+    "platform_down": "平台整体无法访问，未能核实",
+}
+
+
+def latest(history: History, check: str, now: float) -> Observation | None:
+    """The newest observation of ``check`` at or before ``now`` (whatever its outcome)."""
+    seen = [o for o in history.get(check, ()) if o.observed_at <= now]
+    return max(seen, key=lambda o: o.observed_at) if seen else None
+
+
+def broken_findings(target: Target, links: Sequence[Mapping[str, Any]], now: float) -> list[Finding]:
+    findings = []
+    for link in links:
+        result = link.get("result")
+        if result not in RESULT_TEXT:
+            continue
+        down = result == "platform_down"
+        evidence = {
+            "url": link["url"],
+            "text": link.get("text", ""),
+            "http_status": link.get("http_status"),
+            "reason": "platform_down" if down else link.get("reason"),
+        }
+        message = f"一体化平台链接“{link.get('text', '')}”{RESULT_TEXT[result]}"
+        if link.get("reason") and not down:
+            message += f"（{link['reason']}）"
+        status = Status.UNVERIFIED if down else Status.VIOLATION
+        findings.append(
+            make_finding(target, BROKEN, Severity.DEDUCTION, status, message, now, evidence=evidence)
+        )
+    return findings
+
+
+class ServicesRule:
+    name: str = "services"
+    needs: tuple[str, ...] = (SERVICES_CHECK,)
+
+    def lookback_s(self, settings: Settings) -> float:
+        return 3 * settings.services.interval_s
+
+    def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
+        if not isinstance(target, Site):
+            return []
+        obs = latest(history, SERVICES_CHECK, now)
+        if obs is None or obs.outcome is not Outcome.OK:
+            return []
+        payload = obs.payload
+        entries = payload.get("entries") or []
+        if not entries:
+            return [
+                make_finding(
+                    target, MISSING, Severity.VETO, Status.VIOLATION,
+                    "首页未发现办事服务入口（办事服务、网上办事、政务服务、办事大厅、在线办理）", now,
+                    evidence={"url": target.url},
+                )
+            ]  # fmt: skip
+        findings = []
+        if not payload.get("linked"):
+            shown = [{"url": e["url"], "text": e["text"]} for e in entries[:SHOWN]]
+            findings.append(
+                make_finding(
+                    target, NOT_LINKED, Severity.DEDUCTION, Status.VIOLATION,
+                    f"{len(entries)} 个办事服务入口均未链接到一体化政务服务平台", now,
+                    evidence={"url": target.url, "entries": shown},
+                    count=len(entries),
+                )
+            )  # fmt: skip
+        findings += broken_findings(target, payload.get("platform_links") or [], now)
+        return findings
+
+
+RULE = ServicesRule()
