@@ -29,14 +29,21 @@ _CHROME_TAGS = frozenset({"nav", "footer", "header"})
 # Class/id words of containers whose dated rows are not the page's own list (pages.md): sidebars,
 # 相关阅读 (xgyd), 热点/排行 (hot, rank, phb), 解读 pop-ups, 留言 previews, menus, headers and footers.
 _OFFSIDE_RE = re.compile(
-    r"side|(?<![a-z])hot|rank|paihang|phb|xgyd|xgwz|xgxx|xgjd|xgwj|relat|recommend|tuijian|foot|bottom"
+    r"(?<![a-z])hot|rank|paihang|phb|xgyd|xgwz|xgxx|xgjd|xgwj|relat|recommend|tuijian|foot|bottom"
     r"|(?<![a-z])nav|menu|pop|jiedu|comment|liuyan|message|(?<![a-z])head(?:er)?(?![a-z])|clock|weather"
     r"|(?<![a-z])hid(?:e|den)(?![a-z])",
     re.I,
 )
+# "side" alone is ambiguous: ``side-left`` / ``sidebar`` are sidebars, ``side-right`` / ``main-side`` often
+# hold the page's own list.
+_SIDE_RE = re.compile(r"side|(?<![a-z])left", re.I)
+_MAIN_HINT_RE = re.compile(r"right|main|content|article|list|detail", re.I)
 _CHROME_RE = re.compile(
     r"foot|bottom|(?<![a-z])nav|menu|(?<![a-z])head(?:er)?(?![a-z])|clock|weather|copyright|banquan", re.I
 )
+_OPENERS = "[［(（【"
+_CLOSERS = "]］)）】"
+_CLOCK_TIME_RE = re.compile(r"\d{1,2}:\d{2}(:\d{2})?")
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
@@ -64,7 +71,7 @@ def _rows(spots: list[tuple[LexborNode, dt.date]]) -> list[Unit]:
     base_of: dict[int, int] = {}  # mem_id of a row base -> index in walks
     shared: set[int] = set()
     walks: list[list[LexborNode]] = []
-    dates: list[dt.date] = []
+    cells: list[list[tuple[LexborNode, dt.date]]] = []  # the dated spots of each walk's base
     for spot, when in spots:
         node: LexborNode | None = spot if spot.is_element_node else spot.parent
         chain: list[LexborNode] = []
@@ -76,8 +83,7 @@ def _rows(spots: list[tuple[LexborNode, dt.date]]) -> list[Unit]:
                     seen.discard(below.mem_id)
                 chain = []
             if not chain and mid in base_of:
-                k = base_of[mid]
-                dates[k] = max(dates[k], when)
+                cells[base_of[mid]].append((spot, when))
                 merged = True
                 break
             chain.append(node)
@@ -90,9 +96,10 @@ def _rows(spots: list[tuple[LexborNode, dt.date]]) -> list[Unit]:
             continue
         base_of[chain[0].mem_id] = len(walks)
         walks.append(chain)
-        dates.append(when)
+        cells.append([(spot, when)])
     units: list[Unit] = []
-    for chain, when in zip(walks, dates, strict=True):
+    for chain, spots_here in zip(walks, cells, strict=True):
+        when = spots_here[0][1] if len(spots_here) == 1 else _row_date(chain[0], spots_here)
         top = next((i for i, el in enumerate(chain) if el.mem_id in shared), None)
         if top is None:  # the page's only dated row: the smallest ancestor with a link is the row
             row = next((el for el in chain if el.tag == "a" or el.css_first("a[href]") is not None), chain[0])
@@ -102,6 +109,44 @@ def _rows(spots: list[tuple[LexborNode, dt.date]]) -> list[Unit]:
         else:
             units.append(Unit(when, chain[top - 1], chain[top]))
     return units
+
+
+_PUBLISHED_HEADS = ("发布", "公开", "印发")
+
+
+def _row_date(row: LexborNode, spots: list[tuple[LexborNode, dt.date]]) -> dt.date:
+    """A row with several dates (成文日期 and 发布日期, 来信时间 and 回复时间): the column headed 发布/公开,
+    else the first that is not 成文日期, else the first."""
+    if row.tag != "tr":
+        return spots[0][1]
+    header = None
+    table = row.parent
+    while table is not None and table.tag not in ("table", "body"):
+        table = table.parent
+    if table is not None and table.tag == "table":
+        header = table.css_first("tr")
+    if header is None or (header.mem_id == row.mem_id and header.css_first("th") is None):
+        return spots[0][1]
+    heads = [" ".join(cell.text(deep=True).split()) for cell in header.iter() if cell.tag in ("td", "th")]
+    labelled: list[tuple[str, dt.date]] = []
+    for spot, when in spots:
+        cell = spot
+        while cell.parent is not None and cell.parent.mem_id != row.mem_id:
+            cell = cell.parent
+        index = 0
+        sibling = cell.prev
+        while sibling is not None:
+            if sibling.tag in ("td", "th"):
+                index += 1
+            sibling = sibling.prev
+        labelled.append((heads[index] if index < len(heads) else "", when))
+    for head, when in labelled:
+        if any(word in head for word in _PUBLISHED_HEADS):
+            return when
+    for head, when in labelled:
+        if "成文" not in head:
+            return when
+    return labelled[0][1]
 
 
 def _near_clock(node: LexborNode) -> bool:
@@ -201,13 +246,18 @@ def _title_spots(
         last = None
         for m in DATE_RE.finditer(title):
             last = m
-        if last is None or last.group("m2") is not None:
+        if last is None:
             continue
-        tail = title[last.end() :].strip()
-        if tail and not re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", tail):
+        tail = title[last.end() :].strip().lstrip("日").strip(_CLOSERS).strip()
+        if tail and not _CLOCK_TIME_RE.fullmatch(tail):
             continue
-        head = title[: last.start()].rstrip()
-        if head and not (head[-1] in ":：" or title[last.start() - 1].isspace()):
+        raw_head = title[: last.start()]
+        head = raw_head.rstrip().rstrip(_OPENERS).rstrip()
+        bracketed = raw_head.rstrip().endswith(tuple(_OPENERS))
+        labelled = head.endswith((":", "："))
+        if last.group("m2") is not None and not (labelled or bracketed):
+            continue  # a bare 11-04 in a title is as likely a range or a score
+        if head and not (labelled or bracketed or raw_head[-1:].isspace()):
             continue
         if last.group(0) in a.text(deep=True):
             continue
@@ -246,7 +296,18 @@ def is_offside(container: LexborNode, homepage: bool = False) -> bool:
                 return True
             for key in ("class", "id"):
                 value = attrs.get(key)
-                if value and pattern.search(value):
+                if value and _flagged(value, pattern, homepage):
                     return True
         node = node.parent
+    return False
+
+
+def _flagged(value: str, pattern: re.Pattern[str], homepage: bool) -> bool:
+    if not pattern.search(value) and (homepage or not _SIDE_RE.search(value)):
+        return False
+    for token in value.split():
+        if pattern.search(token):
+            return True
+        if not homepage and _SIDE_RE.search(token) and not _MAIN_HINT_RE.search(token):
+            return True
     return False

@@ -77,9 +77,18 @@ def _groups(units: list[Unit]) -> list[_Group]:
     return list(groups.values())
 
 
-def _score(group: _Group) -> float:
-    """Dated rows, discounted heavily for sidebars, menus, footers and pop-ups."""
-    return len(group.rows) * (0.1 if is_offside(group.container) else 1.0)
+def _main_group(groups: list[_Group]) -> _Group | None:
+    """The group with the most dated rows outside sidebars, menus, footers and pop-ups (earliest on ties).
+
+    None when every dated group is such a block: a list filled by a script leaves only the sidebar's
+    热点 rows, which are not the column's.
+    """
+    best: _Group | None = None
+    for group in sorted(groups, key=lambda g: (-len(g.rows), g.order)):
+        if not is_offside(group.container):
+            best = group
+            break
+    return best
 
 
 def _title_url(row: LexborNode, base_url: str) -> tuple[str, str]:
@@ -160,8 +169,8 @@ def read_listing(tree: LexborHTMLParser, base_url: str, as_of: dt.date) -> Listi
     groups, _keep = _all_groups(tree, as_of)
     items: list[ListItem] = []
     container: LexborNode | None = None
-    if groups:
-        best = max(groups, key=lambda g: (_score(g), -g.order))
+    best = _main_group(groups)
+    if best is not None:
         items = _row_items(best, base_url)
         container = best.container if best.container.parser is tree else None
     dated = [item.date for item in items if item.date is not None]
