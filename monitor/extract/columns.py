@@ -31,7 +31,6 @@ NAV_SELECTOR = (
     "nav, [class*=nav], [id*=nav], [class*=menu], [id*=menu], [class*=side], [id*=side], "
     "[class*=sub], [class*=tree], [class*=lm], [class*=column-list], [class*=lanmu]"
 )
-MORE_WORDS = ("更多", "more", "MORE", "More", "更 多")
 _MORE = re.compile("更多|更 多|more", re.IGNORECASE)
 HEADING_SELECTOR = "h1, h2, h3, h4, [class*=title], [class*=tit], [class*=name]"
 _ARTICLE_PATH = re.compile(
@@ -160,10 +159,6 @@ def _good_name(name: str) -> bool:
     )
 
 
-def _is_more(anchor: LexborNode, text: str) -> bool:
-    return bool(_MORE.search(text)) or bool(_MORE.search(anchor.attributes.get("class") or ""))
-
-
 def _block_heading(anchor: LexborNode) -> str:
     """The heading of the block a 更多 link closes: the nearest h1–h4 or *title* element up to 3 levels up."""
     node = anchor.parent
@@ -172,7 +167,7 @@ def _block_heading(anchor: LexborNode) -> str:
             return ""
         for heading in node.css(HEADING_SELECTOR):
             text = _clean(heading.text(deep=True))
-            if text and not any(word in text for word in MORE_WORDS) and _good_name(text):
+            if text and not _MORE.search(text) and _good_name(text):
                 return text
         node = node.parent
     return ""
@@ -208,9 +203,9 @@ def homepage_columns(
             found[link.url] = link
 
     column_url = _UrlFilter(home_url, home_url)
+    more_by_class = {a.mem_id for a in tree.css("a[href][class*=more], a[href][class*=More]")}
     for anchor in tree.css("a[href]"):
-        text = _clean(anchor.text(deep=True))
-        if not _is_more(anchor, text):
+        if anchor.mem_id not in more_by_class and not _MORE.search(anchor.text(deep=True)):
             continue
         url = column_url(anchor.attributes.get("href"))
         name = _block_heading(anchor) if url else ""
@@ -218,7 +213,7 @@ def homepage_columns(
             offer(ColumnLink(name, url, classify(name, settings), True, "more"))
     for anchor in _nav_anchors(tree):
         name = _clean(anchor.text(deep=True)) or _clean(anchor.attributes.get("title"))
-        if not _good_name(name) or _is_more(anchor, name):
+        if not _good_name(name) or _MORE.search(name):
             continue
         url = column_url(anchor.attributes.get("href"))
         if url:
@@ -239,7 +234,7 @@ def sub_columns(
     column_url = _UrlFilter(page_url, home_url)
     for anchor in _nav_anchors(tree):
         name = _clean(anchor.text(deep=True)) or _clean(anchor.attributes.get("title"))
-        if not _good_name(name) or _is_more(anchor, name):
+        if not _good_name(name) or _MORE.search(name):
             continue
         url = column_url(anchor.attributes.get("href"))
         if url is None or url in known or url in found:
