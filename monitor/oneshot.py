@@ -86,7 +86,7 @@ async def inspect_location(location: str, loaded: Loaded | None, as_of: str | No
             result = await fetcher.get(location, purpose="inspect")
             day = parse_moment(as_of).date() if as_of else None
             columns = await inspect_columns(fetcher, result, settings, day)
-    report = describe(result, settings.platform_domains)
+    report = describe(result, settings.platform_domains, parse_moment(as_of).date() if as_of else None)
     if columns:
         report["columns"] = columns
     return report
@@ -110,6 +110,12 @@ def render_inspect(report: dict[str, Any]) -> str:
             f"  {c['name']:<10} {c['category']:<11} {'一级' if c['first_level'] else '子栏目'}  "
             f"newest {c['newest'] or '-'}  items {c['count']}  {c['url']}"
             for c in report["columns"]
+        ]
+    if report["kind"] in ("list", "home") and report["items"]:
+        lines.append(f"items:    {len(report['items'])}")
+        lines += [
+            f"  {item['date'] or '(undated)'}  {item['title'][:40]}  {item['url']}"
+            for item in report["items"][:40]
         ]
     if report["kind"] == "feed":
         lines.append(f"entries:  {len(report['items'])} ({report.get('feed_format')})")

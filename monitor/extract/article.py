@@ -51,6 +51,11 @@ def labelled_dates(text: str, as_of: dt.date) -> list[tuple[int, dt.date]]:
     return found
 
 
+def printed_dates(tree: LexborHTMLParser, as_of: dt.date) -> list[tuple[int, dt.date]]:
+    """(rank, date) of every labelled date printed on the page (``labelled_dates`` of its visible text)."""
+    return labelled_dates(_visible_text(tree), as_of)
+
+
 def meta_date(tree: LexborHTMLParser, as_of: dt.date) -> dt.date | None:
     """``<meta name="PubDate">`` and its siblings; the first that holds a date."""
     for node in tree.css("meta[name], meta[property]"):
@@ -68,7 +73,7 @@ def meta_date(tree: LexborHTMLParser, as_of: dt.date) -> dt.date | None:
 
 def article_date(tree: LexborHTMLParser, as_of: dt.date) -> dt.date | None:
     """The publication date: labelled 发布时间/发布日期 > other labels > meta PubDate > 成文日期."""
-    candidates = labelled_dates(_visible_text(tree), as_of)
+    candidates = printed_dates(tree, as_of)
     best = min((rank for rank, _ in candidates), default=None)
     if best is not None and best < _META_RANK:
         return next(when for rank, when in candidates if rank == best)

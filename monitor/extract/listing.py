@@ -200,6 +200,16 @@ def homepage_items(tree: LexborHTMLParser, base_url: str, as_of: dt.date) -> tup
     return tuple(items)
 
 
+def content_blocks(tree: LexborHTMLParser, as_of: dt.date) -> int:
+    """Blocks of two or more dated rows outside sidebars, menus, footers and pop-ups.
+
+    A column page has one (its list), an article none or one (相关阅读 aside), a homepage several
+    (one per column it shows): ``govmon inspect`` tells them apart with it.
+    """
+    groups, _keep = _all_groups(tree, as_of)
+    return sum(1 for g in groups if len(g.rows) >= 2 and not is_offside(g.container))
+
+
 def _int_arg(raw: str, script: str) -> int | None:
     if raw.isdigit():
         return int(raw)
