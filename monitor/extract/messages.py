@@ -183,8 +183,8 @@ def _from_rows(
     messages: list[Message] = []
     shows_replies = False
     for row in tree.css("li, dl, div"):
-        if row.css_first("li, dl, table") is not None:
-            continue  # a container of rows, not a row
+        if any(inner.mem_id != row.mem_id for inner in row.css("li, dl, table")):
+            continue  # a container of rows, not a row (css() matches the node itself too)
         text = _clean(row.text(deep=True, separator=" "))
         asked_matches = _ASKED_INLINE.findall(text)
         if len(asked_matches) != 1:
