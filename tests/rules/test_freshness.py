@@ -252,3 +252,20 @@ def test_topic_on_the_homepage_idle_past_its_age_is_expired():
 
 def test_news_column_idle_9_days_is_not_yet_at_risk():
     assert COLUMN_RULE.evaluate(SITE, history([column("工作动态", "news", 9)]), NOW, SETTINGS) == []
+
+
+def test_no_at_risk_when_the_stale_day_falls_after_every_window_an_inspector_may_still_sample():
+    settings = Settings.model_validate(
+        {
+            "inspection": {
+                "windows": {"2026Q4": ["2026-10-01", "2026-12-10"], "2027Q1": ["2027-01-05", "2027-01-06"]}
+            }
+        }
+    )
+    now = dt.datetime(2026, 12, 20, 10, tzinfo=SHANGHAI).timestamp()
+    notice = column("通知公告", "notice", 0)
+    notice["newest"] = notice["latest"][0]["date"] = "2026-07-10"  # stale from 2027-01-10, after 2027-01-06
+    assert COLUMN_RULE.evaluate(SITE, history([notice]), now, settings) == []
+    notice["newest"] = notice["latest"][0]["date"] = "2026-07-03"  # stale from 2027-01-03: sampled after
+    [finding] = COLUMN_RULE.evaluate(SITE, history([notice]), now, settings)
+    assert (finding.status, finding.due) == (Status.AT_RISK, dt.datetime(2027, 1, 3, tzinfo=SHANGHAI))
