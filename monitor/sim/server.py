@@ -325,9 +325,13 @@ class SimWeb:
                 return web.Response(status=404, text="no such hostile endpoint")
             return await handler(request)
         if host.role == "bot" and is_bot(request.headers.get("User-Agent", "")):
+            if path.endswith("-429.html"):  # rate-limits robots, asking for a short pause
+                return web.Response(status=429, text="Too Many Requests", headers={"Retry-After": "1"})
             return web.Response(
                 status=403, text=simple_page("403 Forbidden", "<p>访问受限</p>"), content_type="text/html"
             )
+        if request.method == "HEAD" and host.renderer is not None and host.renderer.refuses_head(path):
+            return web.Response(status=405, headers={"Allow": "GET"})
         fmt = request.query.get("format", "rss") if host.role == "bridge" else ""
         reply = self._cached(host, path, fmt)
         if host.role == "bridge" and reply.status == 200 and _not_modified(request, reply):
