@@ -61,7 +61,9 @@ def page_facts(tree: LexborHTMLParser, url: str, meta: dict[str, str], as_of: dt
     listing = read_listing(tree, url, as_of)
     labelled = any(rank < 2 for rank, _ in printed_dates(tree, as_of))
     blocks = content_blocks(tree, as_of)
-    if _is_site_root(url) or (blocks >= 3 and not meta.get("ArticleTitle") and not meta.get("ColumnName")):
+    column = meta.get("ColumnName", "")
+    homeish = column in ("", "首页", "网站首页") and not meta.get("ArticleTitle")
+    if _is_site_root(url) or (blocks >= 3 and homeish):
         items = homepage_items(tree, url, as_of)
         dated = [i.date for i in items if i.date]
         return {
@@ -108,7 +110,7 @@ def describe(
         "links": [],
     }
     if is_feed(result):
-        return report | describe_feed(result)
+        return report | describe_feed(result, as_of)
     if not result.text:
         return report
     tree = parse(result.text)
