@@ -128,7 +128,7 @@ class MediaCheck:
 
     # ------------------------------------------------------------------------------------- records
     async def _load(self, account_id: str, ctx: CheckContext) -> dict[str, Any]:
-        redis, keys = getattr(ctx, "redis", None), getattr(ctx, "keys", None)
+        redis, keys = ctx.redis, ctx.keys
         if redis is None or keys is None:
             return dict(self._memory.get(account_id) or {})
         raw: Any = await redis.get(record_key(keys.prefix, account_id))
@@ -139,7 +139,7 @@ class MediaCheck:
         return data if isinstance(data, dict) else {}
 
     async def _save(self, account_id: str, ctx: CheckContext, record: dict[str, Any]) -> None:
-        redis, keys = getattr(ctx, "redis", None), getattr(ctx, "keys", None)
+        redis, keys = ctx.redis, ctx.keys
         if redis is None or keys is None:
             self._memory[account_id] = record
             self._memory.move_to_end(account_id)
