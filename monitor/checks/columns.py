@@ -109,14 +109,21 @@ class ColumnsCheck:
             by_url[column.url] = dataclasses.replace(
                 column, first_level=known.first_level if known else True, source="pinned"
             )
+        on_homepage = {c.url for c in first}
         first_reads = await read_columns(
-            list(by_url.values())[: cfg.max_columns], home_url, as_of, ctx.fetcher, cfg
+            list(by_url.values())[: cfg.max_columns], home_url, as_of, ctx.fetcher, cfg, known=on_homepage
         )
         subs: dict[str, ColumnLink] = {}
         for read in first_reads:
             for sub in read.subs:
                 if sub.url not in by_url:
                     subs.setdefault(sub.url, sub)
+        # a pinned column the homepage does not link but a second-level page does is a sub-column
+        linked_below = {sub.url for read in first_reads for sub in read.subs if sub.url != read.column.url}
+        for read in first_reads:
+            url = read.column.url
+            if read.column.source == "pinned" and url not in on_homepage and url in linked_below:
+                read.column = dataclasses.replace(read.column, first_level=False)
         room = max(0, cfg.max_columns - len(first_reads))
         sub_reads = await read_columns(
             list(subs.values())[:room], home_url, as_of, ctx.fetcher, cfg, discover=False
@@ -125,7 +132,7 @@ class ColumnsCheck:
             "url": home_url,
             **summarize_items(shown, as_of),
             "navigation_only": not any(i.date for i in shown),
-            "second_level": [r.column.url for r in first_reads],
+            "second_level": [r.column.url for r in first_reads if r.column.first_level],
         }
         payload["columns"] = [column_json(r, as_of) for r in (*first_reads, *sub_reads)]
         return Observation(NAME, target.id, job_id, now, Outcome.OK, None, payload)
@@ -139,9 +146,11 @@ async def read_columns(
     cfg: ColumnsSettings,
     *,
     discover: bool = True,
+    known: set[str] | None = None,
 ) -> list[ColumnRead]:
-    """Read column pages concurrently (the fetcher's per-host slots keep it polite)."""
-    known = {c.url for c in columns}
+    """Read column pages concurrently (the fetcher's per-host slots keep it polite). Sub-columns are the
+    column links of each page outside ``known`` (default: the columns being read)."""
+    known = {c.url for c in columns} if known is None else known
     async with asyncio.TaskGroup() as group:
         tasks = [group.create_task(_read(c, home_url, as_of, fetcher, cfg, known, discover)) for c in columns]
     return [task.result() for task in tasks]

@@ -161,3 +161,44 @@ async def test_inspect_lists_a_homepages_first_level_columns_with_their_newest_d
     [news] = [c for c in report["columns"] if c["name"] == "工作动态"]
     [true_news] = [c for c in truth["columns"] if c["name"] == "工作动态"]
     assert (news["newest"], news["count"]) == (true_news["newest"], true_news["first_page_count"])
+
+
+async def test_pinned_columns_win_over_discovery():
+    """A pinned column keeps the inventory's name and category, and is read even where no menu links it."""
+    import structlog
+
+    from monitor.checks.base import CheckContext
+    from monitor.checks.columns import CHECK
+    from monitor.clock import SystemClock
+    from monitor.fetch import Fetcher
+    from monitor.model import Column, Site
+    from monitor.settings import Settings
+
+    async with SimWeb(seed=3, sites="freshness") as sim:
+        row = sim.inventory()["sites"][0]
+        truth = sim.truth()["sites"][row["id"]]
+        by_name = {c["name"]: c for c in truth["columns"]}
+        pinned = (
+            Column("本级动态", by_name["工作动态"]["url"], "news"),  # renamed by the owner
+            Column("财政资金", by_name["规范性文件"]["url"], "planning"),  # a sub-column, recategorised
+        )
+        site = Site(row["id"], row["name"], row["url"], row["region"], columns=pinned)
+        settings = Settings.model_validate(
+            {"resolve": sim.inventory()["resolve"], "allow_private_networks": True}
+        )
+        async with Fetcher(settings.fetch, allow_private=True, resolve=settings.resolve) as fetcher:
+            ctx = CheckContext(fetcher, settings, SystemClock(), None, None, None, structlog.get_logger())  # type: ignore[arg-type]
+            observation = await CHECK.run(site, "columns:test", ctx)
+    columns = {c["url"]: c for c in observation.payload["columns"]}
+    gzdt = columns[by_name["工作动态"]["url"]]
+    assert (gzdt["name"], gzdt["category"], gzdt["source"], gzdt["first_level"]) == (
+        "本级动态",
+        "news",
+        "pinned",
+        True,
+    )
+    assert gzdt["newest"] == by_name["工作动态"]["newest"]
+    gfxwj = columns[by_name["规范性文件"]["url"]]
+    assert (gfxwj["name"], gfxwj["category"], gfxwj["source"]) == ("财政资金", "planning", "pinned")
+    assert gfxwj["first_level"] is False  # linked from second-level pages, not from the homepage
+    assert sum(1 for c in observation.payload["columns"] if c["url"] == gfxwj["url"]) == 1
