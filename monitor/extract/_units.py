@@ -54,6 +54,7 @@ class Unit:
     date: dt.date
     row: LexborNode
     container: LexborNode
+    spot: LexborNode  # the text node (or link) the date was read from
 
 
 _TR_REACH = 3  # a date cell's <tr> is at most this many elements up (deeper: a layout table)
@@ -76,9 +77,12 @@ def _rows(spots: list[tuple[LexborNode, dt.date]]) -> list[Unit]:
         node: LexborNode | None = spot if spot.is_element_node else spot.parent
         chain: list[LexborNode] = []
         merged = False
-        while node is not None and node.tag not in _STOP:
+        while node is not None:
+            tag = node.tag
+            if tag in _STOP:
+                break
             mid = node.mem_id
-            if node.tag == "tr" and len(chain) < _TR_REACH:
+            if tag == "tr" and len(chain) < _TR_REACH:
                 for below in chain:
                     seen.discard(below.mem_id)
                 chain = []
@@ -99,15 +103,21 @@ def _rows(spots: list[tuple[LexborNode, dt.date]]) -> list[Unit]:
         cells.append([(spot, when)])
     units: list[Unit] = []
     for chain, spots_here in zip(walks, cells, strict=True):
-        when = spots_here[0][1] if len(spots_here) == 1 else _row_date(chain[0], spots_here)
-        top = next((i for i, el in enumerate(chain) if el.mem_id in shared), None)
-        if top is None:  # the page's only dated row: the smallest ancestor with a link is the row
+        spot, when = spots_here[0]
+        if len(spots_here) > 1:
+            when = _row_date(chain[0], spots_here)
+        top = -1
+        for i, el in enumerate(chain):
+            if el.mem_id in shared:
+                top = i
+                break
+        if top < 0:  # the page's only dated row: the smallest ancestor with a link is the row
             row = next((el for el in chain if el.tag == "a" or el.css_first("a[href]") is not None), chain[0])
-            units.append(Unit(when, row, row.parent or row))
+            units.append(Unit(when, row, row.parent or row, spot))
         elif top == 0:
-            units.append(Unit(when, chain[0], chain[1] if len(chain) > 1 else chain[0]))
+            units.append(Unit(when, chain[0], chain[1] if len(chain) > 1 else chain[0], spot))
         else:
-            units.append(Unit(when, chain[top - 1], chain[top]))
+            units.append(Unit(when, chain[top - 1], chain[top], spot))
     return units
 
 
@@ -149,7 +159,7 @@ def _row_date(row: LexborNode, spots: list[tuple[LexborNode, dt.date]]) -> dt.da
     return labelled[0][1]
 
 
-def _near_clock(node: LexborNode) -> bool:
+def near_clock(node: LexborNode) -> bool:
     """``<span>今天是</span><span>2021年3月4日</span>``: the header clock split over two elements."""
     for el in (node.prev, node.parent.prev if node.parent is not None else None):
         if el is not None:
@@ -190,8 +200,8 @@ def _split_date(node: LexborNode, as_of: dt.date) -> dt.date | None:
 def date_units(root: LexborNode, as_of: dt.date) -> list[Unit]:
     """Every dated unit under ``root``, in document order."""
     spots: list[tuple[LexborNode, dt.date]] = []
-    text_holders: set[int] = set()
     split_wrappers: set[int] = set()
+    latest = as_of + dt.timedelta(days=366)
     skip_next = False
     whole_date = WHOLE_DATE_RE.fullmatch
     has_digit = _DIGIT_RE.search
@@ -222,18 +232,14 @@ def date_units(root: LexborNode, as_of: dt.date) -> list[Unit]:
                 if wrapper is None or wrapper.mem_id in split_wrappers:
                     continue
                 split_wrappers.add(wrapper.mem_id)
-        if when is None or when > as_of + dt.timedelta(days=366):
-            continue
-        if _near_clock(node):
+        if when is None or when > latest:
             continue
         spots.append((node, when))
-        holder = node.parent
-        if holder is not None:
-            text_holders.add(holder.mem_id)
-            if holder.parent is not None:
-                text_holders.add(holder.parent.mem_id)
-    spots.extend(_title_spots(root, as_of, text_holders))
-    return _rows(spots)
+    units = _rows(spots)
+    # Links dated only in their title attribute, unless their row already shows a date.
+    text_holders = {u.row.mem_id for u in units}
+    titled = _title_spots(root, as_of, text_holders)
+    return _rows(spots + titled) if titled else units
 
 
 def _title_spots(

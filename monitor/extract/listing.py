@@ -24,7 +24,7 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from monitor.extract._units import Unit, date_units, is_hidden, is_offside
+from monitor.extract._units import Unit, date_units, is_hidden, is_offside, near_clock
 
 _CDATA_RE = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _TRS_PAGER_RE = re.compile(
@@ -62,19 +62,24 @@ class _Group:
     container: LexborNode
     rows: dict[int, tuple[LexborNode, dt.date]]  # row mem_id -> (row, newest date in the row)
     order: int  # document order of the first unit (ties go to the earlier list)
+    first_spot: LexborNode  # where the first row's date was read
 
 
 def _groups(units: list[Unit]) -> list[_Group]:
-    """Rows grouped by their container, in document order of each container's first row."""
+    """Rows grouped by their container, in document order of each container's first row.
+
+    A lone dated row right after 今天是/星期 is the header clock split over two elements: dropped (only
+    lone rows are checked; a clock never comes in a list).
+    """
     groups: dict[int, _Group] = {}
     for order, unit in enumerate(units):
         group = groups.get(unit.container.mem_id)
         if group is None:
-            group = groups[unit.container.mem_id] = _Group(unit.container, {}, order)
+            group = groups[unit.container.mem_id] = _Group(unit.container, {}, order, unit.spot)
         known = group.rows.get(unit.row.mem_id)
         if known is None or unit.date > known[1]:
             group.rows[unit.row.mem_id] = (unit.row, unit.date)
-    return list(groups.values())
+    return [g for g in groups.values() if len(g.rows) > 1 or not near_clock(g.first_spot)]
 
 
 def _main_group(groups: list[_Group]) -> _Group | None:
@@ -115,10 +120,22 @@ def _title_url(row: LexborNode, base_url: str) -> tuple[str, str]:
 
 
 def _join(base_url: str, href: str) -> str:
-    """``urljoin`` without its cost for the common absolute link."""
-    if href.startswith(("http://", "https://")) and " " not in href:
-        return href
-    return urljoin(base_url, href)
+    """``urljoin`` without its cost for the common shapes: absolute, root-relative, plain relative."""
+    if href.startswith(("http://", "https://")):
+        return href if " " not in href else urljoin(base_url, href)
+    rest = href.removeprefix("./")
+    if not rest or "\\" in href or " " in href or "/." in rest or rest.startswith((".", "?", "#", "//")):
+        return urljoin(base_url, href)
+    scheme_end = base_url.find("://")
+    if scheme_end < 0:
+        return urljoin(base_url, href)
+    path_start = base_url.find("/", scheme_end + 3)
+    if href.startswith("/"):
+        return (base_url[:path_start] if path_start >= 0 else base_url) + href
+    if path_start < 0:
+        return base_url + "/" + rest
+    cut = base_url.split("?", 1)[0].split("#", 1)[0]
+    return cut[: cut.rfind("/") + 1] + rest
 
 
 def _row_items(group: _Group, base_url: str) -> list[ListItem]:
