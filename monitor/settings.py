@@ -133,6 +133,14 @@ class RateSettings(_Strict):
     period_s: float = Field(1.0, gt=0)
 
 
+class HostLimits(_Strict):
+    """One host's own politeness limits. A feed bridge the ops team runs serves thousands of accounts and
+    may take more than a government site; a fragile host may need less."""
+
+    per_host_concurrency: int | None = Field(None, ge=1)
+    per_host_rate: RateSettings | None = None
+
+
 class FetchSettings(_Strict):
     """The HTTP client. Caps protect the worker from hostile pages; none of them is an inspection rule."""
 
@@ -147,6 +155,10 @@ class FetchSettings(_Strict):
     per_host_concurrency: int = Field(4, ge=1)
     per_host_rate: RateSettings = Field(default_factory=RateSettings)
     retries: int = Field(2, ge=0, description="crawl retries of transient failures; probes never retry")
+    hosts: dict[str, HostLimits] = Field(
+        default_factory=dict,
+        description="per-host politeness overrides, by host (or host:port): e.g. your own feed bridge",
+    )
 
 
 class EngineSettings(_Strict):
@@ -233,6 +245,12 @@ class ColumnsSettings(_Strict):
     )
     max_columns: int = Field(80, ge=1, description="column pages read per site and run")
     max_extra_pages: int = Field(2, ge=0, description="pages followed past a page of pinned/undated rows")
+    budget_s: float = Field(
+        100.0,
+        gt=0,
+        description="a site's column crawl starts no page after this (below engine.job_timeout_s); "
+        "pages not read are left unjudged",
+    )
 
     @model_validator(mode="after")
     def _known_categories(self) -> ColumnsSettings:
@@ -280,11 +298,15 @@ class ServiceSettings(_Strict):
     of a block headed by one; the platform's error pages are the ``links`` soft-404 phrases plus
     ``platform_error_patterns``. Lists replace the defaults; ``extra_*`` lists extend them."""
 
-    interval_s: float = Field(24 * 3600.0, gt=0, description="how often a site's service entries are followed")
+    interval_s: float = Field(
+        24 * 3600.0, gt=0, description="how often a site's service entries are followed"
+    )
     entry_keywords: tuple[str, ...] = ("办事服务", "网上办事", "政务服务", "办事大厅", "在线办理")
     extra_entry_keywords: tuple[str, ...] = ()
     max_label_chars: int = Field(12, ge=2, description="longer link texts are headlines, not menu entries")
-    max_service_pages: int = Field(3, ge=0, description="own 办事服务 pages followed one level for their items")
+    max_service_pages: int = Field(
+        3, ge=0, description="own 办事服务 pages followed one level for their items"
+    )
     max_platform_links: int = Field(30, ge=1, description="platform links fetched per site per run")
     platform_error_patterns: tuple[str, ...] = ()
 
@@ -316,10 +338,14 @@ class InteractionSettings(_Strict):
     max_label_chars: int = Field(10, ge=2, description="longer link texts are headlines, not channels")
     max_channels: int = Field(4, ge=1, description="channel pages opened per run")
     max_list_pages: int = Field(3, ge=1, description="pages of one message list read (following its pager)")
-    lookback_days: int = Field(365, ge=1, description="messages asked this long before the monitoring point count")
+    lookback_days: int = Field(
+        365, ge=1, description="messages asked this long before the monitoring point count"
+    )
     unanswered_days: int = Field(92, ge=1, description="unanswered longer than this: violation")
     replies_stale_days: int = Field(61, ge=1, description="no reply dated within this: 留言答复未更新")
-    replies_warn_days: int = Field(45, ge=0, description="at_risk of replies_stale from this many silent days")
+    replies_warn_days: int = Field(
+        45, ge=0, description="at_risk of replies_stale from this many silent days"
+    )
     workdays: WorkdaySettings = Field(default_factory=WorkdaySettings)
 
     def all_channel_keywords(self) -> tuple[str, ...]:

@@ -117,6 +117,13 @@ class Fetcher:
         self._resolve = dict(resolve or {})
         self._metrics = metrics
         self._politeness = Politeness(settings)
+        self._host_politeness = {
+            host.lower(): Politeness(
+                FetchSettings.model_validate(settings.model_dump() | limits.model_dump(exclude_none=True))
+            )
+            for host, limits in settings.hosts.items()
+        }
+        """Hosts with their own limits (``fetch.hosts``) get their own slots; empty for most deployments."""
         self._global = asyncio.Semaphore(settings.concurrency)
         self._caps = BodyCaps(settings.max_body_bytes, settings.max_decompressed_bytes)
         self._headers = {
@@ -334,7 +341,13 @@ class Fetcher:
         """One request: wait for the host's slot and a global permit (untimed), then run against the
         budget left. Returns the hop and the seconds it took once it had its permits."""
         progress = _Progress()
-        async with self._politeness.slot(host_key(url), paced=not plan.measuring) as slot, self._global:
+        key = host_key(url)
+        politeness = self._politeness
+        if self._host_politeness:
+            politeness = self._host_politeness.get(key) or self._host_politeness.get(
+                url.host or "", politeness
+            )
+        async with politeness.slot(key, paced=not plan.measuring) as slot, self._global:
             started = time.monotonic()
             deadline = asyncio.timeout(remaining_s)
             try:

@@ -108,3 +108,26 @@ async def test_one_bridge_never_sees_more_than_its_per_host_limit(sim: SimWeb, c
     results = await asyncio.gather(*(check.run(a, f"j{n}", ctx) for n, a in enumerate(many)))
     assert all(r.outcome is Outcome.OK for r in results)
     assert sim.stats(sim.slow_bridge_host).max_in_flight <= 2
+
+
+async def test_a_bridge_gets_its_own_limits_from_fetch_hosts(
+    sim: SimWeb, redis: aioredis.Redis, keys: Keys
+) -> None:
+    settings = Settings(
+        resolve=sim.resolve,
+        allow_private_networks=True,
+        fetch={"per_host_concurrency": 4, "hosts": {sim.slow_bridge_host: {"per_host_concurrency": 1}}},
+    )
+    async with Fetcher(settings.fetch, allow_private=True, resolve=settings.resolve) as fetcher:
+        controls = ControlProbe(fetcher, (), timeout_s=5, cache_s=5)
+        ctx = CheckContext(
+            fetcher, settings, FixedClock(NOW), Metrics(), LoopWatch(), controls, structlog.get_logger(),
+            redis=redis, keys=keys,
+        )  # fmt: skip
+        on_slow_bridge = [a for a in accounts(sim).values() if a.feed and sim.slow_bridge_host in a.feed]
+        check = MediaCheck()
+        results = await asyncio.gather(
+            *(check.run(a, f"j{n}", ctx) for n, a in enumerate(on_slow_bridge * 2))
+        )
+    assert all(r.outcome is Outcome.OK for r in results)
+    assert sim.stats(sim.slow_bridge_host).max_in_flight == 1
