@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import math
 import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
 NAME = "columns"
 LATEST_KEPT = 3
 NOTICE_ITEMS_KEPT = 30
+BUDGET_SPENT = "budget_spent"
+"""The error of a column not read because the site's crawl used up ``columns.budget_s``."""
 
 
 def item_json(item: ListItem) -> dict[str, Any]:
@@ -86,6 +89,7 @@ class ColumnsCheck:
     async def run(self, target: Target, job_id: str, ctx: CheckContext) -> Observation:
         assert isinstance(target, Site)
         cfg = ctx.settings.columns
+        deadline = time.monotonic() + cfg.budget_s
         result = await ctx.fetcher.get(target.url, purpose="crawl")
         now = ctx.clock.now()
         as_of = day_of(now)
@@ -111,7 +115,13 @@ class ColumnsCheck:
             )
         on_homepage = {c.url for c in first}
         first_reads = await read_columns(
-            list(by_url.values())[: cfg.max_columns], home_url, as_of, ctx.fetcher, cfg, known=on_homepage
+            list(by_url.values())[: cfg.max_columns],
+            home_url,
+            as_of,
+            ctx.fetcher,
+            cfg,
+            known=on_homepage,
+            deadline=deadline,
         )
         subs: dict[str, ColumnLink] = {}
         for read in first_reads:
@@ -126,7 +136,7 @@ class ColumnsCheck:
                 read.column = dataclasses.replace(read.column, first_level=False)
         room = max(0, cfg.max_columns - len(first_reads))
         sub_reads = await read_columns(
-            list(subs.values())[:room], home_url, as_of, ctx.fetcher, cfg, discover=False
+            list(subs.values())[:room], home_url, as_of, ctx.fetcher, cfg, discover=False, deadline=deadline
         )
         payload["homepage"] = {
             "url": home_url,
@@ -147,12 +157,16 @@ async def read_columns(
     *,
     discover: bool = True,
     known: set[str] | None = None,
+    deadline: float = math.inf,
 ) -> list[ColumnRead]:
     """Read column pages concurrently (the fetcher's per-host slots keep it polite). Sub-columns are the
     column links of each page outside ``known`` (default: the columns being read)."""
     known = {c.url for c in columns} if known is None else known
     async with asyncio.TaskGroup() as group:
-        tasks = [group.create_task(_read(c, home_url, as_of, fetcher, cfg, known, discover)) for c in columns]
+        tasks = [
+            group.create_task(_read(c, home_url, as_of, fetcher, cfg, known, discover, deadline))
+            for c in columns
+        ]
     return [task.result() for task in tasks]
 
 
@@ -164,7 +178,10 @@ async def _read(
     cfg: ColumnsSettings,
     known: set[str],
     discover: bool,
+    deadline: float,
 ) -> ColumnRead:
+    if time.monotonic() > deadline:
+        return ColumnRead(column, None, BUDGET_SPENT)
     result = await fetcher.get(column.url, purpose="crawl")
     if not result.ok:
         return ColumnRead(column, None, result.failure.value if result.failure else "http_error")
@@ -175,7 +192,7 @@ async def _read(
     items = list(listing.items)
     next_page = listing.next_page
     for _ in range(cfg.max_extra_pages):
-        if not items or any(i.date for i in items) or not next_page:
+        if not items or any(i.date for i in items) or not next_page or time.monotonic() > deadline:
             break
         more = await fetcher.get(next_page, purpose="crawl")
         if not more.ok:

@@ -202,3 +202,33 @@ async def test_pinned_columns_win_over_discovery():
     assert (gfxwj["name"], gfxwj["category"], gfxwj["source"]) == ("财政资金", "planning", "pinned")
     assert gfxwj["first_level"] is False  # linked from second-level pages, not from the homepage
     assert sum(1 for c in observation.payload["columns"] if c["url"] == gfxwj["url"]) == 1
+
+
+async def test_a_spent_crawl_budget_leaves_the_remaining_columns_unread_not_stale():
+    import structlog
+
+    from monitor.checks.base import CheckContext
+    from monitor.checks.columns import BUDGET_SPENT, CHECK
+    from monitor.clock import SystemClock
+    from monitor.fetch import Fetcher
+    from monitor.model import Site
+    from monitor.rules.freshness import COLUMN_RULE
+    from monitor.settings import Settings
+
+    async with SimWeb(seed=3, sites="freshness") as sim:
+        row = sim.inventory()["sites"][1]  # five stale columns
+        site = Site(row["id"], row["name"], row["url"], row["region"])
+        settings = Settings.model_validate(
+            {
+                "resolve": sim.inventory()["resolve"],
+                "allow_private_networks": True,
+                "columns": {"budget_s": 1e-6},
+            }
+        )
+        async with Fetcher(settings.fetch, allow_private=True, resolve=settings.resolve) as fetcher:
+            ctx = CheckContext(fetcher, settings, SystemClock(), None, None, None, structlog.get_logger())  # type: ignore[arg-type]
+            observation = await CHECK.run(site, "columns:test", ctx)
+    assert observation.payload["columns"]
+    assert {c["error"] for c in observation.payload["columns"]} == {BUDGET_SPENT}
+    history = {"columns": [observation]}
+    assert COLUMN_RULE.evaluate(site, history, observation.observed_at + 1, settings) == []
