@@ -129,7 +129,10 @@ class _UrlFilter:
         raw = (raw or "").strip()
         if raw in self.cache:
             return self.cache[raw]
-        url = self._resolve(raw)
+        try:
+            url = self._resolve(raw)
+        except ValueError:  # a malformed href (an unclosed IPv6 bracket …) is no column
+            url = None
         self.cache[raw] = url
         return url
 

@@ -89,3 +89,11 @@ def test_column_page_meta_name_renames_a_menu_label():
     renamed = rename(column, "工作动态", CFG)
     assert (renamed.name, renamed.category) == ("工作动态", "news")
     assert rename(column, "", CFG) == column
+
+
+def test_malformed_hrefs_are_no_columns_and_never_raise():
+    html = (
+        '<div class="nav"><a href="http://[::1/x">工作动态</a><a href="//[zz/">政务要闻</a>'
+        '<a href="javascript:void(0)">通知公告</a><a href="mailto:a@b.cn">领导信箱</a></div>'
+    )
+    assert homepage_columns(parse(html), HOME, CFG) == ()
