@@ -55,13 +55,13 @@ class LinksCheck:
         if not home.ok or not home.text:
             reason = home.failure.value if home.failure else "empty_page"
             return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, payload)
-        walk = _SiteWalk(target, ctx, for_context(ctx))
+        walk = SiteWalk(target, ctx, for_context(ctx))
         await walk.run(home.final_url, home.text)
         payload |= walk.summary()
         return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.OK, None, payload)
 
 
-class _SiteWalk:
+class SiteWalk:
     """One cycle over one site: the links found so far, their verdicts, the frontier."""
 
     def __init__(self, site: Site, ctx: CheckContext, checker: LinkChecker) -> None:
@@ -73,6 +73,7 @@ class _SiteWalk:
         self.verdicts: dict[str, Checked] = {}
         self.skipped = 0
         self.pages_read = 1
+        self.pages: list[str] = []  # every page read, homepage first (the benchmark gives them to its peer)
         self.frontier = Frontier(site.url, pages=self.cfg.crawl_pages, depth=self.cfg.crawl_depth)
 
     async def run(self, home_url: str, home_text: str) -> None:
@@ -107,6 +108,7 @@ class _SiteWalk:
         return result.text if result.ok and result.text else None
 
     async def _page(self, page_url: str, text: str, *, depth: int) -> None:
+        self.pages.append(page_url)
         page = extract_page(parse(text), page_url)
         chosen = select_links(
             page.links, check_assets=self.cfg.check_assets, skip_hosts=self.ctx.settings.platform_domains

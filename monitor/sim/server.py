@@ -114,6 +114,9 @@ class SimWeb:
         self.bot_host = BOT_HOST
         self.unreachable_host = UNREACHABLE_HOST
         self._hosts = self._plan_hosts()
+        self._by_address = {h.address: h for h in self._hosts.values()}
+        """Hosts by loopback address: a client without a resolve map (lychee in bench/links_peer.py) asks
+        for ``http://127.0.0.x:port/`` and gets the host served there."""
         self._listeners = Listeners(
             [h.address for h in self._hosts.values()],
             [h.address for h in self._hosts.values() if h.profile.down],
@@ -289,7 +292,8 @@ class SimWeb:
 
     # ---------------------------------------------------------------------------------------- serving
     async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
-        host = self._hosts.get((request.host or "").split(":")[0].lower())
+        name = (request.host or "").split(":")[0].lower()
+        host = self._hosts.get(name) or self._by_address.get(name)
         if host is None:
             return web.Response(status=421, text="misdirected request: not a simulated host")
         stats = host.stats
