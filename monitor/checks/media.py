@@ -103,6 +103,8 @@ class MediaCheck:
             "source": source.name,
         }
         watched_since = record.get("watched_since") or now.date().isoformat()
+        if posts.not_modified and not reading:  # a 304 to a request that named no validators
+            posts = Posts(failure="protocol_error", detail="HTTP 304 to an unconditional request", status=304)
         if not posts.ok:
             await self._save(target.id, ctx, {**record, "watched_since": watched_since})
             failed: dict[str, Any] = {**base, "detail": posts.detail, "kind": posts.kind or None}

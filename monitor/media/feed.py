@@ -174,10 +174,10 @@ def entry_moment(entry: Any) -> dt.datetime | None:
     """An entry's publication moment: its own raw date text first (zones kept, none = Shanghai), then
     feedparser's parse of it; ``published`` before ``updated`` (an entry's, never the feed's)."""
     for field in _DATE_FIELDS:
-        raw = entry.get(field)
+        raw = dict.get(entry, field)  # the raw dict: feedparser maps a missing "updated" to "published"
         if not raw:
             continue
-        moment = parse_moment_text(str(raw)) or from_struct(entry.get(f"{field}_parsed"))
+        moment = parse_moment_text(str(raw)) or from_struct(dict.get(entry, f"{field}_parsed"))
         if moment is None:
             from monitor.media.listpage import chinese_moment
 
