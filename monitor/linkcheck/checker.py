@@ -81,6 +81,8 @@ class LinkChecker:
         self._keys = keys
         self._sleep = sleep
         self._inflight: dict[str, asyncio.Task[tuple[Verdict, FetchResult]]] = {}
+        self._unwritten: dict[str, str] = {}  # cache key → verdict JSON, written by ``_flusher``
+        self._flusher: asyncio.Task[None] | None = None
         self.fetches = 0
         """Requests sent (HEAD and GET, retries included): what the benchmark counts."""
 
@@ -179,14 +181,28 @@ class LinkChecker:
         return found
 
     async def _store(self, verdict: Verdict) -> None:
+        """Write ``verdict`` to the shared cache; verdicts finished meanwhile go in the same pipeline
+        (one connection and one round trip for a burst, not one per link)."""
         if self._redis is None or self._keys is None:
             return
         key = self._keys.link_verdict(url_digest(verdict.url))
+        self._unwritten[key] = json.dumps(verdict.to_json(), ensure_ascii=False)
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush())
+        await asyncio.shield(self._flusher)
+
+    async def _flush(self) -> None:
+        assert self._redis is not None
         ttl_ms = max(1, int(self._settings.cache_ttl_s * 1000))
-        try:
-            await self._redis.set(key, json.dumps(verdict.to_json(), ensure_ascii=False), px=ttl_ms)
-        except RedisError as exc:
-            log.warning("links.cache_unavailable", error=str(exc))
+        while self._unwritten:
+            batch, self._unwritten = self._unwritten, {}
+            pipe = self._redis.pipeline(transaction=False)
+            for key, value in batch.items():
+                pipe.set(key, value, px=ttl_ms)
+            try:
+                await pipe.execute()
+            except RedisError as exc:
+                log.warning("links.cache_unavailable", error=str(exc))
 
 
 _per_fetcher: weakref.WeakKeyDictionary[Fetcher, LinkChecker] = weakref.WeakKeyDictionary()
