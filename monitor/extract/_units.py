@@ -41,6 +41,7 @@ _MAIN_HINT_RE = re.compile(r"right|main|content|article|list|detail", re.I)
 _CHROME_RE = re.compile(
     r"foot|bottom|(?<![a-z])nav|menu|(?<![a-z])head(?:er)?(?![a-z])|clock|weather|copyright|banquan", re.I
 )
+_TITLE_TAIL = 40  # characters of a link title that can hold "发布时间：2026-11-04 10:20:30"
 _OPENERS = "[［(（【"
 _CLOSERS = "]］)）】"
 _CLOCK_TIME_RE = re.compile(r"\d{1,2}:\d{2}(:\d{2})?")
@@ -71,11 +72,12 @@ def _rows(spots: list[tuple[LexborNode, dt.date]]) -> list[Unit]:
     seen: set[int] = set()
     base_of: dict[int, int] = {}  # mem_id of a row base -> index in walks
     shared: set[int] = set()
-    walks: list[list[LexborNode]] = []
+    walks: list[tuple[list[LexborNode], list[int]]] = []
     cells: list[list[tuple[LexborNode, dt.date]]] = []  # the dated spots of each walk's base
     for spot, when in spots:
         node: LexborNode | None = spot if spot.is_element_node else spot.parent
         chain: list[LexborNode] = []
+        ids: list[int] = []
         merged = False
         while node is not None:
             tag = node.tag
@@ -83,14 +85,14 @@ def _rows(spots: list[tuple[LexborNode, dt.date]]) -> list[Unit]:
                 break
             mid = node.mem_id
             if tag == "tr" and len(chain) < _TR_REACH:
-                for below in chain:
-                    seen.discard(below.mem_id)
-                chain = []
+                seen.difference_update(ids)
+                chain, ids = [], []
             if not chain and mid in base_of:
                 cells[base_of[mid]].append((spot, when))
                 merged = True
                 break
             chain.append(node)
+            ids.append(mid)
             if mid in seen:
                 shared.add(mid)
                 break
@@ -98,17 +100,17 @@ def _rows(spots: list[tuple[LexborNode, dt.date]]) -> list[Unit]:
             node = node.parent
         if merged or not chain:
             continue
-        base_of[chain[0].mem_id] = len(walks)
-        walks.append(chain)
+        base_of[ids[0]] = len(walks)
+        walks.append((chain, ids))
         cells.append([(spot, when)])
     units: list[Unit] = []
-    for chain, spots_here in zip(walks, cells, strict=True):
+    for (chain, ids), spots_here in zip(walks, cells, strict=True):
         spot, when = spots_here[0]
         if len(spots_here) > 1:
             when = _row_date(chain[0], spots_here)
         top = -1
-        for i, el in enumerate(chain):
-            if el.mem_id in shared:
+        for i, mid in enumerate(ids):
+            if mid in shared:
                 top = i
                 break
         if top < 0:  # the page's only dated row: the smallest ancestor with a link is the row
@@ -197,14 +199,86 @@ def _split_date(node: LexborNode, as_of: dt.date) -> dt.date | None:
     return None
 
 
-def date_units(root: LexborNode, as_of: dt.date) -> list[Unit]:
-    """Every dated unit under ``root``, in document order."""
-    spots: list[tuple[LexborNode, dt.date]] = []
-    split_wrappers: set[int] = set()
+_SEP = "\x1f"
+# What a text run that is a date starts with: a digit, an opening bracket, a label's first character
+# (发布时间, 更新日期, 成文日期, 生成日期, 印发日期, 公开日期, 录入时间, 创建时间, 信息时间, 时间, 日期) or a
+# Chinese numeral year (二〇二六, 一九九九). Titles and sentences start otherwise: dropped unread.
+_DATE_STARTS = frozenset("0123456789[［(（【发更成生印公录创信时日二一")
+
+
+def _candidates(texts: list[str], as_of: dt.date) -> dict[int, dt.date | None]:
+    """Indexes of text runs that are a whole date (its value) or a lone year-month (None: half a date)."""
+    found: dict[int, dt.date | None] = {}
     latest = as_of + dt.timedelta(days=366)
-    skip_next = False
     whole_date = WHOLE_DATE_RE.fullmatch
     has_digit = _DIGIT_RE.search
+    # One comprehension drops the whitespace runs and long texts that make up most of a page.
+    short = [
+        i
+        for i, text in enumerate(texts)
+        if (len(text) <= 48 or len(text.strip()) <= 48)
+        and text.lstrip()[:1] in _DATE_STARTS
+        and has_digit(text)
+    ]
+    for index in short:
+        text = texts[index].strip()
+        whole = whole_date(text)
+        if whole is not None:
+            when = match_date(whole, as_of)
+            if when is not None and when <= latest:
+                found[index] = when
+        elif len(text) <= 24 and _YM_RE.match(text):
+            found[index] = None
+    return found
+
+
+def date_units(root: LexborNode, as_of: dt.date) -> list[Unit]:
+    """Every dated unit under ``root``, in document order.
+
+    The text runs come from one ``text()`` call (in C) split on a separator, in the same order as the
+    tree's text nodes; only the runs that are dates are then located as nodes, by counting text nodes
+    in one traversal that stops after the last of them. Should a run and its node ever disagree (a
+    separator character inside the page's text), the slower node-by-node reading takes over.
+    """
+    texts = root.text(deep=True, separator=_SEP).split(_SEP)
+    found = _candidates(texts, as_of)
+    spots: list[tuple[LexborNode, dt.date]] = []
+    if found:
+        located = _locate(root, found, texts)
+        if located is None:
+            located = _locate_slowly(root, as_of)
+        spots = _spots(located, as_of)
+    units = _rows(spots)
+    # Links dated only in their title attribute, unless their row already shows a date.
+    text_holders = {u.row.mem_id for u in units}
+    titled = _title_spots(root, as_of, text_holders)
+    return _rows(spots + titled) if titled else units
+
+
+def _locate(
+    root: LexborNode, found: dict[int, dt.date | None], texts: list[str]
+) -> list[tuple[LexborNode, dt.date | None]] | None:
+    last = max(found)
+    located: list[tuple[LexborNode, dt.date | None]] = []
+    index = -1
+    for node in root.traverse(include_text=True):
+        if not node.is_text_node:
+            continue
+        index += 1
+        if index in found:
+            if node.text_content != texts[index]:
+                return None
+            parent = node.parent
+            if parent is None or parent.tag not in _SKIP_TEXT_OF:
+                located.append((node, found[index]))
+            if index == last:
+                break
+    return located
+
+
+def _locate_slowly(root: LexborNode, as_of: dt.date) -> list[tuple[LexborNode, dt.date | None]]:
+    located: list[tuple[LexborNode, dt.date | None]] = []
+    skip_next = False
     for node in root.traverse(include_text=True):
         tag = node.tag
         if tag != "-text":
@@ -213,33 +287,28 @@ def date_units(root: LexborNode, as_of: dt.date) -> list[Unit]:
         if skip_next:
             skip_next = False
             continue
-        text = node.text_content
-        if (
-            not text
-            or (len(text) > 48 and len(text := text.strip()) > 48)
-            or text.isspace()
-            or not has_digit(text)
-        ):
-            continue
-        when: dt.date | None = None
-        whole = whole_date(text.strip())
-        if whole is not None:
-            when = match_date(whole, as_of)
-        elif len(text) <= 24 and _YM_RE.match(text):
+        text = node.text_content or ""
+        found = _candidates([text], as_of)
+        if found:
+            located.append((node, found[0]))
+    return located
+
+
+def _spots(
+    located: list[tuple[LexborNode, dt.date | None]], as_of: dt.date
+) -> list[tuple[LexborNode, dt.date]]:
+    """Dated nodes; a lone year-month becomes a date when its wrapper also holds the day."""
+    spots: list[tuple[LexborNode, dt.date]] = []
+    split_wrappers: set[int] = set()
+    for node, when in located:
+        if when is None:
             when = _split_date(node, as_of)
-            if when is not None:
-                wrapper = node.parent
-                if wrapper is None or wrapper.mem_id in split_wrappers:
-                    continue
-                split_wrappers.add(wrapper.mem_id)
-        if when is None or when > latest:
-            continue
+            wrapper = node.parent
+            if when is None or wrapper is None or wrapper.mem_id in split_wrappers:
+                continue
+            split_wrappers.add(wrapper.mem_id)
         spots.append((node, when))
-    units = _rows(spots)
-    # Links dated only in their title attribute, unless their row already shows a date.
-    text_holders = {u.row.mem_id for u in units}
-    titled = _title_spots(root, as_of, text_holders)
-    return _rows(spots + titled) if titled else units
+    return spots
 
 
 def _title_spots(
@@ -247,8 +316,12 @@ def _title_spots(
 ) -> list[tuple[LexborNode, dt.date]]:
     """Links whose ``title`` attribute ends in a date that their text does not show (``title="… 2026-11-04"``)."""
     spots: list[tuple[LexborNode, dt.date]] = []
-    for a in root.css("a[title]"):
-        title = a.attributes.get("title") or ""
+    # a dated title holds a year (19xx/20xx) or a label: let the selector engine drop the rest
+    for a in root.css('a[title*="20"], a[title*="19"], a[title*="时间"], a[title*="日期"]'):
+        # a title's date is at its end: look at the last characters only
+        title = (a.attributes.get("title") or "").rstrip()[-_TITLE_TAIL:]
+        if not title or not (title[-1].isdigit() or title[-1] in _CLOSERS or title[-1] == "日"):
+            continue  # a dated title ends in its date (or its time)
         last = None
         for m in DATE_RE.finditer(title):
             last = m

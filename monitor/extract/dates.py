@@ -74,17 +74,19 @@ def _resolve(year: int | None, month: int, day: int, as_of: dt.date) -> dt.date 
 
 def match_date(m: re.Match[str], as_of: dt.date) -> dt.date | None:
     """The date of one ``DATE_RE`` match."""
-    g = m.groupdict()
-    if g["y1"]:
-        month, day = (g["m1"], g["d1"]) if g["m1"] else (g["m1c"], g["d1c"])
-        return _resolve(int(g["y1"]), int(month), int(day), as_of)
-    if g["cy"]:
-        year = 0
-        for ch in g["cy"]:
-            year = year * 10 + _CN_DIGITS[ch]
-        return _resolve(year, _cn_small(g["cm"]), _cn_small(g["cd"]), as_of)
-    day_text = g["d2"] or g["d2c"]
-    return _resolve(None, int(g["m2"]), int(day_text), as_of)
+    year = m["y1"]
+    if year:
+        month = m["m1"]
+        if month:
+            return _resolve(int(year), int(month), int(m["d1"]), as_of)
+        return _resolve(int(year), int(m["m1c"]), int(m["d1c"]), as_of)
+    cn_year = m["cy"]
+    if cn_year:
+        value = 0
+        for ch in cn_year:
+            value = value * 10 + _CN_DIGITS[ch]
+        return _resolve(value, _cn_small(m["cm"]), _cn_small(m["cd"]), as_of)
+    return _resolve(None, int(m["m2"]), int(m["d2"] or m["d2c"]), as_of)
 
 
 def parse_date(text: str, as_of: dt.date) -> dt.date | None:

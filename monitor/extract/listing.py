@@ -97,24 +97,26 @@ def _main_group(groups: list[_Group]) -> _Group | None:
 
 
 def _title_url(row: LexborNode, base_url: str) -> tuple[str, str]:
+    """The row's title (its longest link's text, or the link's title attribute when cut short) and URL."""
     best: LexborNode | None = None
-    best_len = -1
+    best_text = ""
+    best_attrs: dict[str, str | None] = {}
     for a in row.traverse():
-        if a.tag != "a" or "href" not in a.attributes:
+        if a.tag != "a":
             continue
-        text_len = len(a.text(deep=True).strip())
-        if text_len > best_len:
-            best, best_len = a, text_len
+        attrs = a.attributes
+        if "href" not in attrs:
+            continue
+        text = a.text(deep=True).strip()
+        if best is None or len(text) > len(best_text):
+            best, best_text, best_attrs = a, text, attrs
     if best is None:
-        if row.tag == "a" and row.attributes.get("href"):
-            best = row
-        else:
-            return " ".join(row.text(deep=True).split()), ""
-    text = " ".join(best.text(deep=True).split())
-    title_attr = " ".join((best.attributes.get("title") or "").split())
+        return " ".join(row.text(deep=True).split()), ""
+    text = " ".join(best_text.split())
+    title_attr = best_attrs.get("title")
     if title_attr and (not text or text.endswith(_TRUNCATED)):
-        text = title_attr
-    href = (best.attributes.get("href") or "").strip()
+        text = " ".join(title_attr.split())
+    href = (best_attrs.get("href") or "").strip()
     url = _join(base_url, href) if href and not href.lower().startswith("javascript:") else ""
     return text, url
 
@@ -253,9 +255,7 @@ def next_page(tree: LexborHTMLParser, base_url: str, near: LexborNode | None = N
             scope = scope.parent
     if scope is None:
         return None
-    for a in scope.traverse():
-        if a.tag != "a":
-            continue
+    for a in scope.css("a[href]"):
         text = a.text(deep=True).strip().lower()
         if text not in _NEXT_TEXTS:
             continue
