@@ -42,6 +42,11 @@ _TRS_PAGER = re.compile(
 )
 _JS_VAR = r"var\s+{name}\s*=\s*(\d+)"
 
+MAX_TABLES = 100
+MAX_ROWS = 3000
+"""Caps on the nodes looked at: a real list has a few dozen rows; a hostile page nests thousands of
+elements, and every row's text costs its whole subtree, so an uncapped walk is quadratic."""
+
 DateParser = Callable[[str, dt.date], dt.date | None]
 
 
@@ -141,9 +146,11 @@ def _from_tables(
 ) -> tuple[list[Message], bool]:
     messages: list[Message] = []
     shows_replies = False
-    for table in tree.css("table"):
+    budget = MAX_ROWS
+    for table in tree.css("table")[:MAX_TABLES]:
         header: dict[str, int | None] | None = None
-        for row in table.css("tr"):
+        for row in table.css("tr")[:budget]:
+            budget -= 1
             cells = _cells(row)
             texts = [_clean(c.text(deep=True)) for c in cells]
             if header is None:
@@ -177,15 +184,63 @@ def _from_tables(
     return messages, shows_replies
 
 
+ROW_TAGS = ("li", "dl", "tr")
+ROW_CLIMB = 5
+
+
+ROW_NODES = 400
+
+
+def bounded_text(node: LexborNode, max_nodes: int = ROW_NODES) -> str:
+    """The node's text (space-separated) from at most ``max_nodes`` descendants: a row is small, and a
+    hostile "row" holding the rest of a deeply nested page must not cost its whole subtree."""
+    parts = []
+    for count, inner in enumerate(node.traverse(include_text=True)):
+        if count >= max_nodes:
+            break
+        if inner.tag == "-text":
+            parts.append(inner.text_content or "")
+    return _clean(" ".join(parts))
+
+
+def _labelled_rows(tree: LexborHTMLParser) -> list[LexborNode]:
+    """The rows holding a question-date label: from each text that names one, the nearest ``li``/``dl``/``tr``
+    ancestor, else the nearest ``div`` holding a link. Driven by text nodes (one linear walk) rather than by
+    every element's text, which costs each element's whole subtree on deeply nested pages."""
+    body = tree.body
+    rows: dict[int, LexborNode] = {}
+    if body is None:
+        return []
+    for node in body.traverse(include_text=True):
+        if node.tag != "-text" or not any(label in (node.text_content or "") for label in ASKED_LABELS):
+            continue
+        row = None
+        fallback = None
+        current = node.parent
+        for _ in range(ROW_CLIMB):
+            if current is None:
+                break
+            if current.tag in ROW_TAGS:
+                row = current
+                break
+            if fallback is None and current.tag == "div" and current.css_first("a[href]") is not None:
+                fallback = current
+            current = current.parent
+        chosen = row or fallback
+        if chosen is not None and chosen.mem_id not in rows:
+            rows[chosen.mem_id] = chosen
+            if len(rows) >= MAX_ROWS:
+                break
+    return list(rows.values())
+
+
 def _from_rows(
     tree: LexborHTMLParser, base: str, as_of: dt.date, parse: DateParser
 ) -> tuple[list[Message], bool]:
     messages: list[Message] = []
     shows_replies = False
-    for row in tree.css("li, dl, div"):
-        if any(inner.mem_id != row.mem_id for inner in row.css("li, dl, table")):
-            continue  # a container of rows, not a row (css() matches the node itself too)
-        text = _clean(row.text(deep=True, separator=" "))
+    for row in _labelled_rows(tree):
+        text = bounded_text(row)
         asked_matches = _ASKED_INLINE.findall(text)
         if len(asked_matches) != 1:
             continue  # no message here, or a container of several
@@ -233,6 +288,10 @@ def next_page(tree: LexborHTMLParser, base: str) -> str | None:
 
 def parse_messages(tree: LexborHTMLParser, page_url: str, as_of: dt.date) -> MessageList:
     """The messages a list page shows (tables first, then labelled rows), de-duplicated, in page order."""
+    body = tree.body
+    visible = body.text(deep=True) if body is not None else ""
+    if not any(label in visible for label in ASKED_LABELS):
+        return MessageList((), False, None)  # not a message list (cheap: one linear pass)
     parse = _date_parser()
     messages, shows_replies = _from_tables(tree, page_url, as_of, parse)
     if not messages:

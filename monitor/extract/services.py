@@ -17,8 +17,9 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.extract.html import NOT_CHECKED_SCHEMES
 
-HEADINGS = "h1, h2, h3, h4, h5, .hd, .title, .tit, .bt, .column-title"
 BLOCK_LEVELS = 3
+MAX_HEADINGS = 50
+"""A real page has a few dozen headings; a hostile one nests thousands, each costing its whole subtree."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -74,6 +75,56 @@ def labelled_links(
     return tuple(found.values())
 
 
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5")
+HEADING_CLASSES = frozenset({"hd", "title", "tit", "bt", "column-title"})
+
+
+def _is_heading(node: LexborNode) -> bool:
+    classes = set((node.attributes.get("class") or "").split())
+    return node.tag in HEADING_TAGS or bool(classes & HEADING_CLASSES)
+
+
+def _short_text(node: LexborNode, max_chars: int) -> str:
+    """The node's text, read only until it exceeds ``max_chars`` (a heading is short; a hostile one is not)."""
+    text = ""
+    for inner in node.traverse(include_text=True):
+        if inner.tag == "-text":
+            text = _clean(text + " " + (inner.text_content or ""))
+            if len(text) > max_chars:
+                break
+    return text
+
+
+def _headings(tree: LexborHTMLParser, keywords: Sequence[str], max_label_chars: int) -> list[LexborNode]:
+    """Headings (h1–h5, .hd, .title …) whose short text names a keyword, found from the texts that name one:
+    one linear walk, instead of every heading's text (each costing its subtree on nested pages)."""
+    body = tree.body
+    found: dict[int, LexborNode] = {}
+    if body is None:
+        return []
+    for node in body.traverse(include_text=True):
+        if node.tag != "-text":
+            continue
+        text = _clean(node.text_content)
+        if not text or len(text) > max_label_chars or not any(k in text for k in keywords):
+            continue
+        current = node.parent
+        for _ in range(2):
+            if current is None:
+                break
+            if _is_heading(current):
+                if (
+                    current.mem_id not in found
+                    and len(_short_text(current, max_label_chars)) <= max_label_chars
+                ):
+                    found[current.mem_id] = current
+                break
+            current = current.parent
+        if len(found) >= MAX_HEADINGS:
+            break
+    return list(found.values())
+
+
 def block_items(
     tree: LexborHTMLParser, page_url: str, keywords: Sequence[str], max_label_chars: int
 ) -> tuple[Entry, ...]:
@@ -84,10 +135,7 @@ def block_items(
     """
     base = _base(tree, page_url)
     found: dict[str, Entry] = {}
-    for heading in tree.css(HEADINGS):
-        title = _clean(heading.text(deep=True))
-        if not title or len(title) > max_label_chars or not any(k in title for k in keywords):
-            continue
+    for heading in _headings(tree, keywords, max_label_chars):
         own = {(a.attributes.get("href") or "") for a in heading.css("a[href]")}
         node = heading.parent
         for _ in range(BLOCK_LEVELS):

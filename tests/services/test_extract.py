@@ -118,3 +118,19 @@ def test_a_list_with_question_dates_only_cannot_judge_replies() -> None:
     page = TABLE_LIST.replace("<th>回复时间</th><th>状态</th>", "<th>点击</th><th>备注</th>")
     listing = parse_messages(parse(page), BASE, TODAY)
     assert len(listing.messages) == 3 and not listing.shows_replies
+
+
+def test_a_deeply_nested_page_still_yields_its_one_message_and_service_block() -> None:
+    depth = 3000
+    row = '<a href="/x.html">咨询</a>留言时间：2026-01-02 回复时间：2026-01-03'
+    nested = "<html><body>" + "<div>" * depth + row + "</div>" * depth + "</body></html>"
+    (only,) = parse_messages(parse(nested), BASE, TODAY).messages
+    assert (only.asked, only.replied) == (dt.date(2026, 1, 2), dt.date(2026, 1, 3))
+    headings = (
+        "<html><body>"
+        + "<div class='hd'><h2>办事服务</h2>" * depth
+        + '<a href="/bs/">x</a>'
+        + "</div>" * depth
+    )
+    entries = service_entries(parse(headings), BASE, SERVICE.all_entry_keywords(), SERVICE.max_label_chars)
+    assert [e.url for e in entries] == ["http://www.example.gov.cn/bs/"]
