@@ -148,7 +148,7 @@ async def govmon_round(
         checker = LinkChecker(ctx.fetcher, ctx.settings.links, redis=ctx.redis, keys=ctx.keys)
         cold = await walk(sites[0], ctx, checker)
         warm = await walk(sites[0], ctx, checker)
-        other = await walk(sites[1], ctx, checker)
+        other = await walk(sites[-1], ctx, checker)
     return {"cold": cold, "warm": warm, "other": other}
 
 
@@ -193,6 +193,10 @@ def lychee(pages: list[str], resolve: dict[str, str], port: int, directory: Path
     }
 
 
+def cpu_ms(rows: list[dict[str, Any]]) -> str:
+    return f"{statistics.median(1000 * r['cpu_s'] / r['links'] for r in rows):.2f}"
+
+
 def median(rows: list[dict[str, Any]], key: str) -> float:
     return statistics.median(float(r[key]) for r in rows)
 
@@ -210,7 +214,7 @@ def main() -> None:
             sites = [
                 Site(id=i, name=by_id[i]["name"], url=by_id[i]["url"], region=by_id[i]["region"]) for i in ids
             ]
-            sites = sites[1:] + sites[:1]  # the site with the most injected links first
+            sites = sites[1:] + sites[:1]  # the site with the most injected links first, a clean one last
             port = int(truth["port"])
             for n in range(args.rounds):
                 result = asyncio.run(
@@ -249,28 +253,33 @@ def render(rows: dict[str, list[dict[str, Any]]], args: argparse.Namespace) -> s
         f"`python -m bench.links_peer --rounds {args.rounds} --pages {args.pages}` — "
         f"simulator `links` scenario (seed {SEED}), one site, homepage + {args.pages} pages (depth 2), "
         f"{PER_HOST} requests in flight per host for both; medians of {args.rounds} rounds. "
-        f"Peer: lychee {lychee_version()}.",
+        f"Peer: {lychee_version()}.",
         "",
-        "| run | links judged | wall s | links/s | CPU s | link requests | broken | unverified | injected found |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| run | links judged | wall s | links/s | CPU s | CPU ms/link | link requests | broken | unverified "
+        "| injected found |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, group in (("govmon, cold cache", cold), ("govmon, warm cache (same site again)", warm),
                         ("govmon, a second site (cache kept)", other)):  # fmt: skip
         lines.append(
             f"| {name} | {median(group, 'links'):.0f} ({median(group, 'cached'):.0f} cached) | "
             f"{median(group, 'wall_s'):.2f} | {statistics.median(r['links'] / r['wall_s'] for r in group):.0f} | "
-            f"{median(group, 'cpu_s'):.2f} | {median(group, 'link_fetches'):.0f} | {median(group, 'broken'):.0f} | "
+            f"{median(group, 'cpu_s'):.2f} | {cpu_ms(group)} | {median(group, 'link_fetches'):.0f} | "
+            f"{median(group, 'broken'):.0f} | "
             f"{median(group, 'unverified'):.0f} | {group[0].get('detected', '')} |"
         )
     lines.append(
         f"| lychee (the cold run's {len(cold[0]['pages'])} pages as inputs) | {median(peer, 'links'):.0f} | "
-        f"{median(peer, 'wall_s'):.2f} | {peer_rate:.0f} | {median(peer, 'cpu_s'):.2f} | — | "
+        f"{median(peer, 'wall_s'):.2f} | {peer_rate:.0f} | {median(peer, 'cpu_s'):.2f} | {cpu_ms(peer)} | — | "
         f"{median(peer, 'broken'):.0f} (errors) | — | {peer[0]['detected']} |"
     )
     lines += [
         "",
         f"Ratio, links/s: govmon cold ÷ lychee = **{cold_rate / peer_rate:.2f}×**; "
-        f"govmon warm ÷ lychee = **{warm_rate / peer_rate:.1f}×**.",
+        f"govmon warm ÷ lychee = **{warm_rate / peer_rate:.1f}×**; CPU per link, govmon cold ÷ lychee = "
+        f"**{float(cpu_ms(cold)) / float(cpu_ms(peer)):.1f}×**. Wall-clock rounds (min–max): govmon cold "
+        f"{min(r['wall_s'] for r in cold):.2f}–{max(r['wall_s'] for r in cold):.2f} s, lychee "
+        f"{min(r['wall_s'] for r in peer):.2f}–{max(r['wall_s'] for r in peer):.2f} s.",
         "",
         f"lychee command: `{peer[0]['command']}`",
     ]
