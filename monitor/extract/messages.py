@@ -18,6 +18,8 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from monitor.extract.dates import parse_date
+
 ASKED_LABELS = (
     "留言时间", "来信时间", "提问时间", "咨询时间", "写信时间", "提交时间", "留言日期", "来信日期", "提问日期",
 )  # fmt: skip
@@ -87,22 +89,11 @@ def fallback_parse_date(text: str, as_of: dt.date) -> dt.date | None:
 
 
 def _date_parser() -> DateParser:
-    """Engineer A's shared parser (``monitor.extract.dates.parse_date``) where present, else the fallback."""
-    try:
-        from monitor.extract.dates import parse_date  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return fallback_parse_date
+    """The shared parser (``monitor.extract.dates.parse_date``: a whole cell as printed), then the fallback
+    for a date with text around it."""
 
     def shared(text: str, as_of: dt.date) -> dt.date | None:
-        try:
-            value = parse_date(text, as_of)
-        except (TypeError, ValueError):
-            value = None
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        return fallback_parse_date(text, as_of)
+        return parse_date(text, as_of) or fallback_parse_date(text, as_of)
 
     return shared
 
