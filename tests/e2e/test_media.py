@@ -8,12 +8,16 @@ import asyncio
 import datetime as dt
 import json
 import os
+import signal
 import sys
+import time
 from pathlib import Path
 
+import aiohttp
 import pytest
 import yaml
 
+from monitor.kv.connect import free_port
 from monitor.model import SHANGHAI
 from monitor.sim import SimWeb
 
@@ -92,3 +96,41 @@ async def test_inspect_shows_a_feeds_entries_and_newest(tmp_path: Path) -> None:
     newest = max(e.published for e in account.entries)
     assert report["newest"] == newest.isoformat()
     assert report["items"][0]["title"] == account.entries[0].title  # GBK decoded
+
+
+async def test_daemon_polls_with_304s_and_reports_the_truth(tmp_path: Path) -> None:
+    """``govmon run``: workers poll every account (validators in the daemon's Redis), the bridge answers
+    the repeated polls with 304, and /api/findings says what the truth says."""
+    async with SimWeb(seed=6, sites=[], media_cases=True, slow_bridge_latency_s=0.5) as sim:
+        expected = {k: t["expected"] for k, t in sim.truth()["accounts"].items() if t["expected"]}
+        config = tmp_path / "govmon.yaml"
+        scaled = {"media": {"poll_interval_s": 2}, "engine": {"evaluate_interval_s": 1, "tick_s": 0.1}}
+        config.write_text(yaml.safe_dump({**sim.inventory(), **scaled}, allow_unicode=True), encoding="utf-8")
+        port = free_port()
+        daemon = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "monitor", "run", "-c", str(config), "--listen", f"127.0.0.1:{port}",
+            env=env_for(tmp_path / "data"), stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        with_validators = [a for a in sim.accounts if a.validators != "none" and a.archetype != "broken"]
+        enough_304s = len(with_validators) // 2  # half of them polled twice already shows the mechanism
+        seen: dict[str, dict[str, str]] = {}
+        try:
+            async with aiohttp.ClientSession() as session:
+                deadline = time.monotonic() + 40
+                while time.monotonic() < deadline:
+                    try:
+                        async with session.get(f"http://127.0.0.1:{port}/api/findings") as response:
+                            seen = verdicts(await response.json())
+                    except aiohttp.ClientError:
+                        seen = {}
+                    answered_304 = sum(
+                        sim.stats(h).not_modified for h in (sim.bridge_host, sim.slow_bridge_host)
+                    )
+                    if seen == expected and answered_304 >= enough_304s:
+                        break
+                    await asyncio.sleep(0.5)
+        finally:
+            daemon.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(daemon.wait(), 30) == 0
+        assert seen == expected
+        assert answered_304 >= enough_304s
