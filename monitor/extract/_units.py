@@ -12,7 +12,7 @@ import re
 
 from selectolax.lexbor import LexborNode
 
-from monitor.extract.dates import DATE_RE, WHOLE_DATE_RE, match_date
+from monitor.extract.dates import DATE_RE, WHOLE_DATE_RE, is_yearless, match_date
 
 _SKIP_TEXT_OF = frozenset(
     {"script", "style", "noscript", "template", "textarea", "select", "option", "title"}
@@ -334,7 +334,7 @@ def _title_spots(
         head = raw_head.rstrip().rstrip(_OPENERS).rstrip()
         bracketed = raw_head.rstrip().endswith(tuple(_OPENERS))
         labelled = head.endswith((":", "："))
-        if last.group("m2") is not None and not (labelled or bracketed):
+        if is_yearless(last) and not (labelled or bracketed):
             continue  # a bare 11-04 in a title is as likely a range or a score
         if head and not (labelled or bracketed or raw_head[-1:].isspace()):
             continue

@@ -13,7 +13,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-from monitor.extract.dates import DATE_RE, match_date
+from monitor.extract.dates import DATE_RE, is_yearless, match_date
 
 # A bare 时间/日期 counts only as a label of its own (not 会议时间, 报名日期 …).
 _LABEL_RE = re.compile(
@@ -41,7 +41,7 @@ def labelled_dates(text: str, as_of: dt.date) -> list[tuple[int, dt.date]]:
     found: list[tuple[int, dt.date]] = []
     for m in _LABEL_RE.finditer(text):
         d = DATE_RE.match(text, m.end())
-        if d is None or d.group("m2") is not None:
+        if d is None or is_yearless(d):
             continue
         when = match_date(d, as_of)
         if when is None:
@@ -64,7 +64,7 @@ def meta_date(tree: LexborHTMLParser, as_of: dt.date) -> dt.date | None:
         if name not in META_NAMES:
             continue
         m = DATE_RE.search(attrs.get("content") or "")
-        if m is not None and m.group("m2") is None:
+        if m is not None and not is_yearless(m):
             when = match_date(m, as_of)
             if when is not None:
                 return when

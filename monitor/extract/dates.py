@@ -24,13 +24,14 @@ _CN_SMALL_CHARS = "〇一二三四五六七八九十"
 # One alternation so that a text run is scanned once. Groups:
 #   y1 m1 d1: numeric year-month-day with one separator (-, /, ., or 年月日)
 #   cy cm cd: Chinese-numeral date
-#   m2 d2: year-less month-day (-, /, or 月日)
+#   m2 d2 / m2c d2c: year-less month-day, two-digit ``11-04`` or ``11月4日`` (a pager's ``2/2`` or an
+#   item range ``1-20`` is not a date)
 _DATE = (
     r"(?<![\d〔第])(?P<y1>(?:19|20)\d\d)"
     r"(?:(?P<s>[-/.])\s?(?P<m1>\d{1,2})(?P=s)\s?(?P<d1>\d{1,2})(?![\d号])"
     r"|\s?年\s?(?P<m1c>\d{1,2})\s?月\s?(?P<d1c>\d{1,2})\s?日?(?![\d号]))"
     rf"|(?P<cy>[{_CN_YEAR_CHARS}]{{4}})年(?P<cm>[{_CN_SMALL_CHARS}]{{1,2}})月(?P<cd>[{_CN_SMALL_CHARS}]{{1,3}})日"
-    r"|(?<![\d\-/.年〔])(?P<m2>[01]?\d)(?:(?P<s2>[-/])(?P<d2>[0-3]?\d)(?![\d\-/.:])|月(?P<d2c>[0-3]?\d)日)"
+    r"|(?<![\d\-/.年〔])(?:(?P<m2>[01]\d)-(?P<d2>[0-3]\d)(?![\d\-/.:])|(?P<m2c>[01]?\d)月(?P<d2c>[0-3]?\d)日)"
 )
 DATE_RE = re.compile(_DATE)
 # A whole text node that is "a date and nothing else": optional brackets and label (发布时间：) before,
@@ -72,6 +73,11 @@ def _resolve(year: int | None, month: int, day: int, as_of: dt.date) -> dt.date 
         return None
 
 
+def is_yearless(m: re.Match[str]) -> bool:
+    """The match is ``11-04`` / ``11月4日``: its year comes from ``as_of``."""
+    return m["y1"] is None and m["cy"] is None
+
+
 def match_date(m: re.Match[str], as_of: dt.date) -> dt.date | None:
     """The date of one ``DATE_RE`` match."""
     year = m["y1"]
@@ -86,7 +92,9 @@ def match_date(m: re.Match[str], as_of: dt.date) -> dt.date | None:
         for ch in cn_year:
             value = value * 10 + _CN_DIGITS[ch]
         return _resolve(value, _cn_small(m["cm"]), _cn_small(m["cd"]), as_of)
-    return _resolve(None, int(m["m2"]), int(m["d2"] or m["d2c"]), as_of)
+    if m["m2"]:
+        return _resolve(None, int(m["m2"]), int(m["d2"]), as_of)
+    return _resolve(None, int(m["m2c"]), int(m["d2c"]), as_of)
 
 
 def parse_date(text: str, as_of: dt.date) -> dt.date | None:
@@ -102,7 +110,7 @@ def find_dates(text: str, as_of: dt.date) -> list[dt.date]:
     """
     found: list[dt.date] = []
     for m in DATE_RE.finditer(text):
-        if m["m2"] is not None and not _yearless_ok(text, m):
+        if is_yearless(m) and not _yearless_ok(text, m):
             continue
         when = match_date(m, as_of)
         if when is not None:

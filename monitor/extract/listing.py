@@ -79,7 +79,31 @@ def _groups(units: list[Unit]) -> list[_Group]:
         known = group.rows.get(unit.row.mem_id)
         if known is None or unit.date > known[1]:
             group.rows[unit.row.mem_id] = (unit.row, unit.date)
-    return [g for g in groups.values() if len(g.rows) > 1 or not near_clock(g.first_spot)]
+    kept: list[_Group] = []
+    for group in groups.values():
+        if len(group.rows) == 1:
+            if near_clock(group.first_spot):
+                continue
+            group = _shrink_lone(group)
+        kept.append(group)
+    return kept
+
+
+def _shrink_lone(group: _Group) -> _Group:
+    """A list of one row: the "highest ancestor holding no other date" can be the whole content column
+    (breadcrumbs, side tree, pager and all). With no repetition to go by, the row is the smallest
+    ancestor of the date that holds a link.
+    """
+    ((row, when),) = group.rows.values()
+    spot = group.first_spot
+    node = spot.parent
+    while node is not None and node.mem_id != row.mem_id:
+        if node.css_first("a[href]") is not None:
+            break
+        node = node.parent
+    if node is None or node.mem_id == row.mem_id or node.parent is None:
+        return group
+    return _Group(node.parent, {node.mem_id: (node, when)}, group.order, spot)
 
 
 def _main_group(groups: list[_Group]) -> _Group | None:

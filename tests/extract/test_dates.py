@@ -75,6 +75,9 @@ def test_year_less_dates_are_never_in_the_future(text: str, as_of: dt.date, expe
         "版权所有 © 2026",
         "2022年工作要点",
         "今天是2021年3月4日 星期四",
+        "2/2",  # a pager's page counter
+        "1-20",  # rows 1 to 20
+        "9-7",  # year-less dates are printed with two digits: 09-07
         "2026年9月4日专题会",
         "",
     ],

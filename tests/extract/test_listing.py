@@ -302,3 +302,18 @@ def test_article_signed_date_only_when_nothing_else() -> None:
 
 def test_article_with_no_date_at_all() -> None:
     assert article("<h1>标题</h1><p>正文2022年工作要点</p>") is None
+
+
+def test_last_page_with_one_row_under_a_pager_and_beside_a_side_tree() -> None:
+    main = (
+        '<div class="crumbs"><a href="/">首页</a> &gt; <a href="/xwzx/gzdt/">工作动态</a></div>'
+        '<div class="side-tree"><ul><li><a href="/xwzx/gzdt/">工作动态</a></li>'
+        '<li><a href="/x/">政务要闻</a></li></ul></div>'
+        '<div class="con"><ul class="list"><li><a href="/a/9.html">最后一条</a><span>2026-02-03</span></li></ul>'
+        '<div class="pagination"><a href="index.html">首页</a><a href="index_1.html">上一页</a><span>2/2</span>'
+        '<a href="index_1.html">尾页</a> 共21条</div></div>'
+    )
+    dates, listing = listing_of(main)
+    assert dates == [D(2026, 2, 3)]  # not 上一页 dated 02-02 by the page counter, nor the side tree
+    assert listing.items[0].title == "最后一条"
+    assert listing.next_page is None
