@@ -286,6 +286,12 @@ class LinkSettings(_Strict):
     bot_retry_after_s: float = Field(
         2.0, ge=0, description="pause before the one retry of a 403/429 answer (Retry-After, capped here)"
     )
+    budget_s: float = Field(
+        100.0,
+        gt=0,
+        description="a site's link cycle stops here (and at 80 % of engine.job_timeout_s); links not judged "
+        "by then are left unjudged (their checks finish into the cache for the next cycle)",
+    )
 
     def all_soft404_patterns(self) -> tuple[str, ...]:
         """The defaults (or their replacement) plus the user's extras: what ``soft404_reason`` is given."""

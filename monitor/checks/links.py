@@ -10,17 +10,20 @@ checks, which judge them against the platform's own error pages.
 Payload::
 
     {"url", "final_url", "status", "pages_read",
-     "counts": {"checked", "broken", "unverified", "cached", "skipped"},
+     "budget_spent", "counts": {"checked", "broken", "unverified", "cached", "skipped", "unjudged"},
      "broken": [{"url", "text", "page", "tag", "http_status", "reason", "detail", "on_homepage"}],
      "unverified": [... the same ...]}
 
-A homepage that cannot be read makes a FAILED observation: no link is judged on a cycle that could not
-see the page.
+The cycle stops at ``links.budget_s`` (or 80 % of ``engine.job_timeout_s``, whichever comes first):
+links not judged by then are counted ``unjudged`` and yield no finding; checks already running finish
+into the shared cache, so the next cycle gets further. A homepage that cannot be read makes a FAILED
+observation: no link is judged on a cycle that could not see the page.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from monitor.checks.base import CheckContext
@@ -35,6 +38,8 @@ from monitor.settings import Settings
 NAME = "links"
 MAX_LISTED = 500
 """Broken (and unverified) links listed in one payload, at most; the counts are complete."""
+JOB_SHARE = 0.8
+"""The share of ``engine.job_timeout_s`` a cycle may use: the worker must get an observation, not a timeout."""
 PAGES_AT_ONCE = 4
 """Crawled pages of one site read and checked at once (each checks its links concurrently)."""
 
@@ -50,13 +55,19 @@ class LinksCheck:
 
     async def run(self, target: Target, job_id: str, ctx: CheckContext) -> Observation:
         assert isinstance(target, Site)
+        started = time.monotonic()
         home = await ctx.fetcher.get(target.url, purpose="links")
         payload: dict[str, Any] = {"url": target.url, "final_url": home.final_url, "status": home.status}
         if not home.ok or not home.text:
             reason = home.failure.value if home.failure else "empty_page"
             return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, payload)
         walk = SiteWalk(target, ctx, for_context(ctx))
-        await walk.run(home.final_url, home.text)
+        budget_s = min(ctx.settings.links.budget_s, JOB_SHARE * ctx.settings.engine.job_timeout_s)
+        try:
+            async with asyncio.timeout(max(0.0, budget_s - (time.monotonic() - started))):
+                await walk.run(home.final_url, home.text)
+        except TimeoutError:
+            walk.budget_spent = True
         payload |= walk.summary()
         return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.OK, None, payload)
 
@@ -73,6 +84,7 @@ class SiteWalk:
         self.verdicts: dict[str, Checked] = {}
         self.skipped = 0
         self.pages_read = 1
+        self.budget_spent = False
         self.pages: list[str] = []  # every page read, homepage first (the benchmark gives them to its peer)
         self.frontier = Frontier(site.url, pages=self.cfg.crawl_pages, depth=self.cfg.crawl_depth)
 
@@ -129,7 +141,7 @@ class SiteWalk:
         def keep_page(url: str) -> bool:
             return same_site(url, site_url) and not is_file(url)
 
-        self.verdicts |= await self.checker.check_many(new, keep_page=keep_page)
+        await self.checker.check_many(new, keep_page=keep_page, into=self.verdicts)
 
     def summary(self) -> dict[str, Any]:
         broken: list[dict[str, Any]] = []
@@ -162,9 +174,11 @@ class SiteWalk:
             "unverified": len(unverified),
             "cached": cached,
             "skipped": self.skipped,
+            "unjudged": len(self.found) - len(self.verdicts),
         }
         return {
             "pages_read": self.pages_read,
+            "budget_spent": self.budget_spent,
             "counts": counts,
             "broken": broken[:MAX_LISTED],
             "unverified": unverified[:MAX_LISTED],

@@ -88,10 +88,17 @@ class LinkChecker:
 
     # ------------------------------------------------------------------------------------- public API
     async def check_many(
-        self, urls: dict[str, bool], *, keep_page: Callable[[str], bool] = lambda url: False
+        self,
+        urls: dict[str, bool],
+        *,
+        keep_page: Callable[[str], bool] = lambda url: False,
+        into: dict[str, Checked] | None = None,
     ) -> dict[str, Checked]:
-        """Verdicts of ``urls`` (url → is a file), at most ``links.concurrency`` fetched at once."""
-        found = await self._cached(urls)
+        """Verdicts of ``urls`` (url → is a file), at most ``links.concurrency`` fetched at once.
+
+        ``into`` receives each verdict as it arrives, so a caller cancelled halfway keeps those."""
+        found = into if into is not None else {}
+        found |= await self._cached(urls)
         missing = [url for url in urls if url not in found]
         gate = asyncio.Semaphore(self._settings.concurrency)
 
@@ -115,9 +122,14 @@ class LinkChecker:
             return Checked(verdict, cached=True)
         task = asyncio.create_task(self._judge_and_store(url, is_file=is_file))
         self._inflight[url] = task
-        task.add_done_callback(lambda _: self._inflight.pop(url, None))
+        task.add_done_callback(lambda done: self._finished(url, done))
         verdict, page = await asyncio.shield(task)
         return Checked(verdict, cached=False, page=page if keep_page else None)
+
+    def _finished(self, url: str, task: asyncio.Task[tuple[Verdict, FetchResult]]) -> None:
+        self._inflight.pop(url, None)
+        if not task.cancelled() and task.exception() is not None:  # retrieved: its callers re-raise it
+            log.warning("links.check_failed", url=url, error=repr(task.exception()))
 
     async def _judge_and_store(self, url: str, *, is_file: bool) -> tuple[Verdict, FetchResult]:
         verdict, page = await self._judge(url, is_file=is_file)
