@@ -20,6 +20,7 @@ import datetime as dt
 from typing import Any
 
 from monitor.checks.base import CheckContext
+from monitor.checks.services import redirected_home
 from monitor.deadlines import day_of
 from monitor.extract.html import parse
 from monitor.extract.messages import Message, parse_messages
@@ -122,6 +123,8 @@ class InteractionCheck:
         """The channel's verdict, and the messages its list pages show (pager followed while rows are recent)."""
         result = await ctx.fetcher.get(channel.url, purpose=PURPOSE)
         matched = soft404_reason(result.text, patterns) if result.ok and result.text else None
+        if result.ok and matched is None and redirected_home(result):
+            matched = "redirect_home"
         working = result.ok and matched is None
         reason = matched if result.ok else (result.failure.value if result.failure else "http_error")
         row = {

@@ -11,7 +11,7 @@ rule reports it ``unverified``. The homepage not opening makes a FAILED observat
 
 Payload: ``{"url", "final_url", "status", "entries": [{"url", "text", "via", "platform"}],
 "service_pages": [{"url", "ok", "platform_links"}], "linked", "platform_links": [{"url", "text",
-"result", "http_status", "reason"}]}``; ``result`` is ``ok | broken | error_page | platform_down``.
+"result", "http_status", "reason"}]}``; ``result`` is ``ok | broken | error_page | blocked | platform_down``.
 """
 
 from __future__ import annotations
@@ -46,10 +46,28 @@ def root_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/"
 
 
+BOT_STATUSES = (403, 429)
+HOME_PATHS = ("", "/", "/index.html", "/index.htm", "/index.shtml", "/index.jsp")
+
+
+def redirected_home(result: FetchResult) -> bool:
+    """A deep link answered by a redirect to the host's homepage: the page is gone (a soft 404)."""
+    if not result.redirects:
+        return False
+    return urlsplit(result.url).path not in HOME_PATHS and urlsplit(result.final_url).path in HOME_PATHS
+
+
 def verdict(result: FetchResult, patterns: tuple[str, ...]) -> tuple[str, str | None]:
-    """(``ok`` | ``broken`` | ``error_page``, reason) for one fetched platform page."""
+    """(``ok`` | ``broken`` | ``error_page`` | ``blocked``, reason) for one fetched page.
+
+    ``blocked``: 403/429, what hosts answer bots; like the link checker, govmon does not call a link broken
+    on that evidence alone (the rule reports it ``unverified``)."""
     html = "html" in (result.content_type or "html")
     matched = soft404_reason(result.text, patterns) if result.text and html else None
+    if result.status in BOT_STATUSES and not matched:
+        return "blocked", f"http_{result.status}"
+    if result.ok and redirected_home(result):
+        return "error_page", "redirect_home"
     if not result.ok:
         reason = result.failure.value if result.failure else "http_error"
         return "broken", matched or reason
@@ -86,9 +104,13 @@ async def check_platform_links(links: Mapping[str, Entry], ctx: CheckContext) ->
     if failing_roots:
         async with asyncio.TaskGroup() as group:
             probes = {root: group.create_task(fetch(root)) for root in failing_roots}
-        down = {root for root, task in probes.items() if verdict(task.result(), patterns)[0] != "ok"}
+        down = {
+            root
+            for root, task in probes.items()
+            if verdict(task.result(), patterns)[0] not in ("ok", "blocked")
+        }
         for entry in checked:
-            if entry["result"] != "ok" and root_of(entry["url"]) in down:
+            if entry["result"] in ("broken", "error_page") and root_of(entry["url"]) in down:
                 entry["result"] = "platform_down"
     return checked
 

@@ -28,7 +28,9 @@ RESULT_TEXT = {
     "broken": "无法打开",
     "error_page": "打开为平台错误页",
     "platform_down": "平台整体无法访问，未能核实",
+    "blocked": "拒绝自动访问（403/429），未能核实",
 }
+UNVERIFIED_RESULTS = ("platform_down", "blocked")
 
 
 def latest(history: History, check: str, now: float) -> Observation | None:
@@ -51,9 +53,9 @@ def broken_findings(target: Target, links: Sequence[Mapping[str, Any]], now: flo
             "reason": "platform_down" if down else link.get("reason"),
         }
         message = f"一体化平台链接“{link.get('text', '')}”{RESULT_TEXT[result]}"
-        if link.get("reason") and not down:
+        if link.get("reason") and result not in UNVERIFIED_RESULTS:
             message += f"（{link['reason']}）"
-        status = Status.UNVERIFIED if down else Status.VIOLATION
+        status = Status.UNVERIFIED if result in UNVERIFIED_RESULTS else Status.VIOLATION
         findings.append(
             make_finding(target, BROKEN, Severity.DEDUCTION, status, message, now, evidence=evidence)
         )

@@ -189,3 +189,10 @@ def test_a_reply_61_days_ago_is_still_within_two_months_but_at_risk() -> None:
 def test_recent_replies_are_not_at_risk_before_the_warning_level() -> None:
     assert interaction(listing(message(45, 44))) == []
     assert codes(interaction(listing(message(46, 45)))) == [("interaction.replies_stale", "at_risk")]
+
+
+def test_a_platform_answering_bots_with_403_is_unverified() -> None:
+    findings = services(
+        {"entries": [PLATFORM_ENTRY], "linked": True, "platform_links": [link(1, "blocked", 403)]}
+    )
+    assert codes(findings) == [("service.broken", "unverified")]
