@@ -11,6 +11,7 @@ How a URL is read:
   bodies;
 * a file (attachment, image, asset): HEAD, then a GET capped at ``FILE_GET_BYTES`` where HEAD is refused
   (405, 501, any error status, a dropped connection): many government file servers refuse HEAD;
+* a 500/502/503/504 is asked once more after the same pause before the link is called broken;
 * a 403/429 answer is retried once after ``Retry-After`` (or ``links.bot_retry_after_s``), unless the
   host asks for a longer pause than that cap: a host that says "come back in an hour" is not hammered.
   Still refused: ``unverified``.
@@ -47,6 +48,8 @@ log = structlog.get_logger(__name__)
 
 FILE_GET_BYTES = 64 * 1024
 """A file read with GET (HEAD refused) is read this far: the status is the answer; the rest is dropped."""
+RETRIED_STATUSES = frozenset({500, 502, 503, 504})
+"""Server errors asked once more (after ``links.bot_retry_after_s``) before a link is called broken."""
 _HEAD_RETRIED_FAILURES = frozenset({FailureReason.PROTOCOL_ERROR, FailureReason.CONNECTION_RESET})
 
 
@@ -140,6 +143,10 @@ class LinkChecker:
     async def _judge(self, url: str, *, is_file: bool) -> tuple[Verdict, FetchResult]:
         result = await self._fetch(url, is_file=is_file)
         verdict = judge(url, result, self._patterns)
+        if verdict.broken and result.status in RETRIED_STATUSES:  # an overloaded moment, not a dead link
+            await self._sleep(self._settings.bot_retry_after_s)
+            result = await self._fetch(url, is_file=is_file)
+            verdict = judge(url, result, self._patterns)
         if verdict.state == UNVERIFIED:
             pause_s = parse_retry_after(result.headers.get("Retry-After"))
             cap_s = self._settings.bot_retry_after_s

@@ -94,3 +94,11 @@ async def test_verdicts_are_shared_through_redis_until_they_expire(redis, keys) 
     assert [c.verdict.state for c in a.values()] == [c.verdict.state for c in b.values()] == ["ok", "broken"]
     assert sum(second.calls.values()) == 0 and all(c.cached for c in b.values())
     assert 0 < await redis.pttl(keys.link_verdict(url_digest(gone))) <= 60_000
+
+
+async def test_a_server_error_is_asked_once_more_before_the_link_is_broken() -> None:
+    flaky, dead = "http://x.gov.cn/flaky.html", "http://x.gov.cn/dead.html"
+    answers = {("GET", flaky): [failed(flaky, 503), ok(flaky)], ("GET", dead): [failed(dead, 502)]}
+    checker = LinkChecker(ScriptedFetcher(answers), SETTINGS)  # type: ignore[arg-type]
+    assert (await checker.check(flaky, is_file=False)).verdict.state == "ok"
+    assert (await checker.check(dead, is_file=False)).verdict.reason == "http_502"
