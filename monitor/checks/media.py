@@ -118,7 +118,8 @@ class MediaCheck:
                 "last_modified": posts.validators.last_modified,
                 "reading": summary,
             }
-        await self._save(target.id, ctx, {**record, "watched_since": watched_since})
+        unchanged = posts.not_modified and record.get("watched_since") == watched_since
+        await self._save(target.id, ctx, {**record, "watched_since": watched_since}, unchanged=unchanged)
         observed: dict[str, Any] = {
             **base,
             **summary,
@@ -140,7 +141,10 @@ class MediaCheck:
             data = {}
         return data if isinstance(data, dict) else {}
 
-    async def _save(self, account_id: str, ctx: CheckContext, record: dict[str, Any]) -> None:
+    async def _save(
+        self, account_id: str, ctx: CheckContext, record: dict[str, Any], *, unchanged: bool = False
+    ) -> None:
+        """Write the record (or, ``unchanged`` after a 304, only push its expiry back)."""
         redis, keys = ctx.redis, ctx.keys
         if redis is None or keys is None:
             self._memory[account_id] = record
@@ -148,9 +152,12 @@ class MediaCheck:
             while len(self._memory) > MEMORY_RECORDS:
                 self._memory.popitem(last=False)
             return
-        document = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
         ttl_s = max(1, int(ctx.settings.media.validators_ttl_s))
-        await redis.set(record_key(keys.prefix, account_id), document, ex=ttl_s)
+        key = record_key(keys.prefix, account_id)
+        if unchanged and await redis.expire(key, ttl_s):
+            return
+        document = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        await redis.set(key, document, ex=ttl_s)
 
 
 def _moment(post: Post) -> dt.datetime:
