@@ -135,7 +135,10 @@ def _title_url(row: LexborNode, base_url: str) -> tuple[str, str]:
         if best is None or len(text) > len(best_text):
             best, best_text, best_attrs = a, text, attrs
     if best is None:
-        return " ".join(row.text(deep=True).split()), ""
+        link = _link_beside(row)
+        if link is None:
+            return " ".join(row.text(deep=True).split()), ""
+        best, best_text, best_attrs = link, link.text(deep=True).strip(), link.attributes
     text = " ".join(best_text.split())
     title_attr = best_attrs.get("title")
     if title_attr and (not text or text.endswith(_TRUNCATED)):
@@ -143,6 +146,20 @@ def _title_url(row: LexborNode, base_url: str) -> tuple[str, str]:
     href = (best_attrs.get("href") or "").strip()
     url = _join(base_url, href) if href and not href.lower().startswith("javascript:") else ""
     return text, url
+
+
+def _link_beside(row: LexborNode) -> LexborNode | None:
+    """A flat list (``<a>title</a><span>date</span><br>`` with no row element): the link before the date."""
+    sibling = row.prev
+    for _ in range(4):
+        if sibling is None:
+            return None
+        if sibling.tag == "a" and "href" in sibling.attributes:
+            return sibling
+        if sibling.is_element_node and sibling.tag != "br":
+            return sibling.css_first("a[href]")
+        sibling = sibling.prev
+    return None
 
 
 def _join(base_url: str, href: str) -> str:

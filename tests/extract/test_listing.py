@@ -317,3 +317,19 @@ def test_last_page_with_one_row_under_a_pager_and_beside_a_side_tree() -> None:
     assert dates == [D(2026, 2, 3)]  # not 上一页 dated 02-02 by the page counter, nor the side tree
     assert listing.items[0].title == "最后一条"
     assert listing.next_page is None
+
+
+def test_flat_list_without_row_elements() -> None:
+    main = (
+        '<div class="list">'
+        + rows(
+            '<a href="/a/{n}.html">标题{n}</a><span class="date">{d}</span><br>', ["2026-11-02", "2026-11-01"]
+        )
+        + "</div>"
+    )
+    _, listing = listing_of(main)
+    assert [(i.title, i.date) for i in listing.items] == [
+        ("标题0", D(2026, 11, 2)),
+        ("标题1", D(2026, 11, 1)),
+    ]
+    assert listing.items[1].url == "http://www.example.gov.cn/a/1.html"
