@@ -9,7 +9,8 @@ than the lookback; the rule judges unanswered and stale replies from what is sto
 This check also sets ``govmon_interaction_replied_within_workday_ratio{target}``: of the messages asked in
 the last year, the share answered within 1 working day (``monitor.workdays``), which provinces check too.
 
-Payload: ``{"url", "final_url", "status", "channels": [{"url", "text", "working", "http_status", "reason"}],
+Payload: ``{"url", "final_url", "status", "channels": [{"url", "text", "working" (None: could not tell),
+"http_status", "reason"}],
 "lists": [{"url", "pages", "messages", "shows_replies"}], "shows_replies", "messages": [{"title", "url",
 "asked", "replied", "answered"}], "replied_within_workday_ratio"}``; dates are ISO days.
 """
@@ -20,7 +21,7 @@ import datetime as dt
 from typing import Any
 
 from monitor.checks.base import CheckContext
-from monitor.checks.services import redirected_home
+from monitor.checks.services import BOT_STATUSES, Budget, redirected_home
 from monitor.deadlines import day_of
 from monitor.extract.html import parse
 from monitor.extract.messages import Message, parse_messages
@@ -62,6 +63,7 @@ class InteractionCheck:
         assert isinstance(target, Site)
         cfg = ctx.settings.interaction
         patterns = ctx.settings.links.all_soft404_patterns()
+        budget = Budget(ctx.settings)
         home = await ctx.fetcher.get(target.url, purpose=PURPOSE)
         payload: dict[str, Any] = {"url": target.url, "final_url": home.final_url, "status": home.status}
         if not home.ok:
@@ -74,7 +76,10 @@ class InteractionCheck:
             for hub in labelled_links(tree, home.final_url, cfg.hub_keywords, cfg.max_label_chars)[
                 :MAX_HUB_PAGES
             ]:
-                page = await ctx.fetcher.get(hub.url, purpose=PURPOSE)
+                timeout_s = budget.timeout_s()
+                if timeout_s is None:
+                    break
+                page = await ctx.fetcher.get(hub.url, purpose=PURPOSE, timeout_s=timeout_s)
                 if page.ok:
                     hub_tree = parse(page.text)
                     found = consultation_channels(
@@ -88,7 +93,7 @@ class InteractionCheck:
         messages: dict[tuple[str, str | None, dt.date], Message] = {}
         shows_replies = False
         for channel in channels[: cfg.max_channels]:
-            row, listing = await self._open_channel(channel, ctx, patterns, today, oldest_wanted)
+            row, listing = await self._open_channel(channel, ctx, budget, patterns, (today, oldest_wanted))
             channel_rows.append(row)
             if listing is not None and listing["found"]:
                 lists.append(listing["summary"])
@@ -118,22 +123,31 @@ class InteractionCheck:
         return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.OK, None, payload)
 
     async def _open_channel(
-        self, channel: Entry, ctx: CheckContext, patterns: tuple[str, ...], today: dt.date, oldest: dt.date
+        self,
+        channel: Entry,
+        ctx: CheckContext,
+        budget: Budget,
+        patterns: tuple[str, ...],
+        days: tuple[dt.date, dt.date],
     ) -> tuple[dict[str, Any], dict[str, Any] | None]:
-        """The channel's verdict, and the messages its list pages show (pager followed while rows are recent)."""
-        result = await ctx.fetcher.get(channel.url, purpose=PURPOSE)
+        """The channel's verdict, and the messages its list pages show (pager followed while rows are recent).
+
+        ``working`` is None when govmon could not tell: no time left, or a 403/429 (what hosts answer bots)."""
+        today, oldest = days
+        row: dict[str, Any] = {"url": channel.url, "text": channel.text, "working": None, "http_status": None}
+        timeout_s = budget.timeout_s()
+        if timeout_s is None:
+            return row | {"reason": "time_budget"}, None
+        result = await ctx.fetcher.get(channel.url, purpose=PURPOSE, timeout_s=timeout_s)
+        row["http_status"] = result.status
         matched = soft404_reason(result.text, patterns) if result.ok and result.text else None
+        if result.status in BOT_STATUSES and matched is None:
+            return row | {"reason": f"http_{result.status}"}, None
         if result.ok and matched is None and redirected_home(result):
             matched = "redirect_home"
         working = result.ok and matched is None
         reason = matched if result.ok else (result.failure.value if result.failure else "http_error")
-        row = {
-            "url": channel.url,
-            "text": channel.text,
-            "working": working,
-            "http_status": result.status,
-            "reason": None if working else reason,
-        }
+        row |= {"working": working, "reason": None if working else reason}
         if not working:
             return row, None
         found: list[Message] = []
@@ -155,7 +169,10 @@ class InteractionCheck:
             page_url = listing.next_page
             if page_url is None or pages >= ctx.settings.interaction.max_list_pages:
                 break
-            following = await ctx.fetcher.get(page_url, purpose=PURPOSE)
+            timeout_s = budget.timeout_s()
+            if timeout_s is None:
+                break
+            following = await ctx.fetcher.get(page_url, purpose=PURPOSE, timeout_s=timeout_s)
             if not following.ok:
                 break
             text = following.text

@@ -10,13 +10,15 @@ platform host's root is probed once per run; when the root fails too the link is
 rule reports it ``unverified``. The homepage not opening makes a FAILED observation: nothing is judged.
 
 Payload: ``{"url", "final_url", "status", "entries": [{"url", "text", "via", "platform"}],
-"service_pages": [{"url", "ok", "platform_links"}], "linked", "platform_links": [{"url", "text",
-"result", "http_status", "reason"}]}``; ``result`` is ``ok | broken | error_page | blocked | platform_down``.
+"service_pages": [{"url", "ok", "platform_links"}], "linked", "truncated", "platform_links": [{"url", "text",
+"result", "http_status", "reason"}]}``; ``result`` is ``ok | broken | error_page | blocked | platform_down |
+unchecked``; ``truncated``: service pages left unread for lack of time (then "not linked" is not concluded).
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,6 +37,26 @@ PLATFORM_BODY_BYTES = 256 * 1024
 
 def error_patterns(settings: Settings) -> tuple[str, ...]:
     return settings.links.all_soft404_patterns() + settings.services.platform_error_patterns
+
+
+SECONDARY_TIMEOUT_S = 15.0
+"""One page beyond the homepage (a service page, a platform item, a channel): the availability probe's 15 s."""
+MIN_FETCH_S = 2.0
+JOB_SHARE = 0.8
+
+
+class Budget:
+    """The check's share of ``engine.job_timeout_s``: a job past it is killed and observes nothing, so the
+    pages beyond the homepage get what is left, each at most ``SECONDARY_TIMEOUT_S`` per attempt, and
+    are skipped (the payload says ``truncated``) when too little is left."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.attempts = settings.fetch.retries + 1
+        self.end = time.monotonic() + settings.engine.job_timeout_s * JOB_SHARE
+
+    def timeout_s(self) -> float | None:
+        per_attempt = (self.end - time.monotonic()) / self.attempts
+        return None if per_attempt < MIN_FETCH_S else min(SECONDARY_TIMEOUT_S, per_attempt)
 
 
 def is_platform(url: str, settings: Settings) -> bool:
@@ -76,13 +98,26 @@ def verdict(result: FetchResult, patterns: tuple[str, ...]) -> tuple[str, str | 
     return "ok", None
 
 
-async def check_platform_links(links: Mapping[str, Entry], ctx: CheckContext) -> list[dict[str, Any]]:
-    """Fetch each platform link; probe the roots of the failing ones' hosts to tell an outage apart."""
+async def check_platform_links(
+    links: Mapping[str, Entry], ctx: CheckContext, budget: Budget
+) -> list[dict[str, Any]]:
+    """Fetch each platform link; probe the roots of the failing ones' hosts to tell an outage apart.
+
+    Links govmon had no time left to open are ``unchecked``; failures whose platform root it had no time
+    to probe are ``unchecked`` too (an outage could not be ruled out): both are reported ``unverified``."""
     settings = ctx.settings
     patterns = error_patterns(settings)
+    timeout_s = budget.timeout_s()
+    if timeout_s is None:
+        return [
+            {"url": u, "text": e.text, "result": "unchecked", "http_status": None, "reason": "time_budget"}
+            for u, e in links.items()
+        ]
 
     async def fetch(url: str) -> FetchResult:
-        return await ctx.fetcher.get(url, purpose=PURPOSE, max_body_bytes=PLATFORM_BODY_BYTES)
+        return await ctx.fetcher.get(
+            url, purpose=PURPOSE, max_body_bytes=PLATFORM_BODY_BYTES, timeout_s=timeout_s
+        )
 
     urls = list(links)
     async with asyncio.TaskGroup() as group:
@@ -100,8 +135,13 @@ async def check_platform_links(links: Mapping[str, Entry], ctx: CheckContext) ->
                 "reason": reason,
             }
         )
-    failing_roots = sorted({root_of(c["url"]) for c in checked if c["result"] != "ok"})
-    if failing_roots:
+    failing_roots = sorted({root_of(c["url"]) for c in checked if c["result"] in ("broken", "error_page")})
+    timeout_s = budget.timeout_s()
+    if failing_roots and timeout_s is None:
+        for entry in checked:
+            if entry["result"] in ("broken", "error_page"):
+                entry["result"] = "unchecked"
+    elif failing_roots:
         async with asyncio.TaskGroup() as group:
             probes = {root: group.create_task(fetch(root)) for root in failing_roots}
         down = {
@@ -128,6 +168,7 @@ class ServicesCheck:
         assert isinstance(target, Site)
         cfg = ctx.settings.services
         keywords = cfg.all_entry_keywords()
+        budget = Budget(ctx.settings)
         home = await ctx.fetcher.get(target.url, purpose=PURPOSE)
         payload: dict[str, Any] = {"url": target.url, "final_url": home.final_url, "status": home.status}
         if not home.ok:
@@ -137,8 +178,13 @@ class ServicesCheck:
         platform: dict[str, Entry] = {e.url: e for e in entries if is_platform(e.url, ctx.settings)}
         own_pages = [e for e in entries if not is_platform(e.url, ctx.settings) and e.via == "label"]
         service_pages = []
+        truncated = False
         for entry in own_pages[: cfg.max_service_pages]:
-            page = await ctx.fetcher.get(entry.url, purpose=PURPOSE)
+            timeout_s = budget.timeout_s()
+            if timeout_s is None:
+                truncated = True
+                break
+            page = await ctx.fetcher.get(entry.url, purpose=PURPOSE, timeout_s=timeout_s)
             found = 0
             if page.ok and is_platform(page.final_url, ctx.settings):  # the entry redirects to the platform
                 platform.setdefault(page.final_url, Entry(page.final_url, entry.text, "label"))
@@ -157,7 +203,8 @@ class ServicesCheck:
             ],
             "service_pages": service_pages,
             "linked": bool(platform),
-            "platform_links": await check_platform_links(chosen, ctx) if chosen else [],
+            "truncated": truncated,
+            "platform_links": await check_platform_links(chosen, ctx, budget) if chosen else [],
         }
         return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.OK, None, payload)
 

@@ -73,11 +73,11 @@ class InteractionRule:
             if channels:
                 message = f"{len(channels)} 个互动渠道均无法正常使用（信访、纪检举报不计）"
             evidence = {"url": target.url, "channels": list(channels)}
-            return [
-                make_finding(
-                    target, MISSING, Severity.VETO, Status.VIOLATION, message, now, evidence=evidence
-                )
-            ]
+            unknown = any(c.get("working") is None for c in channels)
+            if unknown:  # a channel refused govmon (403/429) or was not opened in time: no verdict
+                message = f"{len(channels)} 个互动渠道中没有确认可用的渠道，部分渠道未能核实"
+            status = Status.UNVERIFIED if unknown else Status.VIOLATION
+            return [make_finding(target, MISSING, Severity.VETO, status, message, now, evidence=evidence)]
         if not payload.get("shows_replies"):
             return []  # the indicator judges replies only where the list shows them
         today = day_of(now)

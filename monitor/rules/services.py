@@ -29,8 +29,9 @@ RESULT_TEXT = {
     "error_page": "打开为平台错误页",
     "platform_down": "平台整体无法访问，未能核实",
     "blocked": "拒绝自动访问（403/429），未能核实",
+    "unchecked": "本轮检查时间不足，未能核实",
 }
-UNVERIFIED_RESULTS = ("platform_down", "blocked")
+UNVERIFIED_RESULTS = ("platform_down", "blocked", "unchecked")
 
 
 def latest(history: History, check: str, now: float) -> Observation | None:
@@ -86,7 +87,7 @@ class ServicesRule:
                 )
             ]  # fmt: skip
         findings = []
-        if not payload.get("linked"):
+        if not payload.get("linked") and not payload.get("truncated"):
             shown = [{"url": e["url"], "text": e["text"]} for e in entries[:SHOWN]]
             findings.append(
                 make_finding(

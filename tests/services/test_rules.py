@@ -196,3 +196,26 @@ def test_a_platform_answering_bots_with_403_is_unverified() -> None:
         {"entries": [PLATFORM_ENTRY], "linked": True, "platform_links": [link(1, "blocked", 403)]}
     )
     assert codes(findings) == [("service.broken", "unverified")]
+
+
+def test_a_channel_govmon_could_not_open_leaves_the_channel_veto_unverified() -> None:
+    refused = [
+        {"url": "http://www.hunan.gov.cn/zxzx/", "text": "在线咨询", "working": None, "reason": "http_403"},
+        {
+            "url": "http://www.hunan.gov.cn/szxx/",
+            "text": "市长信箱",
+            "working": False,
+            "reason": "页面不存在",
+        },
+    ]
+    assert codes(interaction({"channels": refused, "messages": []})) == [
+        ("interaction.missing", "unverified")
+    ]
+
+
+def test_unchecked_platform_links_are_unverified_and_truncated_runs_do_not_conclude_not_linked() -> None:
+    local = {"url": "http://www.hunan.gov.cn/bsfw/", "text": "办事服务", "via": "label", "platform": False}
+    assert services({"entries": [local], "linked": False, "truncated": True, "platform_links": []}) == []
+    unchecked = link(1, "unchecked", None, "time_budget")
+    findings = services({"entries": [PLATFORM_ENTRY], "linked": True, "platform_links": [unchecked]})
+    assert codes(findings) == [("service.broken", "unverified")]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from monitor.checks.services import verdict
+import pytest
+
+from monitor.checks.services import Budget, verdict
 from monitor.model import FailureReason, FetchResult
 from monitor.settings import Settings
 
@@ -48,3 +50,10 @@ def test_a_deep_link_redirected_to_the_homepage_is_an_error_page() -> None:
 def test_bot_blocking_is_not_a_verdict() -> None:
     assert verdict(page(403, "<p>访问受限</p>"), PATTERNS) == ("blocked", "http_403")
     assert verdict(page(429, ""), PATTERNS) == ("blocked", "http_429")
+
+
+def test_pages_beyond_the_homepage_share_what_is_left_of_the_job_timeout() -> None:
+    assert Budget(Settings()).timeout_s() == 15.0  # 150 s job: every page gets the probe's 15 s
+    tight = Settings.model_validate({"engine": {"job_timeout_s": 20}})
+    assert Budget(tight).timeout_s() == pytest.approx(16 / 3, abs=0.1)  # 80 % of 20 s, three attempts
+    assert Budget(Settings.model_validate({"engine": {"job_timeout_s": 5}})).timeout_s() is None
