@@ -38,9 +38,12 @@ DATE_RE = re.compile(_DATE)
 # optional time of day after. ``fullmatch`` fails at the first character of an ordinary text node,
 # which keeps the per-node cost low.
 _LABEL = r"(?:发布|更新|成文|生成|发文|印发|公开|录入|创建|信息)?(?:时间|日期)"
+# Other fields of an info line may follow in the same text node (``发布时间：2026-11-04　来源：市政府办``).
+_MORE_FIELDS = r"(?:\s+(?:来源|信息来源|发布机构|作者|编辑|浏览|点击|阅读|访问|字号)(?:次数|量)?\s*[:：].*)?"
 WHOLE_DATE_RE = re.compile(
     rf"[\[［(（【]?\s*(?:{_LABEL}\s*[:：]?)?\s*[\[［(（【]?\s*(?:{_DATE})\s*"
-    r"(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*[\]］)）】]?"
+    r"(?:\d{1,2}(?::\d{2}(?::\d{2})?|时\d{1,2}分(?:\d{1,2}秒)?))?\s*[\]］)）】]?" + _MORE_FIELDS,
+    re.S,
 )
 
 

@@ -32,6 +32,9 @@ D = dt.date
         ("发布时间：2026-08-27", D(2026, 8, 27)),
         ("发布日期: 2026年08月27日 10:00", D(2026, 8, 27)),
         ("日期：2026/08/27", D(2026, 8, 27)),
+        ("2026年11月04日 10时20分", D(2026, 11, 4)),
+        ("发布时间：2026-11-04\u3000\u3000来源：市政府办公室", D(2026, 11, 4)),
+        ("2026-11-04 浏览次数：35", D(2026, 11, 4)),
     ],
 )
 def test_full_dates(text: str, expected: dt.date) -> None:
@@ -78,6 +81,7 @@ def test_year_less_dates_are_never_in_the_future(text: str, as_of: dt.date, expe
         "2/2",  # a pager's page counter
         "1-20",  # rows 1 to 20
         "9-7",  # year-less dates are printed with two digits: 09-07
+        "2026-11-04 市政府召开常务会议",
         "2026年9月4日专题会",
         "",
     ],
