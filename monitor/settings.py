@@ -262,9 +262,13 @@ class ColumnsSettings(_Strict):
 
 
 class LinkSettings(_Strict):
-    """Broken links (国办秘函〔2019〕19号 单项否决 "首页链接不可用 / 其他页面链接不可用" and the deduction for
-    broken links on other pages). A link is broken when it errors, times out, loops, or answers an error
-    page with 200 (soft 404: one of ``soft404_patterns`` in its title or first visible text)."""
+    """Broken links (国办秘函〔2019〕19号 deductions: 首页不可用链接, each one, and 其他页面不可用链接). A link
+    is broken when it errors, times out, loops, or answers an error page with 200 (soft 404: one of
+    ``soft404_patterns`` in its title or first visible text).
+
+    A cycle is bounded (``budget_s``: at 4 requests/s per host that is ~180 requests), and verdicts outlive
+    a cycle (``cache_ttl_s`` > ``interval_s``): a big site is covered over a few cycles, each URL fetched
+    about once a day, and a one-shot ``govmon check`` returns within the budget."""
 
     soft404_patterns: tuple[str, ...] = Field(
         default=DEFAULT_SOFT404_PATTERNS, description="error-page phrases (setting it replaces the defaults)"
@@ -272,11 +276,13 @@ class LinkSettings(_Strict):
     extra_soft404_patterns: tuple[str, ...] = Field(
         default=(), description="added to ``soft404_patterns``, e.g. [此栏目已撤销]: the way to extend them"
     )
-    interval_s: float = Field(24 * 3600.0, gt=0, description="how often a site's links are checked")
+    interval_s: float = Field(
+        6 * 3600.0, gt=0, description="how often a site's links are walked (verdicts come from the cache)"
+    )
     crawl_pages: int = Field(50, ge=0, description="pages beyond the homepage read per cycle (BFS budget)")
     crawl_depth: int = Field(2, ge=0, description="link hops from the homepage the crawl follows")
     cache_ttl_s: float = Field(
-        6 * 3600.0, ge=0, description="a URL's verdict is reused this long, however many sites link to it"
+        20 * 3600.0, ge=0, description="a URL's verdict is reused this long, however many sites link to it"
     )
     check_assets: bool = Field(False, description="also check scripts and stylesheets (images always)")
     max_links_per_site: int = Field(2000, ge=1, description="links checked per site per cycle, at most")
@@ -287,7 +293,7 @@ class LinkSettings(_Strict):
         2.0, ge=0, description="pause before the one retry of a 403/429 answer (Retry-After, capped here)"
     )
     budget_s: float = Field(
-        100.0,
+        45.0,
         gt=0,
         description="a site's link cycle stops here (and at 80 % of engine.job_timeout_s); links not judged "
         "by then are left unjudged (their checks finish into the cache for the next cycle)",
