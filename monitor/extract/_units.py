@@ -36,7 +36,7 @@ _OFFSIDE_RE = re.compile(
 )
 # "side" alone is ambiguous: ``side-left`` / ``sidebar`` are sidebars, ``side-right`` / ``main-side`` often
 # hold the page's own list.
-_SIDE_RE = re.compile(r"side|(?<![a-z])left", re.I)
+_SIDE_RE = re.compile(r"side", re.I)
 _MAIN_HINT_RE = re.compile(r"right|main|content|article|list|detail", re.I)
 _CHROME_RE = re.compile(
     r"foot|bottom|(?<![a-z])nav|menu|(?<![a-z])head(?:er)?(?![a-z])|clock|weather|copyright|banquan", re.I

@@ -333,3 +333,18 @@ def test_flat_list_without_row_elements() -> None:
         ("标题1", D(2026, 11, 1)),
     ]
     assert listing.items[1].url == "http://www.example.gov.cn/a/1.html"
+
+
+def test_list_on_the_left_with_a_hot_block_on_the_right() -> None:
+    html = (
+        f'<html><body>{HEADER}<div class="con-left"><ul class="list">'
+        + rows(
+            '<li><a href="/a/{n}.html">标题{n}</a><span>{d}</span></li>',
+            ["2026-10-03", "2026-10-02", "2026-10-01"],
+        )
+        + '</ul></div><div class="con-right"><div class="rdph"><h3>热点排行</h3><ul class="rank">'
+        + rows('<li><a href="/h/{n}.html">热点{n}</a><span>{d}</span></li>', ["2026-11-20"] * 5)
+        + f"</ul></div></div>{FOOTER}</body></html>"
+    )
+    listing = read_listing(parse(html), URL, AS_OF)
+    assert (listing.count, listing.newest) == (3, D(2026, 10, 3))
