@@ -110,10 +110,6 @@ def _status(text: str) -> bool | None:
     return None
 
 
-def _cells(row: LexborNode) -> list[LexborNode]:
-    return [child for child in row.iter() if child.tag in ("td", "th")]
-
-
 def _column(labels: list[str], wanted: tuple[str, ...]) -> int | None:
     for index, label in enumerate(labels):
         if any(word in label for word in wanted):
@@ -132,37 +128,84 @@ def _first_link(node: LexborNode, base: str) -> tuple[str, str | None]:
     return text, urljoin(base, href)
 
 
+HEADER_LABEL_CHARS = 8
+
+
+def _children(node: LexborNode) -> list[LexborNode]:
+    return [child for child in node.iter() if child.tag not in ("-text", "-comment")]
+
+
+def _header_rows(tree: LexborHTMLParser) -> list[LexborNode]:
+    """Rows that label their columns, one of them a question date (留言时间): a table's ``tr`` of ``th``, or a
+    ``li``/``div`` of ``span`` headings drawn like a table. Found from the label texts (one linear walk)."""
+    body = tree.body
+    found: dict[int, LexborNode] = {}
+    if body is None:
+        return []
+    for node in body.traverse(include_text=True):
+        if node.tag != "-text":
+            continue
+        text = _clean(node.text_content)
+        if not text or len(text) > HEADER_LABEL_CHARS or not any(label in text for label in ASKED_LABELS):
+            continue
+        cell = node.parent
+        for _ in range(3):  # th > span > text at most
+            if cell is None or cell.parent is None:
+                break
+            row = cell.parent
+            if len(_children(row)) >= 2:
+                found.setdefault(row.mem_id, row)
+                break
+            cell = row
+        if len(found) >= MAX_TABLES:
+            break
+    return list(found.values())
+
+
+def _rows_after(header: LexborNode) -> list[LexborNode]:
+    """The rows drawn under a header row: its following siblings of the same tag, or (a table whose header
+    sits in ``thead``) the rows of the next ``tbody``."""
+    rows: list[LexborNode] = []
+    sibling = header.next
+    while sibling is not None and len(rows) < MAX_ROWS:
+        if sibling.tag == header.tag:
+            rows.append(sibling)
+        sibling = sibling.next
+    if not rows and header.parent is not None and header.parent.tag == "thead":
+        body = header.parent.next
+        while body is not None and body.tag != "tbody":
+            body = body.next
+        if body is not None:
+            rows = [r for r in _children(body) if r.tag == header.tag][:MAX_ROWS]
+    return rows
+
+
 def _from_tables(
     tree: LexborHTMLParser, base: str, as_of: dt.date, parse: DateParser
 ) -> tuple[list[Message], bool]:
+    """Messages under header rows (标题 | 留言时间 | 回复时间 | 状态), in tables or table-like lists."""
     messages: list[Message] = []
     shows_replies = False
     budget = MAX_ROWS
-    for table in tree.css("table")[:MAX_TABLES]:
-        header: dict[str, int | None] | None = None
-        for row in table.css("tr")[:budget]:
+    for header_row in _header_rows(tree):
+        labels = [bounded_text(c, 40) for c in _children(header_row)]
+        if any(len(label) > 12 for label in labels):
+            continue  # a message row that merely mentions 留言时间, not a header
+        asked_at = _column(labels, ASKED_LABELS)
+        if asked_at is None:
+            continue
+        replied_at = _column(labels, REPLY_LABELS)
+        title_at, status_at = _column(labels, TITLE_LABELS), _column(labels, STATUS_LABELS)
+        shows_replies |= replied_at is not None or status_at is not None
+        for row in _rows_after(header_row)[:budget]:
             budget -= 1
-            cells = _cells(row)
-            texts = [_clean(c.text(deep=True)) for c in cells]
-            if header is None:
-                asked_at = _column(texts, ASKED_LABELS)
-                if asked_at is not None and all(len(t) <= 12 for t in texts):
-                    header = {
-                        "asked": asked_at,
-                        "replied": _column(texts, REPLY_LABELS),
-                        "title": _column(texts, TITLE_LABELS),
-                        "status": _column(texts, STATUS_LABELS),
-                    }
-                    shows_replies |= header["replied"] is not None or header["status"] is not None
-                continue
-            asked_at = header["asked"]
-            assert asked_at is not None
+            cells = _children(row)
             if len(cells) <= asked_at:
                 continue
+            texts = [bounded_text(c, 80) for c in cells]
             asked = parse(texts[asked_at], as_of)
             if asked is None:
                 continue
-            replied_at, title_at, status_at = header["replied"], header["title"], header["status"]
             replied = (
                 parse(texts[replied_at], as_of)
                 if replied_at is not None and replied_at < len(cells)

@@ -134,3 +134,33 @@ def test_a_deeply_nested_page_still_yields_its_one_message_and_service_block() -
     )
     entries = service_entries(parse(headings), BASE, SERVICE.all_entry_keywords(), SERVICE.max_label_chars)
     assert [e.url for e in entries] == ["http://www.example.gov.cn/bs/"]
+
+
+SPAN_LIST = """<html><body><ul class="xx-list">
+<li class="head"><span>信件标题</span><span>写信时间</span><span>回复时间</span></li>
+<li><span><a href="/xj/21.html">关于学校周边交通的建议</a></span><span>2026-09-01</span><span>2026-09-02</span></li>
+<li><span><a href="/xj/22.html">咨询社保缴费基数</a></span><span>2026-09-03</span><span></span></li>
+</ul></body></html>"""
+
+
+def test_a_list_drawn_like_a_table_with_a_span_header_row() -> None:
+    listing = parse_messages(parse(SPAN_LIST), BASE, TODAY)
+    assert [(m.title, m.asked, m.replied) for m in listing.messages] == [
+        ("关于学校周边交通的建议", dt.date(2026, 9, 1), dt.date(2026, 9, 2)),
+        ("咨询社保缴费基数", dt.date(2026, 9, 3), None),
+    ]
+    assert listing.shows_replies and listing.messages[1].unanswered
+
+
+def test_a_table_with_its_header_in_thead() -> None:
+    page = (
+        "<table><thead><tr><th>主题</th><th>提问时间</th><th>答复时间</th></tr></thead><tbody>"
+        '<tr><td><a href="/q/1.html">公积金贷款额度</a></td><td>2026/10/12</td><td>2026/10/13</td></tr>'
+        "</tbody></table>"
+    )
+    (only,) = parse_messages(parse(page), BASE, TODAY).messages
+    assert (only.title, only.asked, only.replied) == (
+        "公积金贷款额度",
+        dt.date(2026, 10, 12),
+        dt.date(2026, 10, 13),
+    )
