@@ -120,6 +120,25 @@ def _main_group(groups: list[_Group]) -> _Group | None:
     return best
 
 
+def _with_twins(best: _Group, groups: list[_Group]) -> list[_Group]:
+    """The main list and its twins, in page order: one list split into sibling containers of the same tag
+    and class (``<ul class="list">`` ×2 of 10 rows each, as some templates draw 20 rows)."""
+    parent = best.container.parent
+    if parent is None:
+        return [best]
+    tag, cls = best.container.tag, best.container.attributes.get("class")
+    twins = [best]
+    for group in groups:
+        if group is best:
+            continue
+        c = group.container
+        if c.tag != tag or c.parent is None or c.parent.mem_id != parent.mem_id:
+            continue
+        if c.attributes.get("class") == cls and not is_offside(c):
+            twins.append(group)
+    return sorted(twins, key=lambda g: g.order)
+
+
 def _title_url(row: LexborNode, base_url: str) -> tuple[str, str]:
     """The row's title (its longest link's text, or the link's title attribute when cut short) and URL."""
     best: LexborNode | None = None
@@ -231,7 +250,8 @@ def read_listing(tree: LexborHTMLParser, base_url: str, as_of: dt.date) -> Listi
     container: LexborNode | None = None
     best = _main_group(groups)
     if best is not None:
-        items = _row_items(best, base_url)
+        for part in _with_twins(best, groups):
+            items.extend(_row_items(part, base_url))
         container = best.container if best.container.parser is tree else None
     dated = [item.date for item in items if item.date is not None]
     return Listing(

@@ -348,3 +348,14 @@ def test_list_on_the_left_with_a_hot_block_on_the_right() -> None:
     )
     listing = read_listing(parse(html), URL, AS_OF)
     assert (listing.count, listing.newest) == (3, D(2026, 10, 3))
+
+
+def test_one_list_split_into_twin_containers() -> None:
+    half = '<li><a href="/a/{n}.html">标题{n}</a><span>{d}</span></li>'
+    main = (
+        '<ul class="list">' + rows(half, ["2026-11-05", "2026-11-04"]) + '</ul><div class="line"></div>'
+        '<ul class="list">' + rows(half, ["2026-11-03", "2026-11-02"]) + "</ul>"
+    )
+    dates, listing = listing_of(main)
+    assert dates == [D(2026, 11, 5), D(2026, 11, 4), D(2026, 11, 3), D(2026, 11, 2)]
+    assert listing.count == 4
