@@ -33,6 +33,12 @@ _TRS_PAGER_RE = re.compile(
 _JS_FILL_RE = re.compile(r"\bajax\b|getJSON|\$\.(?:get|post)\(|\bfetch\(|axios|XMLHttpRequest|\.json\b")
 _NEXT_TEXTS = ("下一页", "下页", "后一页", "下一頁", ">", "›", "»", "next")
 _TRUNCATED = ("...", "…")
+_EDGE_CHARS = frozenset("0123456789[［(（【]］)）】日")
+_EDGE = (
+    r"[\[［(（【]?\s*(?:(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}日?|[01]\d-[0-3]\d)"
+    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*[\]］)）】]?"
+)
+_EDGE_DATE_RE = re.compile(rf"^\s*{_EDGE}\s+|\s*{_EDGE}\s*$")
 _PAGER_REACH = 3  # a pager sits within this many levels above the list container
 
 
@@ -159,6 +165,8 @@ def _title_url(row: LexborNode, base_url: str) -> tuple[str, str]:
             return " ".join(row.text(deep=True).split()), ""
         best, best_text, best_attrs = link, link.text(deep=True).strip(), link.attributes
     text = " ".join(best_text.split())
+    if text and (text[0] in _EDGE_CHARS or text[-1] in _EDGE_CHARS):
+        text = _EDGE_DATE_RE.sub("", text)  # a link holding the row's date too: <a>标题<span>日期</span></a>
     title_attr = best_attrs.get("title")
     if title_attr and (not text or text.endswith(_TRUNCATED)):
         text = " ".join(title_attr.split())

@@ -359,3 +359,20 @@ def test_one_list_split_into_twin_containers() -> None:
     dates, listing = listing_of(main)
     assert dates == [D(2026, 11, 5), D(2026, 11, 4), D(2026, 11, 3), D(2026, 11, 2)]
     assert listing.count == 4
+
+
+def test_date_inside_the_link_is_not_part_of_the_title() -> None:
+    main = (
+        '<ul class="list">'
+        + rows(
+            '<li><a href="/a/{n}.html"><span class="tit">关于2026年工作的通知{n}</span>'
+            '<span class="time">{d}</span></a></li>',
+            ["2026-11-05", "[11-04]"],
+        )
+        + "</ul>"
+    )
+    _, listing = listing_of(main)
+    assert [(i.title, i.date) for i in listing.items] == [
+        ("关于2026年工作的通知0", D(2026, 11, 5)),
+        ("关于2026年工作的通知1", D(2026, 11, 4)),
+    ]
