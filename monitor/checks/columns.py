@@ -10,7 +10,8 @@ win over discovery. It never judges: rules read the payload.
 Payload::
 
     {"url", "final_url", "as_of": "YYYY-MM-DD",
-     "homepage": {"url", "newest", "navigation_only", "latest": [item…], "second_level": [url…]},
+     "homepage": {"url", "newest", "navigation_only", "latest": [item…], "second_level": [url…],
+                  "footer": {extract.footer.FooterFacts fields…, "found_any"}},
      "columns": [{"name", "url", "category", "first_level", "source", "newest", "count", "undated",
                   "script_filled", "error", "latest": [item…], "items": [item…] (notice columns only)}]}
 
@@ -32,6 +33,7 @@ from urllib.parse import urlsplit
 from monitor.checks.base import CheckContext
 from monitor.deadlines import day_of
 from monitor.extract.columns import ColumnLink, classify, homepage_columns, normalize, rename, sub_columns
+from monitor.extract.footer import footer_facts
 from monitor.extract.html import page_meta, parse
 from monitor.extract.listing import Listing, ListItem, homepage_items, read_listing
 from monitor.model import FetchResult, Observation, Outcome, Site, Target
@@ -104,6 +106,7 @@ class ColumnsCheck:
         home_url = result.final_url
         tree = parse(result.text)
         shown = homepage_items(tree, home_url, as_of)
+        footer = footer_facts(result.text)
         first = homepage_columns(tree, home_url, cfg)
         del tree
         pinned = pinned_columns(target, cfg)
@@ -143,6 +146,7 @@ class ColumnsCheck:
             **summarize_items(shown, as_of),
             "navigation_only": not any(i.date for i in shown),
             "second_level": [r.column.url for r in first_reads if r.column.first_level],
+            "footer": footer.as_payload() | {"found_any": footer.found_any},
         }
         payload["columns"] = [column_json(r, as_of) for r in (*first_reads, *sub_reads)]
         return Observation(NAME, target.id, job_id, now, Outcome.OK, None, payload)

@@ -4,16 +4,12 @@ Unlike the availability probe this is a crawl: transient failures are retried, a
 FAILED observation (govmon could not read the page), not an availability sample. Freshness, footer and
 link checks read what this stores.
 
-Payload: ``{"url", "final_url", "status", "encoding", "title", "site_id_code", "link_count", "footer"}``;
-``footer`` is ``extract.footer.FooterFacts`` as a dict (the identifiers ``footer.identifier_missing`` reads).
+Payload: ``{"url", "final_url", "status", "encoding", "title", "site_id_code", "link_count"}``.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from monitor.checks.base import CheckContext
-from monitor.extract.footer import footer_facts
 from monitor.extract.html import parse, summarize
 from monitor.model import Observation, Outcome, Site, Target
 from monitor.settings import Settings
@@ -34,7 +30,7 @@ class HomepageCheck:
         assert isinstance(target, Site)
         result = await ctx.fetcher.get(target.url, purpose="homepage")
         now = ctx.clock.now()
-        payload: dict[str, Any] = {
+        payload = {
             "url": target.url,
             "final_url": result.final_url,
             "status": result.status,
@@ -48,7 +44,6 @@ class HomepageCheck:
             "title": page.title,
             "site_id_code": page.meta.get("SiteIDCode") or None,
             "link_count": page.anchor_count,
-            "footer": footer_facts(result.text).as_payload(),
         }
         return Observation(NAME, target.id, job_id, now, Outcome.OK, None, payload)
 

@@ -15,8 +15,9 @@ import re
 
 _ID_CODE = re.compile(r"网站标识码\s*(?:<[^>]{0,80}>\s*)?[：:]?\s*(?:<[^>]{0,80}>\s*)?(bm\d{8}|\d{10})(?!\d)")
 _LINKED = re.compile(r"""(?:href|src)\s*=\s*["']?(?:https?:)?//(?:[\w-]+\.)*$""", re.IGNORECASE)
-_JIUCUO = re.compile(r"""<script\b[^>]*\bid\s*=\s*["']?_jiucuo_["']?[^>]*>""", re.IGNORECASE)
-_SITECODE = re.compile(r"""\bsitecode\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+_JIUCUO_SCRIPT = re.compile(r"""<script\b[^>]*\bid\s*=\s*["']?_jiucuo_["'\s>]""", re.IGNORECASE)
+_SITECODE = re.compile(r"""\bsite_?code\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+_TAG_REACH = 400
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -25,45 +26,79 @@ class FooterFacts:
     conac: bool  # 党政机关网站标识 linked to bszs.conac.cn
     icp: bool  # ICP备案 linked to beian.miit.gov.cn
     police: bool  # 公安备案 linked to beian.gov.cn
-    jiucuo_sitecode: str | None  # sitecode of the _jiucuo_ script; None: no script
-    jiucuo: bool  # the script is there (its sitecode is compared with the 标识码 by the rule)
+    jiucuo_sitecode: str | None  # sitecode of the 找错 entry; None: no entry, "": one without a sitecode
+    jiucuo: bool  # the entry is there (its sitecode is compared with the 标识码 by the rule)
 
     def as_payload(self) -> dict[str, object]:
         return dataclasses.asdict(self)
 
+    @property
+    def found_any(self) -> bool:
+        """False when none of the five is in the HTML: a footer drawn by a script, which govmon cannot see."""
+        return bool(self.id_code or self.conac or self.icp or self.police or self.jiucuo)
+
 
 def footer_facts(text: str) -> FooterFacts:
-    """What the page shows of the five footer identifiers; ``text`` is the decoded HTML."""
-    at = text.find("网站标识码")
-    id_match = _ID_CODE.search(text, at) if at >= 0 else None
-    at = text.find("_jiucuo_")
-    jiucuo = _JIUCUO.search(text, text.rfind("<script", 0, at)) if at >= 0 else None
-    sitecode = None
-    if jiucuo:
-        code = _SITECODE.search(jiucuo.group(0))
-        sitecode = code.group(1) if code else ""
+    """What the page shows of the five footer identifiers; ``text`` is the decoded HTML.
+
+    Markup inside ``<!-- … -->`` is not shown, so it does not count (a commented-out 找错 script is a
+    missing one). The 找错 entry is the ``_jiucuo_`` script or, as some sites have it, a link to
+    ``…/exposure/jiucuo.html?site_code=…``.
+    """
+    id_code = None
+    for at in _occurrences(text, "网站标识码"):
+        match = _ID_CODE.match(text, at)
+        if match:
+            id_code = match.group(1)
+            break
+    jiucuo, sitecode = False, None
+    for at in _occurrences(text, "jiucuo"):
+        start = text.rfind("<", max(0, at - _TAG_REACH), at)
+        end = text.find(">", at)
+        tag = text[start : end + 1] if start >= 0 and end >= 0 else ""
+        head = tag[:8].lower()
+        if (head.startswith("<script") and _JIUCUO_SCRIPT.match(tag)) or (
+            head.startswith("<a") and "exposure/jiucuo" in tag
+        ):
+            code = _SITECODE.search(tag)
+            jiucuo, sitecode = True, code.group(1) if code else ""
+            break
     return FooterFacts(
-        id_code=id_match.group(1) if id_match else None,
+        id_code=id_code,
         conac=_linked(text, "bszs.conac.cn") or _linked(text, "dcs.conac.cn"),
         icp=_linked(text, "beian.miit.gov.cn"),
         police=_linked(text, "beian.gov.cn"),
         jiucuo_sitecode=sitecode,
-        jiucuo=jiucuo is not None,
+        jiucuo=jiucuo,
     )
 
 
-def _linked(text: str, host: str) -> bool:
-    """Whether an ``href``/``src`` points at ``host`` or a subdomain of it.
+def _in_comment(text: str, at: int) -> bool:
+    opened = text.rfind("<!--", 0, at)
+    return opened >= 0 and text.find("-->", opened, at) < 0
 
-    Finds the literal host first (``str.find`` is fast) and checks only the characters before each
-    occurrence, instead of running an attribute regex over the whole page.
+
+def _occurrences(text: str, needle: str) -> list[int]:
+    """Where ``needle`` occurs outside HTML comments (``str.find``: fast on a 50 KB page)."""
+    found = []
+    at = text.find(needle)
+    while at >= 0:
+        if not _in_comment(text, at):
+            found.append(at)
+        at = text.find(needle, at + len(needle))
+    return found
+
+
+def _linked(text: str, host: str) -> bool:
+    """Whether an ``href``/``src`` outside comments points at ``host`` or a subdomain of it.
+
+    Finds the literal host first and checks only the characters before each occurrence, instead of
+    running an attribute regex over the whole page.
     """
-    start = text.find(host)
-    while start >= 0:
+    for start in _occurrences(text, host):
         end = start + len(host)
-        if (end >= len(text) or text[end] in "/\"'?:> ") and _LINKED.search(
+        if (end >= len(text) or text[end] in "/\"'?:># ") and _LINKED.search(
             text[max(0, start - 120) : start]
         ):
             return True
-        start = text.find(host, end)
     return False

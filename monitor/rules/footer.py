@@ -1,9 +1,11 @@
 """Footer identifiers and the domain (《政府网站发展指引》, 国办发〔2017〕47号; deductions).
 
-- ``footer.identifier_missing``: one finding per missing item, read from the newest OK homepage
-  observation: 网站标识码, 党政机关网站标识 (bszs.conac.cn), ICP备案 (beian.miit.gov.cn), 公安备案
-  (beian.gov.cn), 我为政府网站找错 (the ``_jiucuo_`` script, whose ``sitecode`` must equal the 标识码).
-  Each has its own evidence url (``<homepage>#icp``) so each is a finding of its own.
+- ``footer.identifier_missing``: one finding per missing item, read from the homepage as the newest OK
+  ``columns`` observation saw it (the footer is read there, off the homepage check's hot path):
+  网站标识码, 党政机关网站标识 (bszs.conac.cn), ICP备案 (beian.miit.gov.cn), 公安备案 (beian.gov.cn), 我为
+  政府网站找错 (the ``_jiucuo_`` script or 找错 link, whose ``sitecode`` must equal the 标识码). Each has
+  its own evidence url (``<homepage>#icp``) so each is a finding of its own. When none of the five is in
+  the HTML, the footer is drawn by a script govmon does not run: the findings are ``unverified``.
 - ``site.domain_nonconforming``: the site's host is not under ``.gov.cn`` (or ``.政务``). Hosts that
   are IP literals or ``localhost`` are not domain names and are not judged.
 """
@@ -13,10 +15,9 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
-from monitor.checks.homepage import NAME as HOMEPAGE_CHECK
 from monitor.model import Finding, Severity, Site, Status, Target
 from monitor.rules.base import History, make_finding
-from monitor.rules.column_state import latest_ok
+from monitor.rules.column_state import COLUMNS_CHECK, latest_ok, lookback_s
 from monitor.settings import Settings
 
 FOOTER_CODE = "footer.identifier_missing"
@@ -45,31 +46,32 @@ def missing_items(footer: dict[str, object]) -> list[str]:
 
 class FooterRule:
     name = FOOTER_CODE
-    needs: tuple[str, ...] = (HOMEPAGE_CHECK,)
+    needs: tuple[str, ...] = (COLUMNS_CHECK,)
 
     def lookback_s(self, settings: Settings) -> float:
-        return max(3 * settings.crawl.homepage_interval_s, 86400.0)
+        return lookback_s(settings)
 
     def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
         if not isinstance(target, Site):
             return []
-        observation = latest_ok(history, HOMEPAGE_CHECK, now)
-        footer = observation.payload.get("footer") if observation else None
+        observation = latest_ok(history, COLUMNS_CHECK, now)
+        homepage = observation.payload.get("homepage", {}) if observation else {}
+        footer = homepage.get("footer")
         if not isinstance(footer, dict):
-            return []  # not read, or read before footers were extracted: no verdict
-        home = str(observation.payload.get("final_url") or target.url) if observation else target.url
+            return []  # not read: no verdict
+        home = str(homepage.get("url") or target.url).split("#")[0]
+        status = Status.VIOLATION if footer.get("found_any", True) else Status.UNVERIFIED
         findings = []
         for key in missing_items(footer):
             message = f"页脚缺少{ITEMS[key]}"
             if key == "jiucuo" and footer.get("jiucuo"):
-                message = (
-                    f"“我为政府网站找错”脚本的 sitecode（{footer.get('jiucuo_sitecode')}）与网站标识码不一致"
-                )
-            evidence = {"url": f"{home.split('#')[0]}#{key}", "item": key, "page": home}
+                code = footer.get("jiucuo_sitecode")
+                message = f"“我为政府网站找错”入口的 sitecode（{code}）与网站标识码不一致"
+            if status is Status.UNVERIFIED:
+                message = f"页面 HTML 中没有页脚标识（可能由脚本生成），无法核实{ITEMS[key]}"
+            evidence = {"url": f"{home}#{key}", "item": key, "page": home}
             findings.append(
-                make_finding(
-                    target, FOOTER_CODE, Severity.DEDUCTION, Status.VIOLATION, message, now, evidence=evidence
-                )
+                make_finding(target, FOOTER_CODE, Severity.DEDUCTION, status, message, now, evidence=evidence)
             )
         return findings
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from monitor.extract.footer import footer_facts
+from monitor.inspect import read_saved
 from monitor.model import SHANGHAI, Observation, Outcome, Site
 from monitor.rules.footer import DOMAIN_RULE, FOOTER_RULE
 from monitor.settings import Settings
@@ -20,8 +22,10 @@ FULL_FOOTER = (
 
 
 def footer_history(html: str):
-    payload = {"url": SITE.url, "final_url": SITE.url, "footer": footer_facts(html).as_payload()}
-    return {"homepage": [Observation("homepage", SITE.id, "j", NOW - 60, Outcome.OK, None, payload)]}
+    facts = footer_facts(html)
+    footer = facts.as_payload() | {"found_any": facts.found_any}
+    payload = {"url": SITE.url, "homepage": {"url": SITE.url, "footer": footer}, "columns": []}
+    return {"columns": [Observation("columns", SITE.id, "j", NOW - 60, Outcome.OK, None, payload)]}
 
 
 def missing(html: str) -> list[str]:
@@ -66,3 +70,40 @@ def test_domain_not_under_gov_cn_is_nonconforming():
     )
     for url in ("https://www.example.gov.cn/", "http://公安.政务/", "http://127.0.0.1:8080/"):
         assert DOMAIN_RULE.evaluate(Site(id="x", name="n", url=url, region="r"), {}, NOW, Settings()) == []
+
+
+def test_markup_inside_html_comments_does_not_count():
+    html = FULL_FOOTER.replace("<script id=", "<!-- <script id=").replace(
+        "</script></div>", "</script> --></div>"
+    )
+    assert missing(html) == ["jiucuo"]
+
+
+def test_jiucuo_link_with_site_code_counts_as_the_entry():
+    link = '<a href="https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=4301000001&url=x">找错</a>'
+    html = FULL_FOOTER[: FULL_FOOTER.index("<script id")] + link + "</div>"
+    assert missing(html) == []
+
+
+def test_footer_drawn_by_a_script_is_unverified_not_missing():
+    findings = FOOTER_RULE.evaluate(SITE, footer_history("<div id='footer'></div>"), NOW, Settings())
+    assert len(findings) == 5
+    assert {f.status.value for f in findings} == {"unverified"}
+
+
+REALPAGES = Path(__file__).parent.parent / "extract" / "realpages"
+
+
+def test_real_footers():
+    """Saved government pages (tests/extract/realpages, sources in SOURCES.md), read by hand."""
+    facts = {n: footer_facts(read_saved(REALPAGES / f"d{n:03d}.html").text) for n in (1, 2, 5, 6)}
+    assert not facts[1].found_any  # dnr.yn.gov.cn: header and footer are loaded by script
+    # zrzyt.shanxi.gov.cn: 晋ICP备 printed without a link; a commented-out 找错 script and a live one
+    assert (facts[2].id_code, facts[2].icp, facts[2].police, facts[2].jiucuo_sitecode) == (
+        "1400000032", False, True, "1400000032",
+    )  # fmt: skip
+    assert (facts[5].id_code, facts[5].conac) == (
+        "bm17000009",
+        True,
+    )  # www.mee.gov.cn: conac by document.write
+    assert facts[6].jiucuo_sitecode == "5200000041"  # zrzy.guizhou.gov.cn: the 找错 entry is a link
