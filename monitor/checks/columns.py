@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 NAME = "columns"
 LATEST_KEPT = 3
 NOTICE_ITEMS_KEPT = 30
+EMPTY_MARKERS = ("暂无信息", "暂无数据", "暂无内容", "暂无记录", "没有相关信息", "没有找到相关", "无相关信息")
+"""What a CMS prints on a column page with no item (pages.md: a sub-column shown as 暂无信息)."""
 BUDGET_SPENT = "budget_spent"
 """The error of a column not read because the site's crawl used up ``columns.budget_s``."""
 
@@ -70,6 +72,7 @@ class ColumnRead:
     listing: Listing | None
     error: str | None
     subs: tuple[ColumnLink, ...] = ()
+    empty_marker: bool = False
 
 
 def pinned_columns(site: Site, settings: ColumnsSettings) -> tuple[ColumnLink, ...]:
@@ -212,7 +215,8 @@ async def _read(
             newest=max(dated) if dated else None,
             undated=len(items) - len(dated),
         )
-    return ColumnRead(column, listing, None, subs)
+    marker = not listing.items and any(text in result.text for text in EMPTY_MARKERS)
+    return ColumnRead(column, listing, None, subs, marker)
 
 
 def column_json(read: ColumnRead, as_of: dt.date) -> dict[str, Any]:
@@ -239,6 +243,7 @@ def column_json(read: ColumnRead, as_of: dt.date) -> dict[str, Any]:
         "undated": listing.undated,
         "script_filled": listing.script_filled,
         "sub_columns": len(read.subs),
+        "empty_marker": read.empty_marker,
     }
     if c.category == "notice":
         entry["items"] = [item_json(i) for i in listing.items[:NOTICE_ITEMS_KEPT]]

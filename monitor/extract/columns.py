@@ -87,8 +87,13 @@ def _classify(name: str, settings: ColumnsSettings) -> str:
     return "other"
 
 
+_ICON_GLYPHS = re.compile("[\ue000-\uf8ff]")
+"""Private-use code points: icon-font glyphs menus put before their labels (\\ue6a2动态)."""
+
+
 def _clean(text: str | None) -> str:
-    return " ".join((text or "").split())
+    text = " ".join((text or "").split())
+    return _ICON_GLYPHS.sub("", text).strip() if text and max(text) >= "\ue000" else text
 
 
 def _host(url: str) -> str:

@@ -29,7 +29,9 @@ COLUMNS_CHECK = "columns"
 
 WINDOWED = ("news", "notice", "planning")
 NOT_EMPTY_JUDGED = ("service", "interaction")
-"""A service column shows entries to the platform, an interaction column a form: neither is a dated list."""
+"""A service column shows entries to the platform, an interaction column a form: neither is a dated list.
+Columns without a window (topic, other) are judged empty only when the page says so (暂无信息): many are
+static pages (机构概况, 领导简介) that no list reader should call empty."""
 
 LOOKBACK_INTERVALS = 3
 """Rules read the newest OK columns observation of the last three crawl intervals."""
@@ -119,8 +121,8 @@ def column_state(entry: Mapping[str, Any], target: Target, today: dt.date, setti
     stale_day = risk = None
     if entry.get("error") or entry.get("script_filled"):
         state = "unjudged"
-    elif rows == 0 and category not in NOT_EMPTY_JUDGED:
-        state = "empty"
+    elif rows == 0 and category not in NOT_EMPTY_JUDGED and (window is not None or entry.get("empty_marker")):
+        state = "empty"  # a should-update column without rows, or any column that says 暂无信息
     elif window is None:
         state = "unjudged"
     elif newest is None or (today - newest).days > window:

@@ -97,3 +97,11 @@ def test_malformed_hrefs_are_no_columns_and_never_raise():
         '<a href="javascript:void(0)">通知公告</a><a href="mailto:a@b.cn">领导信箱</a></div>'
     )
     assert homepage_columns(parse(html), HOME, CFG) == ()
+
+
+def test_icon_font_glyphs_are_not_part_of_a_column_name():
+    html = '<ul class="menu"><li><a href="/dt/"><i>\ue6a2</i>动态</a></li><li><a href="/hd/">\ue633互动</a></li></ul>'
+    assert by_url(homepage_columns(parse(html), HOME, CFG)) == {
+        "http://www.example.gov.cn/dt/": ("动态", "news", True),
+        "http://www.example.gov.cn/hd/": ("互动", "interaction", True),
+    }

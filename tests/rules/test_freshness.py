@@ -269,3 +269,10 @@ def test_no_at_risk_when_the_stale_day_falls_after_every_window_an_inspector_may
     notice["newest"] = notice["latest"][0]["date"] = "2026-07-03"  # stale from 2027-01-03: sampled after
     [finding] = COLUMN_RULE.evaluate(SITE, history([notice]), now, settings)
     assert (finding.status, finding.due) == (Status.AT_RISK, dt.datetime(2027, 1, 3, tzinfo=SHANGHAI))
+
+
+def test_a_column_without_a_window_is_empty_only_when_its_page_says_so():
+    static = column("机构概况", "other", None, rows=0)  # a static page: no list, no 暂无信息
+    says_empty = column("专题专栏", "topic", None, rows=0, empty_marker=True)
+    found = COLUMN_RULE.evaluate(SITE, history([static, says_empty]), NOW, SETTINGS)
+    assert [(f.code, f.evidence["name"]) for f in found] == [("column.empty", "专题专栏")]
