@@ -286,7 +286,9 @@ class LinkSettings(_Strict):
     )
     check_assets: bool = Field(False, description="also check scripts and stylesheets (images always)")
     max_links_per_site: int = Field(2000, ge=1, description="links checked per site per cycle, at most")
-    concurrency: int = Field(16, ge=1, description="links of one site checked at once")
+    concurrency: int = Field(
+        8, ge=1, description="links of one site checked at once (the fetcher's limits apply on top)"
+    )
     timeout_s: float = Field(15.0, gt=0, description="one link's whole check (the availability probe's 15 s)")
     html_body_bytes: int = Field(256 * 1024, ge=1024, description="body read of an HTML link, for soft 404s")
     bot_retry_after_s: float = Field(

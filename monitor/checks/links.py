@@ -85,6 +85,7 @@ class SiteWalk:
         self.skipped = 0
         self.pages_read = 1
         self.budget_spent = False
+        self.gate = asyncio.Semaphore(self.cfg.concurrency)  # link checks of this site in flight, all pages
         self.pages: list[str] = []  # every page read, homepage first (the benchmark gives them to its peer)
         self.frontier = Frontier(site.url, pages=self.cfg.crawl_pages, depth=self.cfg.crawl_depth)
 
@@ -141,7 +142,7 @@ class SiteWalk:
         def keep_page(url: str) -> bool:
             return same_site(url, site_url) and not is_file(url)
 
-        await self.checker.check_many(new, keep_page=keep_page, into=self.verdicts)
+        await self.checker.check_many(new, keep_page=keep_page, into=self.verdicts, gate=self.gate)
 
     def summary(self) -> dict[str, Any]:
         broken: list[dict[str, Any]] = []

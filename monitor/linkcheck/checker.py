@@ -96,14 +96,16 @@ class LinkChecker:
         *,
         keep_page: Callable[[str], bool] = lambda url: False,
         into: dict[str, Checked] | None = None,
+        gate: asyncio.Semaphore | None = None,
     ) -> dict[str, Checked]:
-        """Verdicts of ``urls`` (url → is a file), at most ``links.concurrency`` fetched at once.
+        """Verdicts of ``urls`` (url → is a file), at most ``links.concurrency`` fetched at once (or as
+        many as ``gate`` lets through, shared by a caller's several batches).
 
         ``into`` receives each verdict as it arrives, so a caller cancelled halfway keeps those."""
         found = into if into is not None else {}
         found |= await self._cached(urls)
         missing = [url for url in urls if url not in found]
-        gate = asyncio.Semaphore(self._settings.concurrency)
+        gate = gate or asyncio.Semaphore(self._settings.concurrency)
 
         async def one(url: str) -> None:
             async with gate:
