@@ -7,7 +7,9 @@ link as broken (国办秘函〔2019〕19号 "首页链接不可用 / 其他页�
 Cheap on purpose — it runs on every HTML page a link check reads: only the title and the first
 ``visible_chars`` characters of visible text (scripts, styles and templates dropped) are looked at, and
 only the first ``max_html_chars`` of markup is parsed. Error pages say what they are at the top; a long
-article that merely mentions 已删除 in paragraph twelve is not flagged.
+article that merely mentions 已删除 in paragraph twelve is not flagged. Link text never counts: a list
+page whose rows read 关于政务服务网系统维护的公告 is a list, not a maintenance page (error pages state their
+message in text, and link only to 返回首页).
 
 A pattern made only of ASCII letters and digits (``404``, ``not found``) must stand as a whole word, and a
 purely numeric one (``404``) is looked for in the title and headings only: ``404`` in a body is as likely
@@ -48,6 +50,7 @@ DEFAULT_SOFT404_PATTERNS: tuple[str, ...] = (
 ``links.soft404_patterns``."""
 
 _INVISIBLE = ["script", "style", "noscript", "template", "head"]
+_LINKS = ["a"]
 _HEADINGS = "title, h1, h2, h3"
 
 
@@ -111,6 +114,7 @@ def soft404_reason(
     if not compiled:
         return None
     tree = LexborHTMLParser(text[:max_html_chars])
+    tree.strip_tags(_LINKS)
     headings = _normalized(" ".join(node.text(deep=True) for node in tree.css(_HEADINGS)))
     found = _match(compiled, headings, headings=True)
     if found:

@@ -37,6 +37,8 @@ def test_error_pages_are_recognized(html: str, expected: str) -> None:
         '<title>新闻</title><body><p>正文</p><script>var msg="页面不存在";</script></body>',
         "<title>工作动态</title><body>" + "<p>正常的新闻内容。</p>" * 400 + "<p>旧链接已删除</p></body>",
         "<title>notfounded</title><body>abc</body>",
+        '<title>通知公告_某市人民政府</title><body><h2>通知公告</h2><ul><li><a href="/1.html">关于政务服务网'
+        '系统维护的公告</a></li><li><h3><a href="/2.html">部分栏目已下线的说明</a></h3></li></ul></body>',
     ],
 )
 def test_normal_pages_are_not_flagged(html: str) -> None:
