@@ -14,7 +14,7 @@ How a URL is read:
 * a 500/502/503/504 is asked once more after the same pause before the link is called broken;
 * a 403/429 answer is retried once after ``Retry-After`` (or ``links.bot_retry_after_s``), unless the
   host asks for a longer pause than that cap: a host that says "come back in an hour" is not hammered.
-  Still refused: ``unverified``.
+  Still refused: ``unverified``, and the host's further links get one try each, no retry.
 
 A Redis outage costs the cache, never the check.
 """
@@ -28,6 +28,7 @@ import json
 import weakref
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import structlog
 from redis.exceptions import RedisError
@@ -48,6 +49,8 @@ log = structlog.get_logger(__name__)
 
 FILE_GET_BYTES = 64 * 1024
 """A file read with GET (HEAD refused) is read this far: the status is the answer; the rest is dropped."""
+MAX_REFUSING_HOSTS = 10_000
+"""Hosts remembered as refusing robots (each link there is still tried once; only the retry is skipped)."""
 RETRIED_STATUSES = frozenset({500, 502, 503, 504})
 """Server errors asked once more (after ``links.bot_retry_after_s``) before a link is called broken."""
 _HEAD_RETRIED_FAILURES = frozenset({FailureReason.PROTOCOL_ERROR, FailureReason.CONNECTION_RESET})
@@ -86,6 +89,7 @@ class LinkChecker:
         self._inflight: dict[str, asyncio.Task[tuple[Verdict, FetchResult]]] = {}
         self._unwritten: dict[str, str] = {}  # cache key → verdict JSON, written by ``_flusher``
         self._flusher: asyncio.Task[None] | None = None
+        self._refusing_hosts: set[str] = set()  # still 403/429 after a retry: their other links get one try
         self.fetches = 0
         """Requests sent (HEAD and GET, retries included): what the benchmark counts."""
 
@@ -150,6 +154,10 @@ class LinkChecker:
             result = await self._fetch(url, is_file=is_file)
             verdict = judge(url, result, self._patterns)
         if verdict.state == UNVERIFIED:
+            host = urlsplit(url).hostname or ""
+            if host in self._refusing_hosts:
+                detail = f"{verdict.detail}; the host refused earlier links after a retry too"
+                return dataclasses.replace(verdict, detail=detail), result
             pause_s = parse_retry_after(result.headers.get("Retry-After"))
             cap_s = self._settings.bot_retry_after_s
             if pause_s is not None and pause_s > cap_s:
@@ -160,6 +168,9 @@ class LinkChecker:
             verdict = judge(url, result, self._patterns)
             if verdict.state == UNVERIFIED:
                 verdict = dataclasses.replace(verdict, detail=f"{verdict.detail} (retried once)")
+                if len(self._refusing_hosts) >= MAX_REFUSING_HOSTS:
+                    self._refusing_hosts.clear()
+                self._refusing_hosts.add(host)
         return verdict, result
 
     async def _fetch(self, url: str, *, is_file: bool) -> FetchResult:

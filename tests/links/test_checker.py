@@ -102,3 +102,12 @@ async def test_a_server_error_is_asked_once_more_before_the_link_is_broken() -> 
     checker = LinkChecker(ScriptedFetcher(answers), SETTINGS)  # type: ignore[arg-type]
     assert (await checker.check(flaky, is_file=False)).verdict.state == "ok"
     assert (await checker.check(dead, is_file=False)).verdict.reason == "http_502"
+
+
+async def test_a_host_that_kept_refusing_is_not_retried_for_its_other_links() -> None:
+    a, b = "http://news.example.cn/a.html", "http://news.example.cn/b.html"
+    fetcher = ScriptedFetcher({("GET", a): [failed(a, 403)], ("GET", b): [failed(b, 403)]})
+    checker = LinkChecker(fetcher, SETTINGS)  # type: ignore[arg-type]
+    assert (await checker.check(a, is_file=False)).verdict.state == "unverified"
+    assert (await checker.check(b, is_file=False)).verdict.state == "unverified"
+    assert (fetcher.calls[("GET", a)], fetcher.calls[("GET", b)]) == (2, 1)
