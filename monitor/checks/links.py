@@ -31,7 +31,7 @@ from monitor.extract.html import extract_page, parse
 from monitor.linkcheck.checker import Checked, LinkChecker, for_context, page_of
 from monitor.linkcheck.crawl import TEXT_CHARS, FoundLink, Frontier, select_links
 from monitor.linkcheck.urls import is_file, same_site
-from monitor.linkcheck.verdict import BROKEN, OK, UNVERIFIED
+from monitor.linkcheck.verdict import BROKEN, OK, UNVERIFIED, Verdict
 from monitor.model import Observation, Outcome, Site, Target
 from monitor.settings import Settings
 
@@ -85,6 +85,7 @@ class SiteWalk:
         self.skipped = 0
         self.pages_read = 1
         self.budget_spent = False
+        self.known: dict[str, Checked] = {}
         self.gate = asyncio.Semaphore(self.cfg.concurrency)  # link checks of this site in flight, all pages
         self.pages: list[str] = []  # every page read, homepage first (the benchmark gives them to its peer)
         self.frontier = Frontier(site.url, pages=self.cfg.crawl_pages, depth=self.cfg.crawl_depth)
@@ -92,6 +93,8 @@ class SiteWalk:
     async def run(self, home_url: str, home_text: str) -> None:
         self.frontier.visited(self.site.url)
         self.frontier.visited(home_url)
+        opened = Checked(Verdict(home_url, OK, 200, final_url=home_url), cached=False)
+        self.known = {self.site.url: opened, home_url: opened}  # the homepage just opened: not asked again
         await self._page(home_url, home_text, depth=0)
         gate = asyncio.Semaphore(PAGES_AT_ONCE)
         while (level := self.frontier.next_level()) is not None:
@@ -135,7 +138,10 @@ class SiteWalk:
                     continue
                 found = FoundLink(link.url, link.text[:TEXT_CHARS], link.tag, page_url, depth == 0)
                 self.found[link.url] = found
-                new[link.url] = found.is_file
+                if link.url in self.known:
+                    self.verdicts[link.url] = self.known[link.url]
+                else:
+                    new[link.url] = found.is_file
             self.frontier.offer(found, depth + 1)
         site_url = self.site.url
 
