@@ -41,6 +41,15 @@ def lookback_s(settings: Settings) -> float:
     return max(LOOKBACK_INTERVALS * settings.crawl.columns_interval_s, 86400.0)
 
 
+class ColumnsRule:
+    """What every rule over the ``columns`` observation shares: the check it reads and how far back."""
+
+    needs: tuple[str, ...] = (COLUMNS_CHECK,)
+
+    def lookback_s(self, settings: Settings) -> float:
+        return lookback_s(settings)
+
+
 def latest_ok(history: History, check: str, now: float) -> Observation | None:
     """The newest OK observation of ``check`` at or before ``now``."""
     candidates = [o for o in history.get(check, ()) if o.outcome is Outcome.OK and o.observed_at <= now]

@@ -15,13 +15,19 @@ the count is reached. Evidence: ``{"url": homepage, "items": [column evidence…
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 from collections.abc import Callable, Sequence
 
 from monitor.deadlines import first_sampled_day_from, start_of, upcoming_windows
 from monitor.model import Finding, Severity, Site, Status, Target
 from monitor.rules.base import History, make_finding
-from monitor.rules.column_state import COLUMNS_CHECK, ColumnState, SiteColumns, lookback_s, site_columns
+from monitor.rules.column_state import (
+    ColumnsRule,
+    ColumnState,
+    SiteColumns,
+    site_columns,
+)
 from monitor.settings import Settings
 
 
@@ -40,20 +46,17 @@ def count_due(
     return first_sampled_day_from(days[missing - 1], upcoming_windows(site.today, settings.inspection))
 
 
-class _CountRule:
+class _CountRule(ColumnsRule, abc.ABC):
     name: str
-    needs: tuple[str, ...] = (COLUMNS_CHECK,)
     label: str
 
-    def lookback_s(self, settings: Settings) -> float:
-        return lookback_s(settings)
-
+    @abc.abstractmethod
     def threshold(self, settings: Settings) -> int:
-        raise NotImplementedError
+        """How many members make the veto."""
 
+    @abc.abstractmethod
     def members(self, site: SiteColumns, settings: Settings) -> tuple[list[ColumnState], list[ColumnState]]:
         """(violating members, members that may turn violating)."""
-        raise NotImplementedError
 
     def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
         if not isinstance(target, Site):

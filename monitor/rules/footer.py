@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from monitor.model import Finding, Severity, Site, Status, Target
 from monitor.rules.base import History, make_finding
-from monitor.rules.column_state import COLUMNS_CHECK, latest_ok, lookback_s
+from monitor.rules.column_state import COLUMNS_CHECK, ColumnsRule, latest_ok
 from monitor.settings import Settings
 
 FOOTER_CODE = "footer.identifier_missing"
@@ -44,12 +44,8 @@ def missing_items(footer: dict[str, object]) -> list[str]:
     return missing
 
 
-class FooterRule:
+class FooterRule(ColumnsRule):
     name = FOOTER_CODE
-    needs: tuple[str, ...] = (COLUMNS_CHECK,)
-
-    def lookback_s(self, settings: Settings) -> float:
-        return lookback_s(settings)
 
     def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
         if not isinstance(target, Site):

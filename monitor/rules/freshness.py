@@ -21,11 +21,10 @@ from monitor.deadlines import stale_from
 from monitor.model import Finding, Severity, Site, Status, Target
 from monitor.rules.base import History, make_finding
 from monitor.rules.column_state import (
-    COLUMNS_CHECK,
+    ColumnsRule,
     SiteColumns,
     at_risk_day,
     due_at,
-    lookback_s,
     newest_by,
     parse_day,
     site_columns,
@@ -41,14 +40,7 @@ CATEGORY_LABELS = {
 }
 
 
-class _ColumnsRule:
-    needs: tuple[str, ...] = (COLUMNS_CHECK,)
-
-    def lookback_s(self, settings: Settings) -> float:
-        return lookback_s(settings)
-
-
-class HomepageStaleRule(_ColumnsRule):
+class HomepageStaleRule(ColumnsRule):
     name = "homepage.stale"
 
     def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
@@ -103,7 +95,7 @@ class HomepageStaleRule(_ColumnsRule):
         ]
 
 
-class ColumnStaleRule(_ColumnsRule):
+class ColumnStaleRule(ColumnsRule):
     """column.stale and column.empty, one finding per column (evidence for the aggregate vetoes)."""
 
     name = "column.stale"
@@ -170,7 +162,7 @@ class ColumnStaleRule(_ColumnsRule):
         return findings
 
 
-class FutureDateRule(_ColumnsRule):
+class FutureDateRule(ColumnsRule):
     """content.future_date (弄虚作假): an item dated after the monitoring point's day."""
 
     name = "content.future_date"

@@ -13,7 +13,7 @@ import re
 
 from monitor.model import Finding, Severity, Site, Status, Target
 from monitor.rules.base import History, make_finding
-from monitor.rules.column_state import COLUMNS_CHECK, lookback_s, site_columns
+from monitor.rules.column_state import ColumnsRule, site_columns
 from monitor.settings import ColumnsSettings, Settings
 
 CODE = "column.misfiled"
@@ -30,12 +30,8 @@ def is_policy_column(name: str, settings: ColumnsSettings) -> bool:
     return any(word in name for word in settings.policy_keywords) and "解读" not in name
 
 
-class MisfiledRule:
+class MisfiledRule(ColumnsRule):
     name = CODE
-    needs: tuple[str, ...] = (COLUMNS_CHECK,)
-
-    def lookback_s(self, settings: Settings) -> float:
-        return lookback_s(settings)
 
     def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
         if not isinstance(target, Site):

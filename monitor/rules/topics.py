@@ -7,18 +7,14 @@ from __future__ import annotations
 
 from monitor.model import Finding, Severity, Site, Status, Target
 from monitor.rules.base import History, make_finding
-from monitor.rules.column_state import COLUMNS_CHECK, lookback_s, site_columns
+from monitor.rules.column_state import ColumnsRule, site_columns
 from monitor.settings import Settings
 
 CODE = "topic.expired"
 
 
-class TopicExpiredRule:
+class TopicExpiredRule(ColumnsRule):
     name = CODE
-    needs: tuple[str, ...] = (COLUMNS_CHECK,)
-
-    def lookback_s(self, settings: Settings) -> float:
-        return lookback_s(settings)
 
     def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
         if not isinstance(target, Site):
