@@ -40,12 +40,6 @@ MEMORY_RECORDS = 20_000
 """Records kept in process when there is no Redis: enough for a province, bounded for a hostile inventory."""
 
 
-def record_key(prefix: str, account_id: str) -> str:
-    """STRING JSON ``{"etag", "last_modified", "reading", "watched_since"}`` of one account. Writer: this
-    check. Bound: one per account, TTL ``media.validators_ttl_s``."""
-    return f"{prefix}:media:{account_id}"
-
-
 def summarize(posts: Posts, now: dt.datetime) -> dict[str, Any]:
     """The reading part of the payload: counts, the newest non-future entries, the future ones."""
     dated = [p for p in posts.entries if p.published is not None]
@@ -134,7 +128,7 @@ class MediaCheck:
         redis, keys = ctx.redis, ctx.keys
         if redis is None or keys is None:
             return dict(self._memory.get(account_id) or {})
-        raw: Any = await redis.get(record_key(keys.prefix, account_id))
+        raw: Any = await redis.get(keys.media_record(account_id))
         try:
             data = json.loads(raw) if raw else {}
         except ValueError:
@@ -153,7 +147,7 @@ class MediaCheck:
                 self._memory.popitem(last=False)
             return
         ttl_s = max(1, int(ctx.settings.media.validators_ttl_s))
-        key = record_key(keys.prefix, account_id)
+        key = keys.media_record(account_id)
         if unchanged and await redis.expire(key, ttl_s):
             return
         document = json.dumps(record, ensure_ascii=False, separators=(",", ":"))

@@ -79,6 +79,12 @@ class Keys:
         many sites linking to one URL cost one check per ``links.cache_ttl_s``. Writer: linkcheck. Bound: EX."""
         return f"{self.prefix}:link:{url_digest}"
 
+    def media_record(self, account_id: str) -> str:
+        """STRING JSON ``{"etag", "last_modified", "reading", "watched_since"}`` of one account
+        (``monitor.checks.media``): conditional-GET validators and the reading a 304 carries forward.
+        Writer: the media check. Bound: one per account, EX ``media.validators_ttl_s``."""
+        return f"{self.prefix}:media:{account_id}"
+
     @property
     def findings(self) -> str:
         """HASH target_id → JSON list of that target's current findings. Writer: rules runner."""
