@@ -248,8 +248,8 @@ class ColumnsSettings(_Strict):
     budget_s: float = Field(
         100.0,
         gt=0,
-        description="a site's column crawl starts no page after this (below engine.job_timeout_s); "
-        "pages not read are left unjudged",
+        description="a site's column crawl starts no page after this (and after 80 % of "
+        "engine.job_timeout_s); pages not read are left unjudged",
     )
 
     @model_validator(mode="after")

@@ -59,3 +59,15 @@ class Check(Protocol):
     async def run(self, target: Target, job_id: str, ctx: CheckContext) -> Observation:
         """Observe the target once. Must not raise for the target's trouble."""
         ...
+
+
+JOB_SHARE = 0.8
+"""The share of ``engine.job_timeout_s`` a crawling check may spend: a job past the timeout is killed and
+observes nothing, so a crawl must stop early enough to record what it read."""
+
+
+def crawl_budget_s(settings: Settings, own_budget_s: float | None = None) -> float:
+    """Seconds a crawling check (columns, links, services, interaction) may spend on one site: its own
+    budget, never more than ``JOB_SHARE`` of the job timeout."""
+    share_s = JOB_SHARE * settings.engine.job_timeout_s
+    return share_s if own_budget_s is None else min(own_budget_s, share_s)

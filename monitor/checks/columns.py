@@ -30,7 +30,7 @@ import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from monitor.checks.base import CheckContext
+from monitor.checks.base import CheckContext, crawl_budget_s
 from monitor.deadlines import day_of
 from monitor.extract.columns import ColumnLink, classify, homepage_columns, normalize, rename, sub_columns
 from monitor.extract.footer import footer_facts
@@ -94,7 +94,7 @@ class ColumnsCheck:
     async def run(self, target: Target, job_id: str, ctx: CheckContext) -> Observation:
         assert isinstance(target, Site)
         cfg = ctx.settings.columns
-        deadline = time.monotonic() + cfg.budget_s
+        deadline = time.monotonic() + crawl_budget_s(ctx.settings, cfg.budget_s)
         result = await ctx.fetcher.get(target.url, purpose="crawl")
         now = ctx.clock.now()
         as_of = day_of(now)

@@ -26,7 +26,7 @@ import asyncio
 import time
 from typing import Any
 
-from monitor.checks.base import CheckContext
+from monitor.checks.base import CheckContext, crawl_budget_s
 from monitor.extract.html import extract_page, parse
 from monitor.linkcheck.checker import Checked, LinkChecker, for_context, page_of
 from monitor.linkcheck.crawl import TEXT_CHARS, FoundLink, Frontier, select_links
@@ -38,8 +38,6 @@ from monitor.settings import Settings
 NAME = "links"
 MAX_LISTED = 500
 """Broken (and unverified) links listed in one payload, at most; the counts are complete."""
-JOB_SHARE = 0.8
-"""The share of ``engine.job_timeout_s`` a cycle may use: the worker must get an observation, not a timeout."""
 PAGES_AT_ONCE = 4
 """Crawled pages of one site read and checked at once (each checks its links concurrently)."""
 
@@ -62,7 +60,7 @@ class LinksCheck:
             reason = home.failure.value if home.failure else "empty_page"
             return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, payload)
         walk = SiteWalk(target, ctx, for_context(ctx))
-        budget_s = min(ctx.settings.links.budget_s, JOB_SHARE * ctx.settings.engine.job_timeout_s)
+        budget_s = crawl_budget_s(ctx.settings, ctx.settings.links.budget_s)
         try:
             async with asyncio.timeout(max(0.0, budget_s - (time.monotonic() - started))):
                 await walk.run(home.final_url, home.text)

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from monitor.checks.base import CheckContext
+from monitor.checks.base import CheckContext, crawl_budget_s
 from monitor.extract.html import host_matches, parse
 from monitor.extract.services import Entry, service_entries
 from monitor.extract.soft404 import soft404_reason
@@ -42,7 +42,6 @@ def error_patterns(settings: Settings) -> tuple[str, ...]:
 SECONDARY_TIMEOUT_S = 15.0
 """One page beyond the homepage (a service page, a platform item, a channel): the availability probe's 15 s."""
 MIN_FETCH_S = 2.0
-JOB_SHARE = 0.8
 
 
 class Budget:
@@ -52,7 +51,7 @@ class Budget:
 
     def __init__(self, settings: Settings) -> None:
         self.attempts = settings.fetch.retries + 1
-        self.end = time.monotonic() + settings.engine.job_timeout_s * JOB_SHARE
+        self.end = time.monotonic() + crawl_budget_s(settings)
 
     def timeout_s(self) -> float | None:
         per_attempt = (self.end - time.monotonic()) / self.attempts
