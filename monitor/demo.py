@@ -38,11 +38,17 @@ DEMO_SETTINGS: dict[str, Any] = {
     "engine": {
         "evaluate_interval_s": 5,
         "visibility_timeout_s": 30,
-        "job_timeout_s": 20,
+        "job_timeout_s": 60,
         "slots": 32,
         "tick_s": 0.25,
     },
-    "crawl": {"homepage_interval_s": 60},
+    # Content checks every two minutes instead of every few hours, so that stale and empty columns, broken
+    # links, missing services and silent accounts show up during a first look too.
+    "crawl": {"homepage_interval_s": 60, "columns_interval_s": 120},
+    "links": {"interval_s": 120},
+    "services": {"interval_s": 120},
+    "interaction": {"interval_s": 120},
+    "media": {"poll_interval_s": 120},
 }
 
 
@@ -80,7 +86,7 @@ async def print_findings_as_they_change(runtime: Any, stop: asyncio.Event, every
 async def run_demo(*, seed: int, listen: tuple[str, int], duration_s: float | None) -> None:
     data_dir = Settings().effective_data_dir() / "demo"
     data_dir.mkdir(parents=True, exist_ok=True)
-    async with SimWeb(seed=seed, scenario="demo", probe_timeout_s=PROBE_TIMEOUT_S) as sim:
+    async with SimWeb(seed=seed, scenario="demo", probe_timeout_s=PROBE_TIMEOUT_S, media_cases=True) as sim:
         path = data_dir / "govmon-demo.yaml"
         path.write_text(yaml.safe_dump(demo_config(sim, data_dir), allow_unicode=True, sort_keys=False))
         loaded = load_config(path)
