@@ -20,7 +20,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 # Imports nothing that imports redis, so that --site can still bring in hiredis before redis-py loads.
-from monitor.extract.html import NOT_CHECKED_SCHEMES, Link, Page, _clean
+from monitor.extract.html import NOT_CHECKED_SCHEMES, Link, Page, clean_text
 
 PATCHES: dict[str, str] = {
     "uvloop": "the uvloop event loop instead of asyncio's (pip install --target DIR uvloop; --whatif-site DIR)",
@@ -40,7 +40,7 @@ def fast_extract_page(tree: LexborHTMLParser, url: str) -> Page:
         attributes = node.attributes
         name = (attributes.get("name") or "").strip()
         if name and name not in meta:
-            meta[name] = _clean(attributes.get("content"))
+            meta[name] = clean_text(attributes.get("content"))
     base_node = tree.css_first("base[href]")
     base = urljoin(url, base_node.attributes.get("href") or "") if base_node else url
     parts = urlsplit(base)
@@ -61,10 +61,10 @@ def fast_extract_page(tree: LexborHTMLParser, url: str) -> Page:
         if absolute is None or (absolute, tag) in seen:
             continue
         seen.add((absolute, tag))
-        text = _clean(node.text(deep=True)) if tag == "a" else _clean(attributes.get("alt"))
-        found[tag].append(Link(absolute, text or _clean(attributes.get("title")), tag))
+        text = clean_text(node.text(deep=True)) if tag == "a" else clean_text(attributes.get("alt"))
+        found[tag].append(Link(absolute, text or clean_text(attributes.get("title")), tag))
     links = tuple(link for tag in _ORDER for link in found[tag])
-    return Page(url=url, title=_clean(title_node.text() if title_node else ""), meta=meta, links=links)
+    return Page(url=url, title=clean_text(title_node.text() if title_node else ""), meta=meta, links=links)
 
 
 _ORDER = ("a", "area", "img", "iframe", "script", "link")

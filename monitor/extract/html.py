@@ -7,9 +7,11 @@ parsed tree, so a page is parsed once per observation.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator, Sequence
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode as Node
 
 NOT_CHECKED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "#")
 
@@ -33,8 +35,24 @@ def parse(text: str) -> HTMLParser:
     return HTMLParser(text)
 
 
-def _clean(text: str | None) -> str:
+def clean_text(text: str | None) -> str:
+    """Whitespace collapsed, as a reader sees a text run."""
     return " ".join((text or "").split())
+
+
+def label_texts(tree: HTMLParser, words: Sequence[str], max_chars: int) -> Iterator[Node]:
+    """The body's text nodes whose collapsed text is short (≤ ``max_chars``) and names one of ``words``: where
+    a page labels something (a heading, a table header). One linear walk, instead of asking every candidate
+    element for its text (each costing its subtree on deeply nested pages)."""
+    body = tree.body
+    if body is None:
+        return
+    for node in body.traverse(include_text=True):
+        if node.tag != "-text":
+            continue
+        text = clean_text(node.text_content)
+        if text and len(text) <= max_chars and any(word in text for word in words):
+            yield node
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -52,13 +70,13 @@ def page_meta(tree: HTMLParser) -> dict[str, str]:
     for node in tree.css("meta[name]"):
         name = (node.attributes.get("name") or "").strip()
         if name and name not in meta:
-            meta[name] = _clean(node.attributes.get("content"))
+            meta[name] = clean_text(node.attributes.get("content"))
     return meta
 
 
 def page_title(tree: HTMLParser) -> str:
     node = tree.css_first("title")
-    return _clean(node.text() if node else "")
+    return clean_text(node.text() if node else "")
 
 
 def summarize(tree: HTMLParser) -> PageSummary:
@@ -88,8 +106,8 @@ def extract_page(tree: HTMLParser, url: str) -> Page:
             if urlsplit(absolute).scheme not in ("http", "https") or (absolute, tag) in seen:
                 continue
             seen.add((absolute, tag))
-            text = _clean(node.text(deep=True)) if tag == "a" else _clean(node.attributes.get("alt"))
-            links.append(Link(absolute, text or _clean(node.attributes.get("title")), tag))
+            text = clean_text(node.text(deep=True)) if tag == "a" else clean_text(node.attributes.get("alt"))
+            links.append(Link(absolute, text or clean_text(node.attributes.get("title")), tag))
     return Page(url=url, title=page_title(tree), meta=meta, links=tuple(links))
 
 

@@ -19,6 +19,7 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.extract.dates import parse_date
+from monitor.extract.html import clean_text, label_texts
 
 ASKED_LABELS = (
     "留言时间", "来信时间", "提问时间", "咨询时间", "写信时间", "提交时间", "留言日期", "来信日期", "提问日期",
@@ -98,10 +99,6 @@ def _date_parser() -> DateParser:
     return shared
 
 
-def _clean(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
 def _status(text: str) -> bool | None:
     if any(word in text for word in UNANSWERED):
         return False
@@ -122,7 +119,7 @@ def _first_link(node: LexborNode, base: str) -> tuple[str, str | None]:
     if anchor is None:
         return "", None
     href = (anchor.attributes.get("href") or "").strip()
-    text = _clean(anchor.attributes.get("title")) or _clean(anchor.text(deep=True))
+    text = clean_text(anchor.attributes.get("title")) or clean_text(anchor.text(deep=True))
     if not href or href.lower().startswith(("javascript:", "#")):
         return text, None
     return text, urljoin(base, href)
@@ -138,16 +135,8 @@ def _children(node: LexborNode) -> list[LexborNode]:
 def _header_rows(tree: LexborHTMLParser) -> list[LexborNode]:
     """Rows that label their columns, one of them a question date (留言时间): a table's ``tr`` of ``th``, or a
     ``li``/``div`` of ``span`` headings drawn like a table. Found from the label texts (one linear walk)."""
-    body = tree.body
     found: dict[int, LexborNode] = {}
-    if body is None:
-        return []
-    for node in body.traverse(include_text=True):
-        if node.tag != "-text":
-            continue
-        text = _clean(node.text_content)
-        if not text or len(text) > HEADER_LABEL_CHARS or not any(label in text for label in ASKED_LABELS):
-            continue
+    for node in label_texts(tree, ASKED_LABELS, HEADER_LABEL_CHARS):
         cell = node.parent
         for _ in range(3):  # th > span > text at most
             if cell is None or cell.parent is None:
@@ -234,7 +223,7 @@ def bounded_text(node: LexborNode, max_nodes: int = ROW_NODES) -> str:
             break
         if inner.tag == "-text":
             parts.append(inner.text_content or "")
-    return _clean(" ".join(parts))
+    return clean_text(" ".join(parts))
 
 
 def _labelled_rows(tree: LexborHTMLParser) -> list[LexborNode]:
@@ -298,7 +287,7 @@ def next_page(tree: LexborHTMLParser, base: str) -> str | None:
     """The pager's next page: a 下一页 link, or the one a TRS ``createPageHTML(count, current, "index", "html")``
     script would draw (index_1.html after index.html)."""
     for anchor in tree.css("a[href]"):
-        if _clean(anchor.text(deep=True)) in NEXT_PAGE_TEXTS:
+        if clean_text(anchor.text(deep=True)) in NEXT_PAGE_TEXTS:
             href = (anchor.attributes.get("href") or "").strip()
             if href and not href.lower().startswith(("javascript:", "#")):
                 return urljoin(base, href)

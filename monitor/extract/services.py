@@ -15,7 +15,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from monitor.extract.html import NOT_CHECKED_SCHEMES
+from monitor.extract.html import NOT_CHECKED_SCHEMES, clean_text, label_texts
 
 BLOCK_LEVELS = 3
 MAX_HEADINGS = 50
@@ -29,10 +29,6 @@ class Entry:
     via: str  # "label" (the link's own text) or "block" (an item of a block headed by a keyword)
 
 
-def _clean(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
 def _anchor(node: LexborNode, base: str) -> tuple[str, str] | None:
     """(absolute url, text) of an anchor worth following; None for javascript:, mailto:, in-page links."""
     raw = (node.attributes.get("href") or "").strip()
@@ -41,10 +37,10 @@ def _anchor(node: LexborNode, base: str) -> tuple[str, str] | None:
     url = urldefrag(urljoin(base, raw)).url
     if urlsplit(url).scheme not in ("http", "https"):
         return None
-    text = _clean(node.text(deep=True)) or _clean(node.attributes.get("title"))
+    text = clean_text(node.text(deep=True)) or clean_text(node.attributes.get("title"))
     if not text:
         img = node.css_first("img[alt]")
-        text = _clean(img.attributes.get("alt")) if img else ""
+        text = clean_text(img.attributes.get("alt")) if img else ""
     return url, text
 
 
@@ -89,7 +85,7 @@ def _short_text(node: LexborNode, max_chars: int) -> str:
     text = ""
     for inner in node.traverse(include_text=True):
         if inner.tag == "-text":
-            text = _clean(text + " " + (inner.text_content or ""))
+            text = clean_text(text + " " + (inner.text_content or ""))
             if len(text) > max_chars:
                 break
     return text
@@ -98,16 +94,8 @@ def _short_text(node: LexborNode, max_chars: int) -> str:
 def _headings(tree: LexborHTMLParser, keywords: Sequence[str], max_label_chars: int) -> list[LexborNode]:
     """Headings (h1–h5, .hd, .title …) whose short text names a keyword, found from the texts that name one:
     one linear walk, instead of every heading's text (each costing its subtree on nested pages)."""
-    body = tree.body
     found: dict[int, LexborNode] = {}
-    if body is None:
-        return []
-    for node in body.traverse(include_text=True):
-        if node.tag != "-text":
-            continue
-        text = _clean(node.text_content)
-        if not text or len(text) > max_label_chars or not any(k in text for k in keywords):
-            continue
+    for node in label_texts(tree, keywords, max_label_chars):
         current = node.parent
         for _ in range(2):
             if current is None:
