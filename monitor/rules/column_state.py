@@ -14,13 +14,14 @@ inspection sampling window (``deadlines.upcoming_windows``); ``due`` is the star
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from monitor.deadlines import day_of, first_sampled_day_from, stale_from, start_of, upcoming_windows
-from monitor.model import Observation, Outcome, Target
+from monitor.model import Finding, Observation, Outcome, Site, Target
 from monitor.rules.base import History
 from monitor.settings import Settings
 
@@ -48,6 +49,20 @@ class ColumnsRule:
 
     def lookback_s(self, settings: Settings) -> float:
         return lookback_s(settings)
+
+
+class SiteColumnsRule(ColumnsRule, abc.ABC):
+    """A rule judged on a site's column state: sites only, and no verdict when the site was not read."""
+
+    def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
+        if not isinstance(target, Site):
+            return []
+        site = site_columns(target, history, now, settings)
+        return [] if site is None else self.judge(target, site, now, settings)
+
+    @abc.abstractmethod
+    def judge(self, target: Site, site: SiteColumns, now: float, settings: Settings) -> list[Finding]:
+        """The findings on a site whose columns were read."""
 
 
 def latest_ok(history: History, check: str, now: float) -> Observation | None:

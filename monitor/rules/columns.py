@@ -20,13 +20,12 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from monitor.deadlines import first_sampled_day_from, start_of, upcoming_windows
-from monitor.model import Finding, Severity, Site, Status, Target
-from monitor.rules.base import History, make_finding
+from monitor.model import Finding, Severity, Site, Status
+from monitor.rules.base import make_finding
 from monitor.rules.column_state import (
-    ColumnsRule,
     ColumnState,
     SiteColumns,
-    site_columns,
+    SiteColumnsRule,
 )
 from monitor.settings import Settings
 
@@ -46,7 +45,7 @@ def count_due(
     return first_sampled_day_from(days[missing - 1], upcoming_windows(site.today, settings.inspection))
 
 
-class _CountRule(ColumnsRule, abc.ABC):
+class _CountRule(SiteColumnsRule):
     name: str
     label: str
 
@@ -58,12 +57,7 @@ class _CountRule(ColumnsRule, abc.ABC):
     def members(self, site: SiteColumns, settings: Settings) -> tuple[list[ColumnState], list[ColumnState]]:
         """(violating members, members that may turn violating)."""
 
-    def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
-        if not isinstance(target, Site):
-            return []
-        site = site_columns(target, history, now, settings)
-        if site is None:
-            return []
+    def judge(self, target: Site, site: SiteColumns, now: float, settings: Settings) -> list[Finding]:
         threshold = self.threshold(settings)
         bad, candidates = self.members(site, settings)
         evidence = {"url": site.homepage.get("url") or target.url, "threshold": threshold}

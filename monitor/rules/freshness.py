@@ -18,16 +18,15 @@ import datetime as dt
 from typing import Any
 
 from monitor.deadlines import stale_from
-from monitor.model import Finding, Severity, Site, Status, Target
-from monitor.rules.base import History, make_finding
+from monitor.model import Finding, Severity, Site, Status
+from monitor.rules.base import make_finding
 from monitor.rules.column_state import (
-    ColumnsRule,
     SiteColumns,
+    SiteColumnsRule,
     at_risk_day,
     due_at,
     newest_by,
     parse_day,
-    site_columns,
     window_days,
 )
 from monitor.settings import Settings
@@ -40,15 +39,12 @@ CATEGORY_LABELS = {
 }
 
 
-class HomepageStaleRule(ColumnsRule):
+class HomepageStaleRule(SiteColumnsRule):
     name = "homepage.stale"
 
-    def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
-        if not isinstance(target, Site):
-            return []
-        site = site_columns(target, history, now, settings)
+    def judge(self, target: Site, site: SiteColumns, now: float, settings: Settings) -> list[Finding]:
         window = window_days(settings, target, "homepage")
-        if site is None or window is None:
+        if window is None:
             return []
         home = site.homepage
         evidence: dict[str, Any] = {"url": home.get("url") or target.url, "window_days": window}
@@ -95,17 +91,12 @@ class HomepageStaleRule(ColumnsRule):
         ]
 
 
-class ColumnStaleRule(ColumnsRule):
+class ColumnStaleRule(SiteColumnsRule):
     """column.stale and column.empty, one finding per column (evidence for the aggregate vetoes)."""
 
     name = "column.stale"
 
-    def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
-        if not isinstance(target, Site):
-            return []
-        site = site_columns(target, history, now, settings)
-        if site is None:
-            return []
+    def judge(self, target: Site, site: SiteColumns, now: float, settings: Settings) -> list[Finding]:
         findings = []
         for column in site.columns:
             evidence = column.evidence | {"window_days": column.window_days}
@@ -162,17 +153,12 @@ class ColumnStaleRule(ColumnsRule):
         return findings
 
 
-class FutureDateRule(ColumnsRule):
+class FutureDateRule(SiteColumnsRule):
     """content.future_date (弄虚作假): an item dated after the monitoring point's day."""
 
     name = "content.future_date"
 
-    def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
-        if not isinstance(target, Site):
-            return []
-        site = site_columns(target, history, now, settings)
-        if site is None:
-            return []
+    def judge(self, target: Site, site: SiteColumns, now: float, settings: Settings) -> list[Finding]:
         future = _future_items(site)
         if not future:
             return []

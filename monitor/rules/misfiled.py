@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from monitor.model import Finding, Severity, Site, Status, Target
-from monitor.rules.base import History, make_finding
-from monitor.rules.column_state import ColumnsRule, site_columns
+from monitor.model import Finding, Severity, Site, Status
+from monitor.rules.base import make_finding
+from monitor.rules.column_state import SiteColumns, SiteColumnsRule
 from monitor.settings import ColumnsSettings, Settings
 
 CODE = "column.misfiled"
@@ -30,15 +30,10 @@ def is_policy_column(name: str, settings: ColumnsSettings) -> bool:
     return any(word in name for word in settings.policy_keywords) and "解读" not in name
 
 
-class MisfiledRule(ColumnsRule):
+class MisfiledRule(SiteColumnsRule):
     name = CODE
 
-    def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
-        if not isinstance(target, Site):
-            return []
-        site = site_columns(target, history, now, settings)
-        if site is None:
-            return []
+    def judge(self, target: Site, site: SiteColumns, now: float, settings: Settings) -> list[Finding]:
         cfg = settings.columns
         findings = []
         for column in site.columns:

@@ -5,23 +5,18 @@ current long after its last update. A topic column linked from the homepage (fir
 
 from __future__ import annotations
 
-from monitor.model import Finding, Severity, Site, Status, Target
-from monitor.rules.base import History, make_finding
-from monitor.rules.column_state import ColumnsRule, site_columns
+from monitor.model import Finding, Severity, Site, Status
+from monitor.rules.base import make_finding
+from monitor.rules.column_state import SiteColumns, SiteColumnsRule
 from monitor.settings import Settings
 
 CODE = "topic.expired"
 
 
-class TopicExpiredRule(ColumnsRule):
+class TopicExpiredRule(SiteColumnsRule):
     name = CODE
 
-    def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
-        if not isinstance(target, Site):
-            return []
-        site = site_columns(target, history, now, settings)
-        if site is None:
-            return []
+    def judge(self, target: Site, site: SiteColumns, now: float, settings: Settings) -> list[Finding]:
         limit = settings.columns.topic_expired_days
         findings = []
         for column in site.columns:
