@@ -30,8 +30,8 @@ import yaml
 
 from bench import profile
 from bench.workload import Sample, SimProcess, Workload, cpu_seconds
-from monitor.kv.connect import EmbeddedRedis, free_port
-from monitor.kv.keys import Keys
+from monitor.engine.kv.connect import EmbeddedRedis, free_port
+from monitor.engine.kv.keys import Keys
 
 
 @dataclasses.dataclass(frozen=True)

@@ -48,13 +48,13 @@ import yaml
 from bench.report import replace_section
 from monitor.checks.base import CheckContext
 from monitor.checks.controls import ControlProbe
-from monitor.checks.links import SiteWalk
+from monitor.checks.links.check import SiteWalk
+from monitor.checks.links.checker import LinkChecker
 from monitor.clock import SystemClock
+from monitor.engine.kv.connect import EmbeddedRedis, client, free_port
+from monitor.engine.kv.keys import Keys
+from monitor.engine.loopwatch import LoopWatch
 from monitor.fetch import Fetcher
-from monitor.kv.connect import EmbeddedRedis, client, free_port
-from monitor.kv.keys import Keys
-from monitor.linkcheck.checker import LinkChecker
-from monitor.loopwatch import LoopWatch
 from monitor.metrics import Metrics
 from monitor.model import Site
 from monitor.settings import Settings

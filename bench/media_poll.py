@@ -41,12 +41,12 @@ import yaml
 
 from monitor.checks.base import CheckContext
 from monitor.checks.controls import ControlProbe
-from monitor.checks.media import MediaCheck
+from monitor.checks.media.check import MediaCheck
 from monitor.clock import SystemClock
+from monitor.engine.kv.connect import EmbeddedRedis, client, free_port
+from monitor.engine.kv.keys import Keys
+from monitor.engine.loopwatch import LoopWatch
 from monitor.fetch import Fetcher
-from monitor.kv.connect import EmbeddedRedis, client, free_port
-from monitor.kv.keys import Keys
-from monitor.loopwatch import LoopWatch
 from monitor.metrics import Metrics
 from monitor.model import Account, Outcome
 from monitor.settings import Settings

@@ -34,15 +34,15 @@ from bench import report
 from bench.workload import cpu_seconds, own_cpu_seconds
 from monitor import logs
 from monitor.clock import SystemClock
-from monitor.kv.connect import EmbeddedRedis, client
-from monitor.kv.keys import Keys
+from monitor.engine.kv.connect import EmbeddedRedis, client
+from monitor.engine.kv.keys import Keys
+from monitor.engine.queue import JobQueue
+from monitor.engine.schedule import Schedule
+from monitor.engine.store import Store
+from monitor.engine.worker import Worker
 from monitor.metrics import Metrics
 from monitor.model import Job, Observation, Outcome
-from monitor.queue import JobQueue
-from monitor.schedule import Schedule
 from monitor.settings import EngineSettings
-from monitor.store import Store
-from monitor.worker import Worker
 
 SECTION = "queue"
 CHECK = "noop"

@@ -131,7 +131,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_roles(args: argparse.Namespace) -> int:
-    from monitor.app import ROLES, install_signal_handlers, open_runtime, run_roles
+    from monitor.app import ROLES, install_signal_handlers, run_roles
+    from monitor.runtime import open_runtime
 
     loaded = load(args)
     roles = ROLES if args.command == "run" else (args.command,)
@@ -149,7 +150,7 @@ def cmd_roles(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from monitor.clock import parse_moment
-    from monitor.oneshot import check_once, print_findings
+    from monitor.commands.check import check_once, print_findings
 
     loaded = load(args)
     try:
@@ -166,7 +167,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
-    from monitor.oneshot import inspect_location
+    from monitor.commands.inspect import inspect_location
 
     loaded = None
     if args.config or os.environ.get("GOVMON_CONFIG"):
@@ -175,14 +176,14 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:
-        from monitor.oneshot import render_inspect
+        from monitor.commands.inspect import render_inspect
 
         print(render_inspect(report))
     return EXIT_OK if report.get("status") else 1
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from monitor.demo import run_demo
+    from monitor.commands.demo import run_demo
 
     asyncio.run(run_demo(seed=args.seed, listen=args.listen, duration_s=args.duration_s))
     return EXIT_OK

@@ -24,6 +24,13 @@ def configure(level: str | None = None, json: bool = True) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=_current_stderr,
         cache_logger_on_first_use=False,
     )
+
+
+def _current_stderr(*_args: object) -> structlog.PrintLogger:
+    """A logger on whatever ``sys.stderr`` is when the event is logged, not when logging was configured:
+    a stream swapped since (a test's capture, a daemon's redirect) must not leave events writing to a
+    closed file."""
+    return structlog.PrintLogger(sys.stderr)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -228,9 +229,23 @@ class Status(enum.StrEnum):
     UNVERIFIED = "unverified"
 
 
+class State(enum.StrEnum):
+    """A finding's lifecycle (CONTRACT.md): what people and time have done with it, beside the rule's verdict."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    DISMISSED = "dismissed"  # a false positive, with a reason; stays dismissed for that subject
+    RESOLVED = "resolved"
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Finding:
-    """What the rules say about a target now; its JSON is fixed by CONTRACT.md."""
+    """What the rules say about a target now; its JSON is fixed by CONTRACT.md.
+
+    The lifecycle block (``state``, ``first_seen``, ``last_seen``, ``history``) is filled in by the findings
+    lifecycle (``monitor.engine.lifecycle``); a finding straight from a rule has ``state`` None and its JSON
+    carries the first block only (plus ``id``, which is derived and always present).
+    """
 
     target: str
     target_kind: str
@@ -244,14 +259,24 @@ class Finding:
     count: int | None = None
     evidence: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     due: dt.datetime | None = None
+    state: State | None = None
+    first_seen: dt.datetime | None = None
+    last_seen: dt.datetime | None = None
+    history: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def key(self) -> str:
-        """Identity across evaluations: one finding per (target, code, evidence url)."""
+        """Identity across evaluations: one finding per (target, code, subject); the subject is
+        ``evidence.url`` where there is one (the column, link or item the finding is about)."""
         return f"{self.target}|{self.code}|{self.evidence.get('url', '')}"
 
+    @property
+    def id(self) -> str:
+        """CONTRACT.md's stable id: the same problem keeps it across checks, restarts and machines."""
+        return hashlib.sha256(self.key.encode()).hexdigest()[:20]
+
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "target": self.target,
             "target_kind": self.target_kind,
             "name": self.name,
@@ -262,13 +287,23 @@ class Finding:
             "message": self.message,
             "count": self.count,
             "evidence": dict(self.evidence),
-            "observed_at": self.observed_at.astimezone(SHANGHAI).isoformat(timespec="seconds"),
-            "due": self.due.astimezone(SHANGHAI).isoformat(timespec="seconds") if self.due else None,
+            "observed_at": _iso(self.observed_at),
+            "due": _iso(self.due) if self.due else None,
+            "id": self.id,
         }
+        if self.state is not None:
+            data |= {
+                "state": self.state.value,
+                "first_seen": _iso(self.first_seen) if self.first_seen else None,
+                "last_seen": _iso(self.last_seen) if self.last_seen else None,
+                "history": [dict(change) for change in self.history],
+            }
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Finding:
-        due = data.get("due")
+        due, state = data.get("due"), data.get("state")
+        first_seen, last_seen = data.get("first_seen"), data.get("last_seen")
         return cls(
             target=data["target"],
             target_kind=data["target_kind"],
@@ -282,4 +317,56 @@ class Finding:
             evidence=data.get("evidence") or {},
             observed_at=dt.datetime.fromisoformat(data["observed_at"]),
             due=dt.datetime.fromisoformat(due) if due else None,
+            state=State(state) if state else None,
+            first_seen=dt.datetime.fromisoformat(first_seen) if first_seen else None,
+            last_seen=dt.datetime.fromisoformat(last_seen) if last_seen else None,
+            history=tuple(data.get("history") or ()),
+        )
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(SHANGHAI).isoformat(timespec="seconds")
+
+
+class EventKind(enum.StrEnum):
+    """What happened to a finding, as the lifecycle tells the notifier."""
+
+    OPENED = "opened"  # first seen (or seen again after it resolved)
+    CHANGED = "changed"  # its status changed while open (at_risk → violation, a new due date)
+    RESOLVED = "resolved"  # absent for the settling time
+    ACKNOWLEDGED = "acknowledged"
+    DISMISSED = "dismissed"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FindingEvent:
+    """One change of one finding's lifecycle, at ``at`` (epoch seconds); the notifier's only input."""
+
+    kind: EventKind
+    finding: Finding
+    at: float
+    previous_status: Status | None = None
+    by: str | None = None
+    note: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "finding": self.finding.to_json(),
+            "at": self.at,
+            "previous_status": self.previous_status.value if self.previous_status else None,
+            "by": self.by,
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FindingEvent:
+        previous = data.get("previous_status")
+        return cls(
+            kind=EventKind(data["kind"]),
+            finding=Finding.from_json(data["finding"]),
+            at=float(data["at"]),
+            previous_status=Status(previous) if previous else None,
+            by=data.get("by"),
+            note=data.get("note"),
         )

@@ -369,6 +369,30 @@ class InteractionSettings(_Strict):
         return self.excluded_keywords + self.extra_excluded_keywords
 
 
+class NotifySettings(_Strict):
+    """Who hears what besides each target's owners (CONTRACT.md ``notify:``); apprise URLs, ``${VAR}`` from the
+    environment. The notifier (``monitor.notify``) adds its schedule and limits here."""
+
+    regions: dict[str, tuple[str, ...]] = Field(default_factory=dict, description="supervisors per region")
+    ops: tuple[str, ...] = Field(default=(), description="the province's ops channel")
+    public_url: str = Field(default="", description="where owners open the status pages")
+
+
+class ApiSettings(_Strict):
+    """The HTTP API (CONTRACT.md): its token comes from ``GOVMON_API_TOKEN`` or the file named here."""
+
+    token_file: Path | None = None
+
+    def token(self) -> str | None:
+        """The API token, from the environment first; None: the API is open (loopback by default)."""
+        env = os.environ.get("GOVMON_API_TOKEN")
+        if env:
+            return env
+        if self.token_file:
+            return self.token_file.expanduser().read_text(encoding="utf-8").strip() or None
+        return None
+
+
 class Settings(_Strict):
     """The whole configuration; a file holding only an inventory is complete, every setting defaulted."""
 
@@ -390,6 +414,9 @@ class Settings(_Strict):
     columns: ColumnsSettings = Field(default_factory=ColumnsSettings)
     services: ServiceSettings = Field(default_factory=ServiceSettings)
     interaction: InteractionSettings = Field(default_factory=InteractionSettings)
+    regions: tuple[str, ...] = Field(default=(), description="the report's row order")
+    notify: NotifySettings = Field(default_factory=NotifySettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
 
     def effective_redis_url(self) -> str | None:
         """``GOVMON_REDIS_URL`` wins over the file; None means: use the embedded redis-server."""

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import pytest
 import redis.asyncio as aioredis
 
-from monitor.kv.connect import EmbeddedRedis, client, free_port
-from monitor.kv.keys import Keys
+from monitor.engine.kv.connect import EmbeddedRedis, client, free_port
+from monitor.engine.kv.keys import Keys
 from monitor.metrics import Metrics
 
 
@@ -45,8 +44,3 @@ def keys() -> Keys:
 @pytest.fixture
 def metrics() -> Metrics:
     return Metrics()
-
-
-@pytest.fixture
-def fixtures_dir() -> Path:
-    return Path(__file__).parent / "fixtures"

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from monitor.checks import availability, columns, homepage
 from monitor.checks import interaction as interaction_check
-from monitor.checks import links as links_check
-from monitor.checks import media as media_check
 from monitor.checks import services as services_check
 from monitor.checks.base import Check, CheckContext
+from monitor.checks.links import check as links_check
+from monitor.checks.media import check as media_check
 
 CHECKS: dict[str, Check] = {
     availability.NAME: availability.CHECK,

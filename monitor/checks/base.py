@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     import redis.asyncio as aioredis
 
     from monitor.checks.controls import ControlProbe
+    from monitor.engine.kv.keys import Keys
+    from monitor.engine.loopwatch import LoopWatch
     from monitor.fetch import Fetcher
-    from monitor.kv.keys import Keys
-    from monitor.loopwatch import LoopWatch
     from monitor.metrics import Metrics
 
 

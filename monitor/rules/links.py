@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from monitor.checks.links import NAME as LINKS_CHECK
+from monitor.checks.links.check import NAME as LINKS_CHECK
 from monitor.model import Finding, Outcome, Severity, Site, Status, Target
 from monitor.rules.base import History, make_finding
 from monitor.settings import Settings

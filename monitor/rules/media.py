@@ -25,7 +25,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from monitor.checks.media import NAME as MEDIA_CHECK
+from monitor.checks.media.check import NAME as MEDIA_CHECK
 from monitor.clock import to_datetime
 from monitor.deadlines import day_of, first_sampled_day_from, stale_from, start_of, upcoming_windows
 from monitor.model import Account, Finding, Observation, Outcome, Severity, Status, Target

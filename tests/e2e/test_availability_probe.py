@@ -10,11 +10,11 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
-from monitor.app import Runtime, check_context
 from monitor.checks.availability import CHECK
 from monitor.clock import SystemClock
 from monitor.inventory import Loaded
 from monitor.model import Outcome, Site
+from monitor.runtime import Runtime, check_context
 from monitor.settings import Settings
 
 

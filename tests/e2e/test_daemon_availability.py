@@ -17,7 +17,7 @@ import aiohttp
 import pytest
 import yaml
 
-from monitor.kv.connect import free_port
+from monitor.engine.kv.connect import free_port
 from monitor.sim import SimWeb
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(420)]

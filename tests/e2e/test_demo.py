@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from monitor.kv.connect import free_port
+from monitor.engine.kv.connect import free_port
 
 pytestmark = pytest.mark.slow
 BANNER_ROW = re.compile(r"^  (\S+)\s+http://\S+\s+(\w+)$")

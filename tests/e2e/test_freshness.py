@@ -145,8 +145,8 @@ async def test_check_reports_exactly_the_injected_freshness_faults(
 
 
 async def test_inspect_lists_a_homepages_first_level_columns_with_their_newest_dates():
+    from monitor.commands.check import inspect_location
     from monitor.inventory import Loaded
-    from monitor.oneshot import inspect_location
     from monitor.settings import Settings
 
     async with SimWeb(seed=3, sites="freshness") as sim:

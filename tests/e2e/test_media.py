@@ -17,7 +17,7 @@ import aiohttp
 import pytest
 import yaml
 
-from monitor.kv.connect import free_port
+from monitor.engine.kv.connect import free_port
 from monitor.model import SHANGHAI
 from monitor.sim import SimWeb
 

@@ -8,9 +8,10 @@ import time
 
 import pytest
 
-from monitor.app import open_runtime, run_roles
+from monitor.app import run_roles
 from monitor.inventory import Loaded
 from monitor.model import Site
+from monitor.runtime import open_runtime
 from monitor.settings import Settings
 
 pytestmark = pytest.mark.slow

@@ -4,12 +4,12 @@ import pytest
 import redis.asyncio as aioredis
 
 from monitor.clock import FixedClock
-from monitor.kv.keys import Keys
+from monitor.engine.kv.keys import Keys
+from monitor.engine.queue import JobQueue
+from monitor.engine.schedule import Schedule
+from monitor.engine.store import Store
 from monitor.metrics import Metrics
-from monitor.queue import JobQueue
-from monitor.schedule import Schedule
 from monitor.settings import EngineSettings
-from monitor.store import Store
 
 T0 = 1_800_000_000.0
 

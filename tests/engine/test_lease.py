@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import time
 
-from monitor.kv.lease import Lease
+from monitor.engine.kv.lease import Lease
 
 from .support import eventually
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from monitor.loopwatch import LoopWatch
+from monitor.engine.loopwatch import LoopWatch
 
 from .support import eventually, sample
 

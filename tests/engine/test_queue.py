@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from redis.exceptions import ResponseError
 
+from monitor.engine.queue import RECLAIM_BATCH, JobQueue
 from monitor.model import Job
-from monitor.queue import RECLAIM_BATCH, JobQueue
 
 from .support import eventually, sample
 

@@ -8,11 +8,11 @@ import time
 import pytest
 
 from monitor.clock import SystemClock
-from monitor.kv.keys import Keys
-from monitor.kv.lease import Lease
+from monitor.engine.kv.keys import Keys
+from monitor.engine.kv.lease import Lease
+from monitor.engine.queue import JobQueue, decode_job
+from monitor.engine.schedule import NotLeader, Schedule
 from monitor.metrics import Metrics
-from monitor.queue import JobQueue, decode_job
-from monitor.schedule import NotLeader, Schedule
 
 from .conftest import T0
 from .support import eventually, sample

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import asyncio
 
+from monitor.engine.store import Store
 from monitor.model import Job, Outcome
-from monitor.store import Store
 
 from .support import eventually, observed
 

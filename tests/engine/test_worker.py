@@ -5,8 +5,8 @@ import time
 
 import structlog
 
+from monitor.engine.worker import EVALUATE, Unwell, Worker
 from monitor.model import Job, Outcome
-from monitor.worker import EVALUATE, Unwell, Worker
 
 from .conftest import T0
 from .support import eventually, observed, sample
@@ -97,7 +97,7 @@ async def test_a_worker_runs_at_most_slots_jobs_and_claims_only_for_free_slots(
 async def test_a_new_observation_brings_the_targets_evaluation_forward(
     redis, keys, queue, store, schedule, metrics, settings, clock
 ):
-    assert EVALUATE == "evaluate"  # monitor.evaluate.JOB_KIND
+    assert EVALUATE == "evaluate"  # monitor.engine.evaluate.JOB_KIND
     await redis.zadd(keys.schedule, {"evaluate|site-1": T0 + 300, "evaluate|site-2": T0 + 300})
     await queue.enqueue(Job("availability", "site-1", T0))
     await queue.enqueue(Job("availability", "site-2", T0))

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 
 from monitor.clock import SystemClock
-from monitor.kv.connect import EmbeddedRedis, client
-from monitor.kv.keys import Keys
+from monitor.engine.kv.connect import EmbeddedRedis, client
+from monitor.engine.kv.keys import Keys
+from monitor.engine.queue import JobQueue
+from monitor.engine.schedule import Schedule
+from monitor.engine.store import Store
+from monitor.engine.worker import Worker
 from monitor.metrics import Metrics
 from monitor.model import Job
-from monitor.queue import JobQueue
-from monitor.schedule import Schedule
-from monitor.store import Store
-from monitor.worker import Worker
 
 from .conftest import T0
 from .support import eventually, observed, sample

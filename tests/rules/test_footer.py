@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from monitor.commands.inspect import read_saved
 from monitor.extract.footer import footer_facts
-from monitor.inspect import read_saved
 from monitor.model import SHANGHAI, Observation, Outcome, Site
 from monitor.rules.footer import DOMAIN_RULE, FOOTER_RULE
 from monitor.settings import Settings

@@ -1,0 +1,129 @@
+"""HTTP: ``/metrics``, ``/healthz``, ``/api/findings``, ``/api/targets`` (CONTRACT.md, default 127.0.0.1:9731).
+
+Counters (jobs, fetches, probes) are per process: every process with ``--listen`` serves its own, and
+Prometheus sums them. Gauges of shared state (queue depth, findings) are read from Redis at scrape time,
+only by processes serving the API role, so that summing never counts them twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from typing import Any
+
+import structlog
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from monitor.engine.queue import JobQueue
+from monitor.engine.schedule import Schedule
+from monitor.model import Account, Site, Target
+from monitor.runtime import Runtime
+
+log = structlog.get_logger(__name__)
+RUNTIME: web.AppKey[Runtime] = web.AppKey("runtime")
+SHARED_GAUGES: web.AppKey[bool] = web.AppKey("shared_gauges")
+FILTERS = ("target", "code", "severity", "status")
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.Response(
+        text=json.dumps(data, ensure_ascii=False, indent=1), status=status, content_type="application/json"
+    )
+
+
+async def refresh_shared_gauges(runtime: Runtime) -> None:
+    metrics = runtime.metrics
+    queue = JobQueue(runtime.redis, runtime.keys, metrics, runtime.settings.engine)
+    backlog, pending = await queue.depth()
+    metrics.queue_backlog.set(backlog)
+    metrics.queue_pending.set(pending)
+    metrics.deadletter_size.set(await queue.deadletter_size())
+    schedule = Schedule(runtime.redis, runtime.keys, metrics, runtime.clock)
+    now = runtime.clock.now()
+    overdue, oldest_due = await schedule.overdue(now)
+    metrics.schedule_overdue.set(overdue)
+    metrics.queue_lag_seconds.set(max(0.0, now - oldest_due) if oldest_due is not None else 0.0)
+    findings = await runtime.findings().query()
+    counts = Counter((f.code, f.severity.value, f.status.value) for f in findings)
+    metrics.findings.clear()
+    for (code, severity, status), count in counts.items():
+        metrics.findings.labels(code, severity, status).set(count)
+
+
+async def metrics_view(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    if request.app[SHARED_GAUGES]:
+        try:
+            await refresh_shared_gauges(runtime)
+        except Exception as exc:  # a Redis hiccup must not hide the process' own counters
+            log.warning("metrics.refresh_failed", error=str(exc))
+    body = generate_latest(runtime.metrics.registry)
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+async def healthz_view(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    try:
+        async with asyncio.timeout(2):
+            await runtime.redis.ping()
+    except Exception as exc:
+        return _json({"status": "unhealthy", "redis": str(exc)}, status=503)
+    return _json({"status": "ok", "redis": "ok"})
+
+
+async def findings_view(request: web.Request) -> web.Response:
+    unknown = sorted(set(request.query) - set(FILTERS))
+    if unknown:
+        return _json({"error": f"unknown filter {unknown[0]!r}; use {', '.join(FILTERS)}"}, status=400)
+    filters = {name: request.query.get(name) or None for name in FILTERS}
+    findings = await request.app[RUNTIME].findings().query(**filters)
+    findings.sort(key=lambda f: (f.region, f.target, f.code))
+    return _json([f.to_json() for f in findings])
+
+
+def target_json(target: Target) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": target.id,
+        "kind": target.kind,
+        "name": target.name,
+        "region": target.region,
+    }
+    if isinstance(target, Site):
+        data["url"] = target.url
+    elif isinstance(target, Account):
+        data["platform"] = target.platform
+        data["feed"] = target.feed or (target.list.url if target.list else None)
+    return data
+
+
+async def targets_view(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    counts = Counter(f.target for f in await runtime.findings().query())
+    return _json([{**target_json(t), "findings": counts.get(t.id, 0)} for t in runtime.targets.values()])
+
+
+def build_app(runtime: Runtime, *, shared_gauges: bool = True) -> web.Application:
+    app = web.Application()
+    app[RUNTIME] = runtime
+    app[SHARED_GAUGES] = shared_gauges
+    app.router.add_get("/metrics", metrics_view)
+    app.router.add_get("/healthz", healthz_view)
+    app.router.add_get("/api/findings", findings_view)
+    app.router.add_get("/api/targets", targets_view)
+    return app
+
+
+async def serve(
+    runtime: Runtime, stop: asyncio.Event, listen: tuple[str, int], *, shared_gauges: bool = True
+) -> None:
+    runner = web.AppRunner(build_app(runtime, shared_gauges=shared_gauges), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, listen[0], listen[1])
+    await site.start()
+    log.info("api.listening", host=listen[0], port=listen[1])
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,193 @@
+"""Check every link of a site: the homepage's, then those of pages found breadth-first (sites only).
+
+Reads the homepage (a crawl, retried), checks each of its links — anchors, images, attachments; scripts
+and styles with ``links.check_assets`` — then reads up to ``links.crawl_pages`` same-site pages, level by
+level down to ``links.crawl_depth``, and checks the links found there. Each URL is judged once per cycle
+(the first page it was seen on is the one reported) and once per ``links.cache_ttl_s`` across sites
+(``monitor.checks.links.checker``). Links to the 一体化平台 (``platform_domains``) are left to the service
+checks, which judge them against the platform's own error pages.
+
+Payload::
+
+    {"url", "final_url", "status", "pages_read",
+     "budget_spent", "counts": {"checked", "broken", "unverified", "cached", "skipped", "unjudged"},
+     "broken": [{"url", "text", "page", "tag", "http_status", "reason", "detail", "on_homepage"}],
+     "unverified": [... the same ...]}
+
+The cycle stops at ``links.budget_s`` (or 80 % of ``engine.job_timeout_s``, whichever comes first):
+links not judged by then are counted ``unjudged`` and yield no finding; checks already running finish
+into the shared cache, so the next cycle gets further. A homepage that cannot be read makes a FAILED
+observation: no link is judged on a cycle that could not see the page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from monitor.checks.base import CheckContext, crawl_budget_s
+from monitor.checks.links.checker import Checked, LinkChecker, for_context, page_of
+from monitor.checks.links.crawl import TEXT_CHARS, FoundLink, Frontier, select_links
+from monitor.checks.links.urls import is_file, same_site
+from monitor.checks.links.verdict import BROKEN, OK, UNVERIFIED, Verdict
+from monitor.extract.html import extract_page, parse
+from monitor.model import Observation, Outcome, Site, Target
+from monitor.settings import Settings
+
+NAME = "links"
+MAX_LISTED = 500
+"""Broken (and unverified) links listed in one payload, at most; the counts are complete."""
+PAGES_AT_ONCE = 4
+"""Crawled pages of one site read and checked at once (each checks its links concurrently)."""
+
+
+class LinksCheck:
+    name = NAME
+
+    def applies_to(self, target: Target) -> bool:
+        return isinstance(target, Site)
+
+    def interval_s(self, target: Target, settings: Settings) -> float:
+        return settings.links.interval_s
+
+    async def run(self, target: Target, job_id: str, ctx: CheckContext) -> Observation:
+        assert isinstance(target, Site)
+        started = time.monotonic()
+        home = await ctx.fetcher.get(target.url, purpose="links")
+        payload: dict[str, Any] = {"url": target.url, "final_url": home.final_url, "status": home.status}
+        if not home.ok or not home.text:
+            reason = home.failure.value if home.failure else "empty_page"
+            return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, payload)
+        walk = SiteWalk(target, ctx, for_context(ctx))
+        budget_s = crawl_budget_s(ctx.settings, ctx.settings.links.budget_s)
+        try:
+            async with asyncio.timeout(max(0.0, budget_s - (time.monotonic() - started))):
+                await walk.run(home.final_url, home.text)
+        except TimeoutError:
+            walk.budget_spent = True
+        payload |= walk.summary()
+        return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.OK, None, payload)
+
+
+class SiteWalk:
+    """One cycle over one site: the links found so far, their verdicts, the frontier."""
+
+    def __init__(self, site: Site, ctx: CheckContext, checker: LinkChecker) -> None:
+        self.site = site
+        self.ctx = ctx
+        self.cfg = ctx.settings.links
+        self.checker = checker
+        self.found: dict[str, FoundLink] = {}
+        self.verdicts: dict[str, Checked] = {}
+        self.skipped = 0
+        self.pages_read = 1
+        self.budget_spent = False
+        self.known: dict[str, Checked] = {}
+        self.gate = asyncio.Semaphore(self.cfg.concurrency)  # link checks of this site in flight, all pages
+        self.pages: list[str] = []  # every page read, homepage first (the benchmark gives them to its peer)
+        self.frontier = Frontier(site.url, pages=self.cfg.crawl_pages, depth=self.cfg.crawl_depth)
+
+    async def run(self, home_url: str, home_text: str) -> None:
+        self.frontier.visited(self.site.url)
+        self.frontier.visited(home_url)
+        opened = Checked(Verdict(home_url, OK, 200, final_url=home_url), cached=False)
+        self.known = {self.site.url: opened, home_url: opened}  # the homepage just opened: not asked again
+        await self._page(home_url, home_text, depth=0)
+        gate = asyncio.Semaphore(PAGES_AT_ONCE)
+        while (level := self.frontier.next_level()) is not None:
+            depth, urls = level
+
+            async def crawl(url: str, depth: int = depth) -> None:
+                async with gate:
+                    text = await self._read(url)
+                    if text is not None:
+                        self.pages_read += 1
+                        await self._page(url, text, depth=depth)
+
+            async with asyncio.TaskGroup() as group:
+                for url in urls:
+                    group.create_task(crawl(url))
+
+    async def _read(self, url: str) -> str | None:
+        """A crawled page's text: the body its link check kept, else a fetch; None when it is broken."""
+        checked = self.verdicts.get(url)
+        if checked is not None:
+            if checked.verdict.state != OK:
+                return None
+            kept = page_of(checked)
+            if kept is not None:
+                return kept.text
+        result = await self.ctx.fetcher.get(url, purpose="links")
+        return result.text if result.ok and result.text else None
+
+    async def _page(self, page_url: str, text: str, *, depth: int) -> None:
+        self.pages.append(page_url)
+        page = extract_page(parse(text), page_url)
+        chosen = select_links(
+            page.links, check_assets=self.cfg.check_assets, skip_hosts=self.ctx.settings.platform_domains
+        )
+        new: dict[str, bool] = {}
+        for link in chosen:
+            found = self.found.get(link.url)
+            if found is None:
+                if len(self.found) >= self.cfg.max_links_per_site:
+                    self.skipped += 1
+                    continue
+                found = FoundLink(link.url, link.text[:TEXT_CHARS], link.tag, page_url, depth == 0)
+                self.found[link.url] = found
+                if link.url in self.known:
+                    self.verdicts[link.url] = self.known[link.url]
+                else:
+                    new[link.url] = found.is_file
+            self.frontier.offer(found, depth + 1)
+        site_url = self.site.url
+
+        def keep_page(url: str) -> bool:
+            return same_site(url, site_url) and not is_file(url)
+
+        await self.checker.check_many(new, keep_page=keep_page, into=self.verdicts, gate=self.gate)
+
+    def summary(self) -> dict[str, Any]:
+        broken: list[dict[str, Any]] = []
+        unverified: list[dict[str, Any]] = []
+        cached = 0
+        for url, link in self.found.items():
+            checked = self.verdicts.get(url)
+            if checked is None:
+                continue
+            cached += checked.cached
+            v = checked.verdict
+            listed = {BROKEN: broken, UNVERIFIED: unverified}.get(v.state)
+            if listed is None:
+                continue
+            listed.append(
+                {
+                    "url": url,
+                    "text": link.text,
+                    "page": link.page,
+                    "tag": link.tag,
+                    "http_status": v.http_status,
+                    "reason": v.reason,
+                    "detail": v.detail[:300],
+                    "on_homepage": link.on_homepage,
+                }
+            )
+        counts = {
+            "checked": len(self.verdicts),
+            "broken": len(broken),
+            "unverified": len(unverified),
+            "cached": cached,
+            "skipped": self.skipped,
+            "unjudged": len(self.found) - len(self.verdicts),
+        }
+        return {
+            "pages_read": self.pages_read,
+            "budget_spent": self.budget_spent,
+            "counts": counts,
+            "broken": broken[:MAX_LISTED],
+            "unverified": unverified[:MAX_LISTED],
+        }
+
+
+CHECK = LinksCheck()

@@ -1,0 +1,255 @@
+"""``LinkChecker``: the verdict of many URLs, each fetched at most once per ``links.cache_ttl_s``.
+
+One per worker process (``for_context``). A URL's verdict is looked up in Redis first (one MGET per
+batch), so a hundred county sites linking to www.gov.cn cost one check per interval across every worker;
+a URL already being checked in this process is awaited, not fetched again. Fetches go through the
+worker's ``Fetcher``: the link's own host's politeness slot, the SSRF guard and the body caps apply.
+
+How a URL is read:
+
+* a page (no file extension): GET with the body capped at ``links.html_body_bytes`` — soft 404s hide in
+  bodies;
+* a file (attachment, image, asset): HEAD, then a GET capped at ``FILE_GET_BYTES`` where HEAD is refused
+  (405, 501, any error status, a dropped connection): many government file servers refuse HEAD;
+* a 500/502/503/504 is asked once more after the same pause before the link is called broken;
+* a 403/429 answer is retried once after ``Retry-After`` (or ``links.bot_retry_after_s``), unless the
+  host asks for a longer pause than that cap: a host that says "come back in an hour" is not hammered.
+  Still refused: ``unverified``, and the host's further links get one try each, no retry.
+
+A Redis outage costs the cache, never the check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hashlib
+import json
+import weakref
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import structlog
+from redis.exceptions import RedisError
+
+from monitor.checks.links.verdict import UNVERIFIED, Verdict, is_html, judge
+from monitor.fetch.politeness import parse_retry_after
+from monitor.model import FailureReason, FetchResult
+from monitor.settings import LinkSettings
+
+if TYPE_CHECKING:
+    import redis.asyncio as aioredis
+
+    from monitor.checks.base import CheckContext
+    from monitor.engine.kv.keys import Keys
+    from monitor.fetch import Fetcher
+
+log = structlog.get_logger(__name__)
+
+FILE_GET_BYTES = 64 * 1024
+"""A file read with GET (HEAD refused) is read this far: the status is the answer; the rest is dropped."""
+MAX_REFUSING_HOSTS = 10_000
+"""Hosts remembered as refusing robots (each link there is still tried once; only the retry is skipped)."""
+RETRIED_STATUSES = frozenset({500, 502, 503, 504})
+"""Server errors asked once more (after ``links.bot_retry_after_s``) before a link is called broken."""
+_HEAD_RETRIED_FAILURES = frozenset({FailureReason.PROTOCOL_ERROR, FailureReason.CONNECTION_RESET})
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Checked:
+    """A verdict, whether it came from the cache (Redis or a check already in flight), and the page read
+    (GET of an HTML page) when the caller asked to keep it — the crawl reads its links from it."""
+
+    verdict: Verdict
+    cached: bool
+    page: FetchResult | None = None
+
+
+def url_digest(url: str) -> str:
+    return hashlib.blake2b(url.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class LinkChecker:
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        settings: LinkSettings,
+        *,
+        redis: aioredis.Redis | None = None,
+        keys: Keys | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._fetcher = fetcher
+        self._settings = settings
+        self._patterns = settings.all_soft404_patterns()
+        self._redis = redis if keys is not None and settings.cache_ttl_s > 0 else None
+        self._keys = keys
+        self._sleep = sleep
+        self._inflight: dict[str, asyncio.Task[tuple[Verdict, FetchResult]]] = {}
+        self._unwritten: dict[str, str] = {}  # cache key → verdict JSON, written by ``_flusher``
+        self._flusher: asyncio.Task[None] | None = None
+        self._refusing_hosts: set[str] = set()  # still 403/429 after a retry: their other links get one try
+        self.fetches = 0
+        """Requests sent (HEAD and GET, retries included): what the benchmark counts."""
+
+    # ------------------------------------------------------------------------------------- public API
+    async def check_many(
+        self,
+        urls: dict[str, bool],
+        *,
+        keep_page: Callable[[str], bool] = lambda url: False,
+        into: dict[str, Checked] | None = None,
+        gate: asyncio.Semaphore | None = None,
+    ) -> dict[str, Checked]:
+        """Verdicts of ``urls`` (url → is a file), at most ``links.concurrency`` fetched at once (or as
+        many as ``gate`` lets through, shared by a caller's several batches).
+
+        ``into`` receives each verdict as it arrives, so a caller cancelled halfway keeps those."""
+        found = into if into is not None else {}
+        found |= await self._cached(urls)
+        missing = [url for url in urls if url not in found]
+        gate = gate or asyncio.Semaphore(self._settings.concurrency)
+
+        async def one(url: str) -> None:
+            async with gate:
+                found[url] = await self.check(url, is_file=urls[url], keep_page=keep_page(url))
+
+        async with asyncio.TaskGroup() as group:
+            for url in missing:
+                group.create_task(one(url))
+        return {url: found[url] for url in urls}
+
+    async def check(self, url: str, *, is_file: bool, keep_page: bool = False) -> Checked:
+        """One URL's verdict; a check of the same URL already running in this process is shared.
+
+        The check runs as its own task, so a caller cancelled halfway neither loses the others' answer
+        nor the cache entry."""
+        running = self._inflight.get(url)
+        if running is not None:
+            verdict, _ = await asyncio.shield(running)
+            return Checked(verdict, cached=True)
+        task = asyncio.create_task(self._judge_and_store(url, is_file=is_file))
+        self._inflight[url] = task
+        task.add_done_callback(lambda done: self._finished(url, done))
+        verdict, page = await asyncio.shield(task)
+        return Checked(verdict, cached=False, page=page if keep_page else None)
+
+    def _finished(self, url: str, task: asyncio.Task[tuple[Verdict, FetchResult]]) -> None:
+        self._inflight.pop(url, None)
+        if not task.cancelled() and task.exception() is not None:  # retrieved: its callers re-raise it
+            log.warning("links.check_failed", url=url, error=repr(task.exception()))
+
+    async def _judge_and_store(self, url: str, *, is_file: bool) -> tuple[Verdict, FetchResult]:
+        verdict, page = await self._judge(url, is_file=is_file)
+        await self._store(verdict)
+        return verdict, page
+
+    # ------------------------------------------------------------------------------------- fetching
+    async def _judge(self, url: str, *, is_file: bool) -> tuple[Verdict, FetchResult]:
+        result = await self._fetch(url, is_file=is_file)
+        verdict = judge(url, result, self._patterns)
+        if verdict.broken and result.status in RETRIED_STATUSES:  # an overloaded moment, not a dead link
+            await self._sleep(self._settings.bot_retry_after_s)
+            result = await self._fetch(url, is_file=is_file)
+            verdict = judge(url, result, self._patterns)
+        if verdict.state == UNVERIFIED:
+            host = urlsplit(url).hostname or ""
+            if host in self._refusing_hosts:
+                detail = f"{verdict.detail}; the host refused earlier links after a retry too"
+                return dataclasses.replace(verdict, detail=detail), result
+            pause_s = parse_retry_after(result.headers.get("Retry-After"))
+            cap_s = self._settings.bot_retry_after_s
+            if pause_s is not None and pause_s > cap_s:
+                detail = f"{verdict.detail}; asks to retry after {pause_s:g} s, longer than we wait"
+                return dataclasses.replace(verdict, detail=detail), result
+            await self._sleep(cap_s if pause_s is None else pause_s)
+            result = await self._fetch(url, is_file=is_file)
+            verdict = judge(url, result, self._patterns)
+            if verdict.state == UNVERIFIED:
+                verdict = dataclasses.replace(verdict, detail=f"{verdict.detail} (retried once)")
+                if len(self._refusing_hosts) >= MAX_REFUSING_HOSTS:
+                    self._refusing_hosts.clear()
+                self._refusing_hosts.add(host)
+        return verdict, result
+
+    async def _fetch(self, url: str, *, is_file: bool) -> FetchResult:
+        timeout_s = self._settings.timeout_s
+        get = self._fetcher.get
+        if is_file:
+            self.fetches += 1
+            head = await get(url, purpose="link", method="HEAD", timeout_s=timeout_s)
+            refused = head.status is not None and head.status >= 400
+            if not (refused or head.failure in _HEAD_RETRIED_FAILURES):
+                return head
+            self.fetches += 1
+            return await get(url, purpose="link", timeout_s=timeout_s, max_body_bytes=FILE_GET_BYTES)
+        self.fetches += 1
+        return await get(
+            url, purpose="link", timeout_s=timeout_s, max_body_bytes=self._settings.html_body_bytes
+        )
+
+    # ------------------------------------------------------------------------------------- cache
+    async def _cached(self, urls: Iterable[str]) -> dict[str, Checked]:
+        ordered = list(urls)
+        if self._redis is None or self._keys is None or not ordered:
+            return {}
+        keys = self._keys
+        try:
+            values = await self._redis.mget([keys.link_verdict(url_digest(u)) for u in ordered])
+        except RedisError as exc:
+            log.warning("links.cache_unavailable", error=str(exc))
+            return {}
+        found: dict[str, Checked] = {}
+        for url, raw in zip(ordered, values, strict=True):
+            if raw is None:
+                continue
+            try:
+                verdict = Verdict.from_json(json.loads(raw))
+            except (ValueError, KeyError, TypeError):
+                continue
+            if verdict.url == url:  # a digest collision is a miss, never another URL's verdict
+                found[url] = Checked(verdict, cached=True)
+        return found
+
+    async def _store(self, verdict: Verdict) -> None:
+        """Write ``verdict`` to the shared cache; verdicts finished meanwhile go in the same pipeline
+        (one connection and one round trip for a burst, not one per link)."""
+        if self._redis is None or self._keys is None:
+            return
+        key = self._keys.link_verdict(url_digest(verdict.url))
+        self._unwritten[key] = json.dumps(verdict.to_json(), ensure_ascii=False)
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush())
+        await asyncio.shield(self._flusher)
+
+    async def _flush(self) -> None:
+        assert self._redis is not None
+        ttl_ms = max(1, int(self._settings.cache_ttl_s * 1000))
+        while self._unwritten:
+            batch, self._unwritten = self._unwritten, {}
+            pipe = self._redis.pipeline(transaction=False)
+            for key, value in batch.items():
+                pipe.set(key, value, px=ttl_ms)
+            try:
+                await pipe.execute()
+            except RedisError as exc:
+                log.warning("links.cache_unavailable", error=str(exc))
+
+
+_per_fetcher: weakref.WeakKeyDictionary[Fetcher, LinkChecker] = weakref.WeakKeyDictionary()
+
+
+def for_context(ctx: CheckContext) -> LinkChecker:
+    """The process's checker for this context's fetcher (one in-flight table per worker process)."""
+    checker = _per_fetcher.get(ctx.fetcher)
+    if checker is None:
+        checker = LinkChecker(ctx.fetcher, ctx.settings.links, redis=ctx.redis, keys=ctx.keys)
+        _per_fetcher[ctx.fetcher] = checker
+    return checker
+
+
+def page_of(checked: Checked) -> FetchResult | None:
+    """The kept page when it is a readable HTML page."""
+    page = checked.page
+    return page if page is not None and page.ok and page.text and is_html(page) else None

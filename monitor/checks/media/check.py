@@ -1,0 +1,166 @@
+"""Read a new-media account's posts (政务新媒体, 国办发〔2018〕123号): the data the media rules judge.
+
+The account's source (``monitor.checks.media.sources``: feed or HTML list page) is read with a conditional GET:
+the last full reading's ETag / Last-Modified go out as If-None-Match / If-Modified-Since, and a 304 means
+the previous reading still holds, so it is carried into this observation (``not_modified: true``). The
+validators, the last reading and when govmon first watched the account live in Redis (one STRING per
+account, ``<prefix>:media:<account id>``, JSON, TTL ``media.validators_ttl_s`` refreshed on every poll),
+shared by all workers; without Redis (a check run without one) in this process only.
+
+Payload (OK): ``{"url", "final_url", "status", "source", "kind", "encoding", "title", "not_modified",
+"entries", "undated", "future", "future_dates", "newest", "recent", "interaction", "watched_since",
+"read_at"}`` — ``newest`` is the newest entry moment not after the observation (ISO, Asia/Shanghai, null
+when none), ``recent`` up to ``RECENT_SHOWN`` such entries ``{title, url, published}`` newest first (the
+rules recompute the newest as of their own ``now`` from it), ``future`` the entries dated after the
+observation (ignored), ``read_at`` when the carried reading was taken. FAILED: ``reason`` is a
+``FailureReason`` value, ``hostile_xml``, ``invalid_feed``, ``bad_selector`` or ``no_source``; the payload
+has ``url``, ``status`` and ``detail``.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import json
+from typing import Any
+
+from monitor.checks.base import CheckContext
+from monitor.checks.media.posts import Post, Posts, Validators
+from monitor.checks.media.sources import source_for
+from monitor.clock import to_datetime
+from monitor.model import Account, Observation, Outcome, Target
+from monitor.settings import Settings
+
+NAME = "media"
+RECENT_SHOWN = 10
+FUTURE_SHOWN = 5
+FUTURE_TOLERANCE_S = 300.0
+"""Entries up to this far ahead of govmon's clock are clock skew between the bridge and us, not faked dates."""
+MEMORY_RECORDS = 20_000
+"""Records kept in process when there is no Redis: enough for a province, bounded for a hostile inventory."""
+
+
+def summarize(posts: Posts, now: dt.datetime) -> dict[str, Any]:
+    """The reading part of the payload: counts, the newest non-future entries, the future ones."""
+    dated = [p for p in posts.entries if p.published is not None]
+    cutoff = now + dt.timedelta(seconds=FUTURE_TOLERANCE_S)
+    future = sorted((p for p in dated if _moment(p) > cutoff), key=_moment)
+    past = sorted((p for p in dated if _moment(p) <= cutoff), key=_moment, reverse=True)
+    return {
+        "kind": posts.kind,
+        "title": posts.title,
+        "entries": len(posts.entries),
+        "undated": len(posts.entries) - len(dated),
+        "future": len(future),
+        "future_dates": [_iso(p.published) for p in future[:FUTURE_SHOWN]],
+        "newest": _iso(past[0].published) if past else None,
+        "recent": [
+            {"title": p.title, "url": p.url, "published": _iso(p.published)} for p in past[:RECENT_SHOWN]
+        ],
+        "interaction": posts.interaction,
+        "read_at": now.isoformat(timespec="seconds"),
+    }
+
+
+class MediaCheck:
+    name = NAME
+
+    def __init__(self) -> None:
+        self._memory: collections.OrderedDict[str, dict[str, Any]] = collections.OrderedDict()
+
+    def applies_to(self, target: Target) -> bool:
+        return isinstance(target, Account)
+
+    def interval_s(self, target: Target, settings: Settings) -> float:
+        return settings.media.poll_interval_s
+
+    async def run(self, target: Target, job_id: str, ctx: CheckContext) -> Observation:
+        assert isinstance(target, Account)
+        observed_at = ctx.clock.now()
+        now = to_datetime(observed_at)
+        source = source_for(target)
+        if source is None:
+            payload = {
+                "url": None,
+                "status": None,
+                "detail": "the account has neither a feed nor a list page",
+            }
+            return Observation(NAME, target.id, job_id, observed_at, Outcome.FAILED, "no_source", payload)
+        record = await self._load(target.id, ctx)
+        reading = record.get("reading")
+        validators = Validators(record.get("etag"), record.get("last_modified")) if reading else Validators()
+        posts = await source.read(target, ctx.fetcher, validators, now)
+        base: dict[str, Any] = {
+            "url": target.feed or (target.list.url if target.list else None),
+            "final_url": posts.url,
+            "status": posts.status,
+            "source": source.name,
+        }
+        watched_since = record.get("watched_since") or now.date().isoformat()
+        if posts.not_modified and not reading:  # a 304 to a request that named no validators
+            posts = Posts(failure="protocol_error", detail="HTTP 304 to an unconditional request", status=304)
+        if not posts.ok:
+            await self._save(target.id, ctx, {**record, "watched_since": watched_since})
+            failed: dict[str, Any] = {**base, "detail": posts.detail, "kind": posts.kind or None}
+            return Observation(NAME, target.id, job_id, observed_at, Outcome.FAILED, posts.failure, failed)
+        if posts.not_modified and reading:
+            summary = dict(reading)
+        else:
+            summary = summarize(posts, now)
+            record = {
+                "etag": posts.validators.etag,
+                "last_modified": posts.validators.last_modified,
+                "reading": summary,
+            }
+        unchanged = posts.not_modified and record.get("watched_since") == watched_since
+        await self._save(target.id, ctx, {**record, "watched_since": watched_since}, unchanged=unchanged)
+        observed: dict[str, Any] = {
+            **base,
+            **summary,
+            "encoding": posts.encoding,
+            "not_modified": posts.not_modified,
+            "watched_since": watched_since,
+        }
+        return Observation(NAME, target.id, job_id, observed_at, Outcome.OK, None, observed)
+
+    # ------------------------------------------------------------------------------------- records
+    async def _load(self, account_id: str, ctx: CheckContext) -> dict[str, Any]:
+        redis, keys = ctx.redis, ctx.keys
+        if redis is None or keys is None:
+            return dict(self._memory.get(account_id) or {})
+        raw: Any = await redis.get(keys.media_record(account_id))
+        try:
+            data = json.loads(raw) if raw else {}
+        except ValueError:
+            data = {}
+        return data if isinstance(data, dict) else {}
+
+    async def _save(
+        self, account_id: str, ctx: CheckContext, record: dict[str, Any], *, unchanged: bool = False
+    ) -> None:
+        """Write the record (or, ``unchanged`` after a 304, only push its expiry back)."""
+        redis, keys = ctx.redis, ctx.keys
+        if redis is None or keys is None:
+            self._memory[account_id] = record
+            self._memory.move_to_end(account_id)
+            while len(self._memory) > MEMORY_RECORDS:
+                self._memory.popitem(last=False)
+            return
+        ttl_s = max(1, int(ctx.settings.media.validators_ttl_s))
+        key = keys.media_record(account_id)
+        if unchanged and await redis.expire(key, ttl_s):
+            return
+        document = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        await redis.set(key, document, ex=ttl_s)
+
+
+def _moment(post: Post) -> dt.datetime:
+    assert post.published is not None
+    return post.published
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+CHECK = MediaCheck()

@@ -1,0 +1,63 @@
+"""``govmon check``: every check once on the inventory (or the named targets), then the rules.
+
+``check`` records what it observes like a worker would, so its probe adds to the samples a daemon keeps,
+and judges availability from all stored samples (too few: no verdict, as the rules say).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from monitor.checks import CHECKS, Check, CheckContext
+from monitor.engine.evaluate import Evaluator
+from monitor.model import Finding, Job, Target
+from monitor.runtime import check_context, open_runtime
+
+if TYPE_CHECKING:
+    from monitor.inventory import Loaded
+
+SEVERITY_ORDER = {"veto": 0, "deduction": 1, "warning": 2}
+STATUS_MARK = {"violation": "✗", "at_risk": "!", "unverified": "?"}
+
+
+async def check_once(loaded: Loaded, only: set[str] | None, as_of: float | None) -> list[Finding]:
+    """Run every applicable check once on the chosen targets, record, evaluate at ``as_of`` (or now)."""
+    async with open_runtime(loaded) as runtime:
+        targets: list[Target] = [t for t in runtime.targets.values() if only is None or t.id in only]
+        store = runtime.store()
+
+        async def observe(target: Target, check: Check, ctx: CheckContext) -> None:
+            job = Job(check.name, target.id, runtime.clock.now())
+            await store.record(await check.run(target, job.job_id, ctx))
+
+        async with check_context(runtime) as ctx, asyncio.TaskGroup() as group:
+            for target in targets:
+                for check in CHECKS.values():
+                    if check.applies_to(target):
+                        group.create_task(observe(target, check, ctx))
+        evaluator = Evaluator(store, runtime.findings(), runtime.settings)
+        now = as_of if as_of is not None else runtime.clock.now()
+        findings: list[Finding] = []
+        for target in targets:
+            findings.extend(await evaluator.evaluate(target, now))
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.region, f.target, f.code))
+
+
+def print_findings(findings: list[Finding], *, as_json: bool, out: Any = None) -> None:
+    out = out or sys.stdout
+    if as_json:
+        print(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=1), file=out)
+        return
+    if not findings:
+        print("no findings", file=out)
+        return
+    for f in findings:
+        due = f" (due {f.due.date().isoformat()})" if f.due else ""
+        print(
+            f"{STATUS_MARK[f.status]} [{f.severity}/{f.status}] {f.region} {f.name} ({f.target}) "
+            f"{f.code}: {f.message}{due}",
+            file=out,
+        )

@@ -1,0 +1,125 @@
+"""``govmon demo``: the simulated government web plus the daemon, for a first look without internet.
+
+Starts the simulator on loopback, writes its inventory as an ordinary configuration file (so the user can
+also ``govmon check -c`` it), and runs every role against it with the availability window scaled down from
+days to seconds, printing findings as they open and close. Uses its own embedded Redis under
+``<data dir>/demo`` and starts from a clean slate each time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from monitor.app import ROLES, install_signal_handlers, run_roles
+from monitor.inventory import load_config
+from monitor.model import Finding
+from monitor.runtime import open_runtime
+from monitor.settings import Settings
+from monitor.sim import SimWeb
+
+PROBE_TIMEOUT_S = 2.0
+DEMO_SETTINGS: dict[str, Any] = {
+    # Scaled down so findings appear within a minute: a probe every 2 s (43,200 a day), a verdict from
+    # 15 samples, the same 5 % / 3 % lines as the indicator.
+    "availability": {
+        "probes_per_day": 43200,
+        "timeout_s": PROBE_TIMEOUT_S,
+        "window_days": 1,
+        "min_probes": 15,
+        "fail_ratio": 0.05,
+        "warn_ratio": 0.03,
+        "control_cache_s": 5,
+    },
+    "engine": {
+        "evaluate_interval_s": 5,
+        "visibility_timeout_s": 30,
+        "job_timeout_s": 60,
+        "slots": 32,
+        "tick_s": 0.25,
+    },
+    # Content checks every two minutes instead of every few hours, so that stale and empty columns, broken
+    # links, missing services and silent accounts show up during a first look too.
+    "crawl": {"homepage_interval_s": 60, "columns_interval_s": 120},
+    "links": {"interval_s": 120},
+    "services": {"interval_s": 120},
+    "interaction": {"interval_s": 120},
+    "media": {"poll_interval_s": 120},
+}
+
+
+def demo_config(sim: SimWeb, data_dir: Path) -> dict[str, Any]:
+    config = dict(sim.inventory())
+    config.update(DEMO_SETTINGS)
+    config["data_dir"] = str(data_dir)
+    config.pop("redis_url", None)
+    return config
+
+
+def finding_line(f: Finding, verb: str) -> str:
+    due = f" due {f.due:%Y-%m-%d %H:%M}" if f.due else ""
+    return (
+        f"{time.strftime('%H:%M:%S')} {verb:8} [{f.severity}/{f.status}] {f.name} ({f.target}) {f.code}: "
+        f"{f.message}{due}"
+    )
+
+
+async def print_findings_as_they_change(runtime: Any, stop: asyncio.Event, every_s: float = 2.0) -> None:
+    shown: dict[str, Finding] = {}
+    while not stop.is_set():
+        current = {f.key: f for f in await runtime.findings().query()}
+        for key, finding in current.items():
+            before = shown.get(key)
+            if before is None or before.status != finding.status:  # not every new sample, only news
+                print(finding_line(finding, "opened" if before is None else "changed"), flush=True)
+        for key in shown.keys() - current.keys():
+            print(finding_line(shown[key], "resolved"), flush=True)
+        shown = current
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every_s)
+
+
+async def run_demo(*, seed: int, listen: tuple[str, int], duration_s: float | None) -> None:
+    data_dir = Settings().effective_data_dir() / "demo"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    async with SimWeb(seed=seed, scenario="demo", probe_timeout_s=PROBE_TIMEOUT_S, media_cases=True) as sim:
+        path = data_dir / "govmon-demo.yaml"
+        path.write_text(yaml.safe_dump(demo_config(sim, data_dir), allow_unicode=True, sort_keys=False))
+        loaded = load_config(path)
+        for problem in loaded.problems:
+            print(f"govmon demo: {problem}")
+        if loaded.fatal:
+            raise SystemExit(
+                "govmon demo: the simulator's configuration did not load (a bug: please report it)"
+            )
+        print(
+            f"govmon demo: {len(loaded.sites)} simulated sites, {len(loaded.accounts)} accounts on loopback"
+        )
+        for site in sim.sites:
+            print(f"  {site.name:28} {site.url:48} {site.profile}")
+        print(f"govmon demo: configuration written to {path}")
+        print(
+            f"govmon demo: metrics at http://{listen[0]}:{listen[1]}/metrics, findings at "
+            f"http://{listen[0]}:{listen[1]}/api/findings; Ctrl-C stops"
+        )
+        stop = asyncio.Event()
+        install_signal_handlers(stop)
+        async with open_runtime(loaded) as runtime:
+            await runtime.redis.flushdb()  # the demo's own Redis: start clean every time
+            async with asyncio.TaskGroup() as group:
+                group.create_task(run_roles(runtime, ROLES, stop, listen))
+                group.create_task(print_findings_as_they_change(runtime, stop))
+                if duration_s is not None:
+                    group.create_task(_stop_after(stop, duration_s))
+    print("govmon demo: stopped")
+
+
+async def _stop_after(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+    stop.set()

@@ -1,0 +1,91 @@
+"""Every Redis key govmon uses, built in one place (arq keeps its layout in one short file too).
+
+All keys live under one prefix (default ``govmon``), so several deployments — or several tests — can
+share one Redis. Each builder says the key's type, which module writes it, and what bounds it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Keys:
+    prefix: str = "govmon"
+
+    # ----------------------------------------------------------------------------------------- engine
+    @property
+    def schedule(self) -> str:
+        """ZSET member ``check|target_id`` → next due (epoch s). Writer: schedule. Bound: checks × targets."""
+        return f"{self.prefix}:schedule"
+
+    @property
+    def stream(self) -> str:
+        """STREAM of jobs. Writer: schedule/queue. Bound: acked entries are XDELed; backlog is bounded by the
+        scheduler's back-pressure; MAXLEN ~ as a last resort."""
+        return f"{self.prefix}:jobs"
+
+    @property
+    def group(self) -> str:
+        """Consumer group name on ``stream`` (a name, not a key)."""
+        return "workers"
+
+    @property
+    def deadletter(self) -> str:
+        """STREAM of jobs that failed ``engine.max_deliveries`` times. Writer: queue. Bound: MAXLEN ~ 10000."""
+        return f"{self.prefix}:deadletter"
+
+    def lease(self, role: str) -> str:
+        """STRING holder id with PX TTL. Writer: kv.lease. Bound: one per role."""
+        return f"{self.prefix}:lease:{role}"
+
+    def done(self, job_id: str) -> str:
+        """STRING marker that a job's result is recorded (idempotency). Writer: store. Bound: TTL."""
+        return f"{self.prefix}:done:{job_id}"
+
+    @property
+    def workers(self) -> str:
+        """ZSET consumer → time of its last heartbeat (epoch s): the index of ``heartbeat`` keys.
+        Writer: queue (for workers). Bound: members whose heartbeat expired are dropped by the scheduler."""
+        return f"{self.prefix}:workers"
+
+    def heartbeat(self, consumer: str) -> str:
+        """STRING JSON ``{"slots", "in_flight"}`` of one live worker, for the scheduler's back-pressure.
+        Writer: queue (for workers). Bound: EX (a dead worker's key expires), one per live worker."""
+        return f"{self.prefix}:worker:{consumer}"
+
+    @property
+    def job_errors(self) -> str:
+        """HASH job_id → last exception text of a job that failed, copied into its dead-letter entry.
+        Writer: queue (for workers). Bound: the field is removed when the job is acked or dead-lettered."""
+        return f"{self.prefix}:joberrors"
+
+    @property
+    def stats(self) -> str:
+        """HASH of engine counters shared by all processes (overdue, reclaimed, dead-lettered). Writer: engine."""
+        return f"{self.prefix}:stats"
+
+    # ----------------------------------------------------------------------------------------- state
+    def latest(self, check: str, target_id: str) -> str:
+        """STRING JSON of the newest observation of one check on one target. Writer: store. Bound: one each."""
+        return f"{self.prefix}:obs:{check}:{target_id}"
+
+    def history(self, check: str, target_id: str) -> str:
+        """ZSET JSON observation → observed_at. Writer: store. Bound: trimmed by age (retention) and count."""
+        return f"{self.prefix}:hist:{check}:{target_id}"
+
+    def link_verdict(self, url_digest: str) -> str:
+        """STRING JSON verdict of one link URL (``monitor.checks.links``), keyed by the URL's digest, so that
+        many sites linking to one URL cost one check per ``links.cache_ttl_s``. Writer: linkcheck. Bound: EX."""
+        return f"{self.prefix}:link:{url_digest}"
+
+    def media_record(self, account_id: str) -> str:
+        """STRING JSON ``{"etag", "last_modified", "reading", "watched_since"}`` of one account
+        (``monitor.checks.media.check``): conditional-GET validators and the reading a 304 carries forward.
+        Writer: the media check. Bound: one per account, EX ``media.validators_ttl_s``."""
+        return f"{self.prefix}:media:{account_id}"
+
+    @property
+    def findings(self) -> str:
+        """HASH target_id → JSON list of that target's current findings. Writer: rules runner."""
+        return f"{self.prefix}:findings"

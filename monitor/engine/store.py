@@ -1,0 +1,130 @@
+"""Observations in Redis: the newest per (check, target) and a history trimmed by age and count.
+
+Writing a job's result and acking its message is one Lua script, so it is atomic; it is also idempotent:
+a ``done`` marker per ``job_id`` (``SET NX EX``) lets exactly one delivery of a job write its result.
+A worker killed after the script ran but before it heard the reply, or a job delivered twice because
+its first worker was slow, repeats the script harmlessly: the second run only acks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import TYPE_CHECKING, Any
+
+import redis.asyncio as aioredis
+
+from monitor.engine.kv.keys import Keys
+from monitor.model import Claim, Observation
+
+if TYPE_CHECKING:
+    from monitor.engine.queue import JobQueue
+
+DONE_TTL_S = 86400.0
+"""How long a job's ``done`` marker lives: far beyond max_deliveries × visibility timeout, the longest a
+duplicate delivery can trail the first."""
+
+# KEYS: done, latest, history, stream, job_errors
+# ARGV: done_ttl_s, observation JSON ('' = nothing to record), observed_at, cutoff, max_history, retention_s,
+#       group, message_id ('' = nothing to ack), job_id
+_RECORD_AND_ACK = """
+local recorded = 0
+if ARGV[2] ~= '' and redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+  local current = redis.call('GET', KEYS[2])
+  if (not current) or tonumber(cjson.decode(current)['observed_at']) <= tonumber(ARGV[3]) then
+    redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[6])
+  end
+  redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2])
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[4])
+  local excess = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[5])
+  if excess > 0 then
+    redis.call('ZREMRANGEBYRANK', KEYS[3], 0, excess - 1)
+  end
+  redis.call('EXPIRE', KEYS[3], ARGV[6])
+  recorded = 1
+end
+if ARGV[8] ~= '' then
+  redis.call('XACK', KEYS[4], ARGV[7], ARGV[8])
+  redis.call('XDEL', KEYS[4], ARGV[8])
+  redis.call('HDEL', KEYS[5], ARGV[9])
+end
+return recorded
+"""
+
+
+class Store:
+    """Observations of every check. ``retention_s`` covers the longest rule window (7 days) with a day spare;
+    ``max_history`` caps one (check, target) history however often it is observed."""
+
+    def __init__(
+        self,
+        redis: aioredis.Redis,
+        keys: Keys,
+        retention_s: float = 8 * 86400,
+        max_history: int = 50_000,
+        done_ttl_s: float = DONE_TTL_S,
+    ) -> None:
+        self._redis = redis
+        self._keys = keys
+        self.retention_s = retention_s
+        self.max_history = max_history
+        self.done_ttl_s = done_ttl_s
+        self._script = redis.register_script(_RECORD_AND_ACK)
+
+    async def record_and_ack(self, observation: Observation | None, claim: Claim, queue: JobQueue) -> bool:
+        """Record the job's result (once per job_id, whatever the deliveries) and ack its message.
+
+        Shielded from cancellation: once started it finishes, so a worker stopping mid-call never leaves a
+        result without its ack. Returns whether this call recorded the observation (False for a duplicate
+        and for ``observation=None``, a job whose result lives elsewhere, which is only acked).
+        """
+        if observation is None:
+            return await asyncio.shield(self._acked(claim, queue))
+        return await asyncio.shield(self._write(observation, claim.message_id))
+
+    async def record(self, observation: Observation) -> bool:
+        """Record an observation made outside the queue (``govmon check``); idempotent by job_id as well."""
+        return await self._write(observation, "")
+
+    async def latest(self, check: str, target_id: str) -> Observation | None:
+        data: Any = await self._redis.get(self._keys.latest(check, target_id))
+        return Observation.from_json(json.loads(data)) if data else None
+
+    async def history(
+        self, check: str, target_id: str, since: float, until: float | None = None
+    ) -> list[Observation]:
+        """Observations with ``since <= observed_at <= until``, oldest first."""
+        members: Any = await self._redis.zrangebyscore(
+            self._keys.history(check, target_id), since, "+inf" if until is None else until
+        )
+        return [Observation.from_json(json.loads(member)) for member in members]
+
+    async def _acked(self, claim: Claim, queue: JobQueue) -> bool:
+        await queue.ack(claim)
+        return False
+
+    async def _write(self, observation: Observation, message_id: str) -> bool:
+        document = json.dumps(
+            observation.to_json(), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
+        recorded = await self._script(
+            keys=[
+                self._keys.done(observation.job_id),
+                self._keys.latest(observation.check, observation.target_id),
+                self._keys.history(observation.check, observation.target_id),
+                self._keys.stream,
+                self._keys.job_errors,
+            ],
+            args=[
+                max(1, int(self.done_ttl_s)),
+                document,
+                repr(observation.observed_at),
+                repr(observation.observed_at - self.retention_s),
+                self.max_history,
+                max(1, int(self.retention_s)),
+                self._keys.group,
+                message_id,
+                observation.job_id,
+            ],
+        )
+        return bool(recorded)

@@ -1,0 +1,146 @@
+"""The runtime every role of one process shares: the loaded configuration, Redis, metrics, the clock,
+and the check context a worker (or a one-shot command) runs checks with.
+
+Built once by ``open_runtime``; ``app`` runs the roles on it, ``api`` and the commands read it. It sits in
+its own module so that the API imports it without importing the roles (no cycle).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import functools
+from collections.abc import AsyncIterator
+
+import redis.asyncio as aioredis
+import structlog
+
+from monitor.checks import CheckContext
+from monitor.checks.controls import ControlProbe
+from monitor.clock import Clock, SystemClock
+from monitor.engine.findings import FindingStore
+from monitor.engine.kv.connect import EmbeddedRedis, client
+from monitor.engine.kv.keys import Keys
+from monitor.engine.loopwatch import LoopWatch
+from monitor.engine.queue import JobQueue
+from monitor.engine.store import Store
+from monitor.fetch import Fetcher
+from monitor.inventory import Loaded
+from monitor.metrics import Metrics
+from monitor.model import Target
+from monitor.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+
+@dataclasses.dataclass
+class Runtime:
+    """What every role shares in one process: the loaded configuration, Redis, metrics and the clock."""
+
+    loaded: Loaded
+    redis: aioredis.Redis
+    keys: Keys
+    metrics: Metrics
+    clock: Clock
+    redis_url: str
+    embedded: EmbeddedRedis | None = None
+
+    @property
+    def settings(self) -> Settings:
+        return self.loaded.settings
+
+    @functools.cached_property
+    def targets(self) -> dict[str, Target]:
+        """Every loaded target by id (the inventory does not change while a process runs)."""
+        targets: list[Target] = [*self.loaded.sites, *self.loaded.accounts]
+        return {t.id: t for t in targets}
+
+    def store(self) -> Store:
+        """Observations kept a day beyond the availability window, the longest any rule looks back yet."""
+        retention_s = (self.settings.availability.window_days + 1) * 86400
+        return Store(self.redis, self.keys, retention_s=retention_s)
+
+    def findings(self) -> FindingStore:
+        return FindingStore(self.redis, self.keys)
+
+    def queue(self) -> JobQueue:
+        return JobQueue(self.redis, self.keys, self.metrics, self.settings.engine)
+
+
+def redacted(url: str) -> str:
+    """A Redis URL fit for logs: the password never leaves the environment."""
+    if "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://***@{rest.split('@', 1)[1]}"
+
+
+@contextlib.asynccontextmanager
+async def open_runtime(
+    loaded: Loaded, *, keys: Keys | None = None, clock: Clock | None = None, stop_embedded: bool = True
+) -> AsyncIterator[Runtime]:
+    """Connect to the configured Redis, or start (or join) the embedded one under the data directory.
+
+    ``stop_embedded``: stop an embedded server this process started when done. Role processes
+    (``govmon worker`` …) pass False so that the others sharing it keep running.
+    """
+    settings = loaded.settings
+    url = settings.effective_redis_url()
+    embedded = None
+    if not url:
+        embedded = EmbeddedRedis(settings.effective_data_dir() / "redis")
+        await asyncio.to_thread(embedded.start)
+        url = embedded.url
+    conn = client(url)
+    try:
+        await conn.ping()
+    except Exception as exc:
+        await conn.aclose()
+        raise SystemExit(f"govmon: cannot reach Redis at {redacted(url)}: {exc}") from exc
+    log.info("redis.connected", url=redacted(url), embedded=embedded is not None)
+    metrics = Metrics()
+    metrics.targets.labels("site").set(len(loaded.sites))
+    metrics.targets.labels("account").set(len(loaded.accounts))
+    metrics.inventory_problems.set(len(loaded.problems))
+    runtime = Runtime(loaded, conn, keys or Keys(), metrics, clock or SystemClock(), url, embedded)
+    try:
+        yield runtime
+    finally:
+        await conn.aclose()
+        if embedded is not None and stop_embedded:
+            await asyncio.to_thread(embedded.stop)
+
+
+@contextlib.asynccontextmanager
+async def check_context(runtime: Runtime) -> AsyncIterator[CheckContext]:
+    """The fetcher, loop watch and control probes a worker (or a one-shot check) runs checks with."""
+    settings = runtime.settings
+    watch = LoopWatch(metrics=runtime.metrics)
+    async with Fetcher(
+        settings.fetch,
+        allow_private=settings.private_networks_allowed(),
+        resolve=settings.resolve,
+        metrics=runtime.metrics,
+    ) as fetcher:
+        controls = ControlProbe(
+            fetcher,
+            settings.control_urls,
+            timeout_s=settings.availability.timeout_s,
+            cache_s=settings.availability.control_cache_s,
+        )
+        await watch.start()
+        try:
+            yield CheckContext(
+                fetcher,
+                settings,
+                runtime.clock,
+                runtime.metrics,
+                watch,
+                controls,
+                log,
+                redis=runtime.redis,
+                keys=runtime.keys,
+            )
+        finally:
+            await watch.stop()
