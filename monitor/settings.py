@@ -392,6 +392,19 @@ class ApiSettings(_Strict):
             return self.token_file.expanduser().read_text(encoding="utf-8").strip() or None
         return None
 
+    metrics_token_file: Path | None = None
+
+    def metrics_token(self) -> str | None:
+        """The bearer token ``/metrics`` asks for, from ``GOVMON_METRICS_TOKEN`` first or the file named by
+        ``api.metrics_token_file`` (Prometheus reads it with ``authorization: {credentials_file: …}``), for
+        scrapes across a network; None: ``/metrics`` is open. A secret, so never in the YAML itself."""
+        env = os.environ.get("GOVMON_METRICS_TOKEN")
+        if env:
+            return env
+        if self.metrics_token_file:
+            return self.metrics_token_file.expanduser().read_text(encoding="utf-8").strip() or None
+        return None
+
 
 class Settings(_Strict):
     """The whole configuration; a file holding only an inventory is complete, every setting defaulted."""

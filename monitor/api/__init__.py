@@ -8,6 +8,7 @@ only by processes serving the API role, so that summing never counts them twice.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 from collections import Counter
 from typing import Any
@@ -16,6 +17,7 @@ import structlog
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from monitor.api.compliance import Compliance, ComplianceCollector
 from monitor.engine.queue import JobQueue
 from monitor.engine.schedule import Schedule
 from monitor.model import Account, Site, Target
@@ -24,6 +26,7 @@ from monitor.runtime import Runtime
 log = structlog.get_logger(__name__)
 RUNTIME: web.AppKey[Runtime] = web.AppKey("runtime")
 SHARED_GAUGES: web.AppKey[bool] = web.AppKey("shared_gauges")
+COMPLIANCE: web.AppKey[Compliance] = web.AppKey("compliance")
 FILTERS = ("target", "code", "severity", "status")
 
 
@@ -52,13 +55,28 @@ async def refresh_shared_gauges(runtime: Runtime) -> None:
         metrics.findings.labels(code, severity, status).set(count)
 
 
+def metrics_authorized(request: web.Request, token: str | None) -> bool:
+    """``api.metrics_token`` set: a scrape must carry ``Authorization: Bearer <token>``."""
+    if token is None:
+        return True
+    return hmac.compare_digest(request.headers.get("Authorization", ""), f"Bearer {token}")
+
+
 async def metrics_view(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
+    if not metrics_authorized(request, runtime.settings.api.metrics_token()):
+        return web.Response(
+            status=401, text="401: a bearer token is required\n", headers={"WWW-Authenticate": "Bearer"}
+        )
     if request.app[SHARED_GAUGES]:
         try:
             await refresh_shared_gauges(runtime)
         except Exception as exc:  # a Redis hiccup must not hide the process' own counters
             log.warning("metrics.refresh_failed", error=str(exc))
+        try:
+            await request.app[COMPLIANCE].refresh(runtime)
+        except Exception as exc:  # the previous snapshot is served
+            log.warning("metrics.compliance_failed", error=str(exc))
     body = generate_latest(runtime.metrics.registry)
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
@@ -108,6 +126,15 @@ def build_app(runtime: Runtime, *, shared_gauges: bool = True) -> web.Applicatio
     app = web.Application()
     app[RUNTIME] = runtime
     app[SHARED_GAUGES] = shared_gauges
+    app[COMPLIANCE] = Compliance()
+    if shared_gauges:
+        collector = ComplianceCollector(app[COMPLIANCE])
+        runtime.metrics.registry.register(collector)
+
+        async def unregister(_: web.Application) -> None:
+            runtime.metrics.registry.unregister(collector)
+
+        app.on_cleanup.append(unregister)
     app.router.add_get("/metrics", metrics_view)
     app.router.add_get("/healthz", healthz_view)
     app.router.add_get("/api/findings", findings_view)
