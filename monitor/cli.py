@@ -141,7 +141,7 @@ def cmd_roles(args: argparse.Namespace) -> int:
     async def main() -> None:
         stop = asyncio.Event()
         install_signal_handlers(stop)
-        async with open_runtime(loaded, stop_embedded=args.command == "run") as runtime:
+        async with open_runtime(loaded, stop_embedded=args.command == "run", wait_until=stop) as runtime:
             await run_roles(runtime, roles, stop, listen)
 
     asyncio.run(main())

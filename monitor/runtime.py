@@ -76,14 +76,29 @@ def redacted(url: str) -> str:
     return f"{scheme}://***@{rest.split('@', 1)[1]}"
 
 
+REDIS_RETRY_FIRST_S = 0.5
+REDIS_RETRY_MAX_S = 30.0
+"""Back-off between attempts while a role waits for Redis: quick at first (a Redis restarting), then at
+most every 30 s (a Redis down for maintenance), so a fleet of waiting workers does not hammer it."""
+
+
 @contextlib.asynccontextmanager
 async def open_runtime(
-    loaded: Loaded, *, keys: Keys | None = None, clock: Clock | None = None, stop_embedded: bool = True
+    loaded: Loaded,
+    *,
+    keys: Keys | None = None,
+    clock: Clock | None = None,
+    stop_embedded: bool = True,
+    wait_until: asyncio.Event | None = None,
 ) -> AsyncIterator[Runtime]:
     """Connect to the configured Redis, or start (or join) the embedded one under the data directory.
 
     ``stop_embedded``: stop an embedded server this process started when done. Role processes
     (``govmon worker`` …) pass False so that the others sharing it keep running.
+    ``wait_until``: long-running roles pass their stop event and wait for an unreachable Redis, retrying
+    with back-off until it answers or they are stopped (a worker started before Redis, or under a
+    supervisor that does not restart it, must not stay dead); one-shot commands pass nothing and fail at
+    once with the reason.
     """
     settings = loaded.settings
     url = settings.effective_redis_url()
@@ -94,10 +109,10 @@ async def open_runtime(
         url = embedded.url
     conn = client(url)
     try:
-        await conn.ping()
-    except Exception as exc:
+        await _reach(conn, url, wait_until)
+    except BaseException:
         await conn.aclose()
-        raise SystemExit(f"govmon: cannot reach Redis at {redacted(url)}: {exc}") from exc
+        raise
     log.info("redis.connected", url=redacted(url), embedded=embedded is not None)
     metrics = Metrics()
     metrics.targets.labels("site").set(len(loaded.sites))
@@ -144,3 +159,26 @@ async def check_context(runtime: Runtime) -> AsyncIterator[CheckContext]:
             )
         finally:
             await watch.stop()
+
+
+async def _reach(conn: aioredis.Redis, url: str, wait_until: asyncio.Event | None) -> None:
+    """PING until Redis answers; without ``wait_until`` one failure is fatal (SystemExit with the reason)."""
+    delay_s = REDIS_RETRY_FIRST_S
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            await conn.ping()
+            return
+        except Exception as exc:
+            if wait_until is None:
+                raise SystemExit(f"govmon: cannot reach Redis at {redacted(url)}: {exc}") from exc
+            log.warning(
+                "redis.unreachable", url=redacted(url), error=str(exc), attempt=attempt, retry_in_s=delay_s
+            )
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(delay_s):
+                await wait_until.wait()
+        if wait_until.is_set():
+            raise SystemExit(0)  # stopped while waiting: nothing was started, nothing to drain
+        delay_s = min(delay_s * 2, REDIS_RETRY_MAX_S)

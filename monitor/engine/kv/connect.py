@@ -161,6 +161,14 @@ class EmbeddedRedis:
             self.process = None
 
 
+CONNECT_TIMEOUT_S = 5.0
+"""A Redis behind a cut network answers nothing: without a connect timeout a PING would wait for the
+kernel's (minutes) before a waiting role could retry. Only connecting is bounded: blocking reads
+(XREADGROUP BLOCK) must not be."""
+
+
 def client(url: str) -> aioredis.Redis:
     """An asyncio client with string replies; health checks keep idle connections honest."""
-    return aioredis.Redis.from_url(url, decode_responses=True, health_check_interval=30)
+    return aioredis.Redis.from_url(
+        url, decode_responses=True, health_check_interval=30, socket_connect_timeout=CONNECT_TIMEOUT_S
+    )
