@@ -34,7 +34,7 @@ from prometheus_client.registry import Collector
 from monitor.api import payloads
 from monitor.checks.availability import NAME as PROBE_CHECK
 from monitor.checks.columns import NAME as COLUMNS_CHECK
-from monitor.deadlines import day_of
+from monitor.deadlines import day_of, start_of, upcoming_windows
 from monitor.model import Account, Finding, Severity, Site, State, Status, Target
 from monitor.runtime import Runtime
 
@@ -116,6 +116,7 @@ class Compliance:
         await self._read_samples(runtime, sites, now)
         await self._read_columns(runtime, sites, now)
         families = (
+            *await fleet_families(runtime),
             *finding_families(findings, runtime.targets, now),
             *self._site_families(sites, findings, now),
             *region_families(runtime.targets.values(), findings),
@@ -225,6 +226,31 @@ class Compliance:
                 broken,
             ),
         ]
+
+
+async def fleet_families(runtime: Runtime) -> list[Family]:
+    """The fleet as Redis sees it, whichever processes Prometheus can reach: live workers (unexpired
+    heartbeats) and their slots, and whether some scheduler holds the lease."""
+    capacity = await runtime.queue().capacity()
+    lease_held = await runtime.redis.exists(runtime.keys.lease("scheduler"))
+    window = upcoming_windows(day_of(runtime.clock.now()), runtime.settings.inspection)[0]
+    end_s = start_of(window.last_day + dt.timedelta(days=1)).timestamp()
+    return [
+        Family(
+            "govmon_sampling_window_end_timestamp_seconds",
+            "End of the sampling window an inspector picks from next (inspection.windows; the quarter when none)",
+            ("quarter",),
+            [((window.quarter,), end_s)],
+        ),
+        Family("govmon_workers_alive", "Workers with an unexpired heartbeat", (), [((), capacity.workers)]),
+        Family("govmon_worker_slots", "Job slots of the live workers", (), [((), capacity.slots)]),
+        Family(
+            "govmon_scheduler_lease_held",
+            "1 while some scheduler holds the leader lease (fleet-wide, read from Redis)",
+            (),
+            [((), float(lease_held))],
+        ),
+    ]
 
 
 def finding_families(findings: Sequence[Finding], targets: Mapping[str, Target], now: float) -> list[Family]:

@@ -123,6 +123,10 @@ async def test_one_scrape_names_the_vetoed_and_at_risk_targets_per_region(redis,
     assert value(s, "govmon_region_targets_vetoed", region="省直", kind="site") == 0
     assert value(s, "govmon_region_targets_at_risk", region="省直", kind="site") == 1
     assert value(s, "govmon_region_targets_at_risk", region="邵阳市", kind="site") == 0
+    assert value(s, "govmon_workers_alive") == 0  # no worker runs here: the GovmonNoWorker alert's input
+    assert value(s, "govmon_scheduler_lease_held") == 0
+    window_end = dt.datetime(2027, 1, 1, tzinfo=SHANGHAI).timestamp()  # no windows configured: the quarter
+    assert value(s, "govmon_sampling_window_end_timestamp_seconds", quarter="2026Q4") == window_end
 
 
 async def test_site_ages_availability_and_broken_links_are_read_from_stored_observations(
