@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import dataclasses
 import functools
+import re
 from collections.abc import AsyncIterator
 
 import redis.asyncio as aioredis
@@ -69,7 +70,9 @@ class Runtime:
 
 
 def redacted(url: str) -> str:
-    """A Redis URL fit for logs: the password never leaves the environment."""
+    """A Redis URL fit for logs: passwords (the master's, and a Sentinel URL's ``sentinel_password``)
+    never leave the environment."""
+    url = re.sub(r"(sentinel_password=)[^&]*", r"\1***", url)
     if "@" not in url:
         return url
     scheme, rest = url.split("://", 1)

@@ -17,9 +17,12 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import redis.asyncio as aioredis
 import structlog
+
+from monitor.engine.kv.sentinel import is_sentinel_url, sentinel_client
 
 log = structlog.get_logger(__name__)
 
@@ -168,7 +171,13 @@ kernel's (minutes) before a waiting role could retry. Only connecting is bounded
 
 
 def client(url: str) -> aioredis.Redis:
-    """An asyncio client with string replies; health checks keep idle connections honest."""
-    return aioredis.Redis.from_url(
-        url, decode_responses=True, health_check_interval=30, socket_connect_timeout=CONNECT_TIMEOUT_S
-    )
+    """An asyncio client with string replies; health checks keep idle connections honest. ``redis://``,
+    ``rediss://`` and ``unix://`` go to redis-py as they are; ``redis+sentinel://`` to the Sentinel client."""
+    options: dict[str, Any] = {
+        "decode_responses": True,
+        "health_check_interval": 30,
+        "socket_connect_timeout": CONNECT_TIMEOUT_S,
+    }
+    if is_sentinel_url(url):
+        return sentinel_client(url, **options)
+    return aioredis.Redis.from_url(url, **options)
