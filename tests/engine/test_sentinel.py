@@ -21,7 +21,9 @@ SENTINEL_PASSWORD = "sentinel-pw"
 
 def test_the_contract_example_parses():
     parsed = parse_sentinel_url("redis+sentinel://:s3cret@10.0.0.1:26379,10.0.0.2:26379/govmon/0")
-    assert parsed == SentinelUrl((("10.0.0.1", 26379), ("10.0.0.2", 26379)), "govmon", 0, None, "s3cret", None)
+    assert parsed == SentinelUrl(
+        (("10.0.0.1", 26379), ("10.0.0.2", 26379)), "govmon", 0, None, "s3cret", None
+    )
 
 
 def test_user_database_and_sentinel_password_parse():
@@ -113,9 +115,7 @@ async def test_the_client_follows_a_failover_to_the_promoted_replica(tmp_path):
                     "--replicaof", "127.0.0.1", str(master))  # fmt: skip
         procs.start("sentinel", str(tmp_path / "sentinel.conf"), "--sentinel")
 
-        url = (
-            f"redis+sentinel://:{PASSWORD}@127.0.0.1:{sentinel}/govmon/0?sentinel_password={SENTINEL_PASSWORD}"
-        )
+        url = f"redis+sentinel://:{PASSWORD}@127.0.0.1:{sentinel}/govmon/0?sentinel_password={SENTINEL_PASSWORD}"
         conn = client(url)
         await eventually(lambda: conn.set("govmon:probe", "before"), 15, "the sentinel to name the master")
 
