@@ -1,0 +1,734 @@
+"""What each check hands to the rules: the check names and one frozen record per check's payload.
+
+A check builds one of these and stores ``to_payload()`` as ``Observation.payload``; a rule (or a page, a
+report) reads it back with ``from_observation()``. The JSON shape is the one stored in Redis since each
+check was written, key for key, so observations already stored read back unchanged; reading is lenient
+(a missing key takes its default) because older payloads lack keys added later.
+
+Dates stay the ISO strings the payload stores (``"YYYY-MM-DD"`` days, ``isoformat(timespec="seconds")``
+moments): rules parse them where they judge, so a malformed date in a stored payload is handled there as
+before. Pure: no I/O, nothing beyond the standard library and ``monitor.model``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from monitor.model import Observation
+
+AVAILABILITY = "availability"
+HOMEPAGE = "homepage"
+COLUMNS = "columns"
+LINKS = "links"
+SERVICES = "services"
+INTERACTION = "interaction"
+MEDIA = "media"
+CHECK_NAMES = (AVAILABILITY, HOMEPAGE, COLUMNS, LINKS, SERVICES, INTERACTION, MEDIA)
+
+
+def _maps(value: Any) -> Iterable[Mapping[str, Any]]:
+    """The dicts of a stored list (anything else in it, or a missing list, is skipped)."""
+    return (v for v in (value or ()) if isinstance(v, Mapping))
+
+
+def _int(value: Any) -> int:
+    return int(value or 0)
+
+
+# ---------------------------------------------------------------------------------------------- availability
+@dataclasses.dataclass(frozen=True, slots=True)
+class ProbeSample:
+    """One availability sample (``availability``): ``{"ok", "latency_s", "status", "reason", "url"}``."""
+
+    at: float
+    ok: bool
+    latency_s: float
+    status: int | None
+    reason: str | None
+    url: str = ""
+
+    def to_payload(self, url: str | None = None) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "latency_s": round(self.latency_s, 4),
+            "status": self.status,
+            "reason": self.reason,
+            "url": self.url if url is None else url,
+        }
+
+    @classmethod
+    def from_observation(cls, observation: Observation) -> ProbeSample:
+        payload = observation.payload
+        return cls(
+            at=observation.observed_at,
+            ok=bool(payload.get("ok")),
+            latency_s=float(payload.get("latency_s") or 0.0),
+            status=payload.get("status"),
+            reason=payload.get("reason"),
+            url=str(payload.get("url") or ""),
+        )
+
+
+# ---------------------------------------------------------------------------------------------- homepage
+@dataclasses.dataclass(frozen=True, slots=True)
+class HomepageRead:
+    """The homepage as read (``homepage``): ``{"url", "final_url", "status", "encoding"}`` and, when it
+    opened, ``"title", "site_id_code", "link_count"``."""
+
+    url: str
+    final_url: str
+    status: int | None
+    encoding: str | None
+    title: str | None = None
+    site_id_code: str | None = None
+    link_count: int | None = None
+    """None: the page did not open (a FAILED observation), the last three keys are absent."""
+
+    def to_payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "url": self.url,
+            "final_url": self.final_url,
+            "status": self.status,
+            "encoding": self.encoding,
+        }
+        if self.link_count is not None:
+            payload |= {"title": self.title, "site_id_code": self.site_id_code, "link_count": self.link_count}
+        return payload
+
+    @classmethod
+    def from_observation(cls, observation: Observation) -> HomepageRead:
+        p = observation.payload
+        count = p.get("link_count")
+        return cls(
+            url=str(p.get("url") or ""),
+            final_url=str(p.get("final_url") or ""),
+            status=p.get("status"),
+            encoding=p.get("encoding"),
+            title=p.get("title"),
+            site_id_code=p.get("site_id_code"),
+            link_count=None if count is None else int(count),
+        )
+
+
+# ---------------------------------------------------------------------------------------------- columns
+@dataclasses.dataclass(frozen=True, slots=True)
+class Item:
+    """A dated (or undated) list item: ``{"title", "url", "date"}``, ``date`` an ISO day or None."""
+
+    title: str | None
+    url: str | None
+    date: str | None
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"title": self.title, "url": self.url, "date": self.date}
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> Item:
+        return cls(data.get("title"), data.get("url"), data.get("date"))
+
+
+def _items(value: Any) -> tuple[Item, ...]:
+    return tuple(Item.from_payload(i) for i in _maps(value))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Footer:
+    """The homepage footer's identifiers (``monitor.extract.footer.FooterFacts``) and ``found_any``."""
+
+    id_code: str | None
+    conac: bool
+    icp: bool
+    police: bool
+    jiucuo_sitecode: str | None
+    jiucuo: bool
+    found_any: bool = True
+
+    def to_payload(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> Footer:
+        return cls(
+            id_code=data.get("id_code"),
+            conac=bool(data.get("conac")),
+            icp=bool(data.get("icp")),
+            police=bool(data.get("police")),
+            jiucuo_sitecode=data.get("jiucuo_sitecode"),
+            jiucuo=bool(data.get("jiucuo")),
+            found_any=bool(data.get("found_any", True)),
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class HomepageColumns:
+    """The homepage part of a columns read: its newest item, its first-level columns, its footer."""
+
+    url: str
+    newest: str | None
+    latest: tuple[Item, ...]
+    navigation_only: bool
+    second_level: tuple[str, ...]
+    footer: Footer | None
+    """None: not read (a payload stored before the footer moved to this check)."""
+
+    def to_payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "url": self.url,
+            "newest": self.newest,
+            "latest": [i.to_payload() for i in self.latest],
+            "navigation_only": self.navigation_only,
+            "second_level": list(self.second_level),
+        }
+        if self.footer is not None:
+            payload["footer"] = self.footer.to_payload()
+        return payload
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> HomepageColumns:
+        footer = data.get("footer")
+        return cls(
+            url=str(data.get("url") or ""),
+            newest=data.get("newest"),
+            latest=_items(data.get("latest")),
+            navigation_only=bool(data.get("navigation_only")),
+            second_level=tuple(str(u) for u in data.get("second_level") or ()),
+            footer=Footer.from_payload(footer) if isinstance(footer, Mapping) else None,
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ColumnEntry:
+    """One column as read. ``newest``: the newest item day not after the read; ``latest``: the three
+    newest dated items whatever their day; ``error``: why its page was not read (then nothing is judged).
+    ``sub_columns``/``empty_marker`` are absent (None) when the page was not read; ``items`` is kept for
+    notice columns only."""
+
+    name: str
+    url: str
+    category: str
+    first_level: bool
+    source: str | None
+    newest: str | None
+    latest: tuple[Item, ...]
+    count: int
+    undated: int
+    script_filled: bool
+    error: str | None
+    sub_columns: int | None = None
+    empty_marker: bool | None = None
+    items: tuple[Item, ...] | None = None
+
+    def to_payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "name": self.name,
+            "url": self.url,
+            "category": self.category,
+            "first_level": self.first_level,
+            "source": self.source,
+            "newest": self.newest,
+            "latest": [i.to_payload() for i in self.latest],
+            "count": self.count,
+            "undated": self.undated,
+            "script_filled": self.script_filled,
+            "error": self.error,
+        }
+        if self.sub_columns is not None:
+            payload["sub_columns"] = self.sub_columns
+        if self.empty_marker is not None:
+            payload["empty_marker"] = self.empty_marker
+        if self.items is not None:
+            payload["items"] = [i.to_payload() for i in self.items]
+        return payload
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> ColumnEntry:
+        subs, marker, items = data.get("sub_columns"), data.get("empty_marker"), data.get("items")
+        return cls(
+            name=str(data.get("name", "")),
+            url=str(data.get("url", "")),
+            category=str(data.get("category", "other")),
+            first_level=bool(data.get("first_level")),
+            source=data.get("source"),
+            newest=data.get("newest"),
+            latest=_items(data.get("latest")),
+            count=_int(data.get("count")),
+            undated=_int(data.get("undated")),
+            script_filled=bool(data.get("script_filled")),
+            error=data.get("error"),
+            sub_columns=None if subs is None else int(subs),
+            empty_marker=None if marker is None else bool(marker),
+            items=None if items is None else _items(items),
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ColumnsRead:
+    """A site's columns as read (``columns``): ``{"url", "final_url", "as_of", "homepage", "columns"}``;
+    a FAILED read has the first three only (``homepage`` None)."""
+
+    url: str
+    final_url: str
+    as_of: str | None
+    homepage: HomepageColumns | None = None
+    columns: tuple[ColumnEntry, ...] = ()
+
+    def to_payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {"url": self.url, "final_url": self.final_url, "as_of": self.as_of}
+        if self.homepage is not None:
+            payload["homepage"] = self.homepage.to_payload()
+            payload["columns"] = [c.to_payload() for c in self.columns]
+        return payload
+
+    @classmethod
+    def from_observation(cls, observation: Observation) -> ColumnsRead:
+        p = observation.payload
+        home = p.get("homepage")
+        return cls(
+            url=str(p.get("url") or ""),
+            final_url=str(p.get("final_url") or ""),
+            as_of=p.get("as_of"),
+            homepage=HomepageColumns.from_payload(home) if isinstance(home, Mapping) else None,
+            columns=tuple(ColumnEntry.from_payload(c) for c in _maps(p.get("columns"))),
+        )
+
+
+# ---------------------------------------------------------------------------------------------- links
+@dataclasses.dataclass(frozen=True, slots=True)
+class LinkProblem:
+    """A broken (or unverified) link and where it was found."""
+
+    url: str
+    text: str
+    page: str | None
+    tag: str | None
+    http_status: int | None
+    reason: str | None
+    detail: str
+    on_homepage: bool
+
+    def to_payload(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> LinkProblem:
+        return cls(
+            url=str(data["url"]),
+            text=str(data.get("text") or ""),
+            page=data.get("page"),
+            tag=data.get("tag"),
+            http_status=data.get("http_status"),
+            reason=data.get("reason"),
+            detail=str(data.get("detail") or ""),
+            on_homepage=bool(data.get("on_homepage")),
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LinkCounts:
+    checked: int
+    broken: int
+    unverified: int
+    cached: int
+    skipped: int
+    unjudged: int
+
+    def to_payload(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> LinkCounts:
+        return cls(*(_int(data.get(f.name)) for f in dataclasses.fields(cls)))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LinksRead:
+    """One link cycle over a site (``links``): ``{"url", "final_url", "status"}`` and, when the homepage
+    opened, ``"pages_read", "budget_spent", "counts", "broken", "unverified"``."""
+
+    url: str
+    final_url: str
+    status: int | None
+    pages_read: int = 0
+    budget_spent: bool = False
+    counts: LinkCounts | None = None
+    """None: the homepage did not open (a FAILED observation), the walk's keys are absent."""
+    broken: tuple[LinkProblem, ...] = ()
+    unverified: tuple[LinkProblem, ...] = ()
+
+    def to_payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {"url": self.url, "final_url": self.final_url, "status": self.status}
+        if self.counts is not None:
+            payload |= {
+                "pages_read": self.pages_read,
+                "budget_spent": self.budget_spent,
+                "counts": self.counts.to_payload(),
+                "broken": [b.to_payload() for b in self.broken],
+                "unverified": [u.to_payload() for u in self.unverified],
+            }
+        return payload
+
+    @classmethod
+    def from_observation(cls, observation: Observation) -> LinksRead:
+        p = observation.payload
+        counts = p.get("counts")
+        return cls(
+            url=str(p.get("url") or ""),
+            final_url=str(p.get("final_url") or ""),
+            status=p.get("status"),
+            pages_read=_int(p.get("pages_read")),
+            budget_spent=bool(p.get("budget_spent")),
+            counts=LinkCounts.from_payload(counts) if isinstance(counts, Mapping) else None,
+            broken=tuple(LinkProblem.from_payload(b) for b in _maps(p.get("broken"))),
+            unverified=tuple(LinkProblem.from_payload(u) for u in _maps(p.get("unverified"))),
+        )
+
+
+# ---------------------------------------------------------------------------------------------- services
+@dataclasses.dataclass(frozen=True, slots=True)
+class ServiceEntry:
+    """A 办事服务 entry on the homepage; ``platform``: it leads to the 一体化平台."""
+
+    url: str
+    text: str
+    via: str
+    platform: bool
+
+    def to_payload(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> ServiceEntry:
+        return cls(
+            str(data["url"]),
+            str(data.get("text") or ""),
+            str(data.get("via") or ""),
+            bool(data.get("platform")),
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ServicePage:
+    url: str
+    ok: bool
+    platform_links: int
+
+    def to_payload(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> ServicePage:
+        return cls(str(data["url"]), bool(data.get("ok")), _int(data.get("platform_links")))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PlatformLink:
+    """A platform link opened: ``result`` is ``ok | broken | error_page | blocked | platform_down |
+    unchecked``."""
+
+    url: str
+    text: str
+    result: str
+    http_status: int | None
+    reason: str | None
+
+    def to_payload(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> PlatformLink:
+        return cls(
+            url=str(data["url"]),
+            text=str(data.get("text") or ""),
+            result=str(data.get("result") or ""),
+            http_status=data.get("http_status"),
+            reason=data.get("reason"),
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ServicesRead:
+    """A site's 办事服务 as followed (``services``): ``{"url", "final_url", "status"}`` and, when the
+    homepage opened, ``"entries", "service_pages", "linked", "truncated", "platform_links"``;
+    ``truncated``: service pages left unread for lack of time (then "not linked" is not concluded)."""
+
+    url: str
+    final_url: str
+    status: int | None
+    entries: tuple[ServiceEntry, ...] | None = None
+    """None: the homepage did not open (a FAILED observation), the other keys are absent."""
+    service_pages: tuple[ServicePage, ...] = ()
+    linked: bool = False
+    truncated: bool = False
+    platform_links: tuple[PlatformLink, ...] = ()
+
+    def to_payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {"url": self.url, "final_url": self.final_url, "status": self.status}
+        if self.entries is not None:
+            payload |= {
+                "entries": [e.to_payload() for e in self.entries],
+                "service_pages": [s.to_payload() for s in self.service_pages],
+                "linked": self.linked,
+                "truncated": self.truncated,
+                "platform_links": [p.to_payload() for p in self.platform_links],
+            }
+        return payload
+
+    @classmethod
+    def from_observation(cls, observation: Observation) -> ServicesRead:
+        p = observation.payload
+        entries = p.get("entries")
+        return cls(
+            url=str(p.get("url") or ""),
+            final_url=str(p.get("final_url") or ""),
+            status=p.get("status"),
+            entries=None if entries is None else tuple(ServiceEntry.from_payload(e) for e in _maps(entries)),
+            service_pages=tuple(ServicePage.from_payload(s) for s in _maps(p.get("service_pages"))),
+            linked=bool(p.get("linked")),
+            truncated=bool(p.get("truncated")),
+            platform_links=tuple(PlatformLink.from_payload(x) for x in _maps(p.get("platform_links"))),
+        )
+
+
+# ---------------------------------------------------------------------------------------------- interaction
+@dataclasses.dataclass(frozen=True, slots=True)
+class Channel:
+    """A consultation channel opened: ``working`` None when govmon could not tell (no time, 403/429)."""
+
+    url: str
+    text: str
+    working: bool | None
+    http_status: int | None
+    reason: str | None
+
+    def to_payload(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> Channel:
+        return cls(
+            url=str(data.get("url") or ""),
+            text=str(data.get("text") or ""),
+            working=data.get("working"),
+            http_status=data.get("http_status"),
+            reason=data.get("reason"),
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MessageList:
+    url: str
+    pages: int
+    messages: int
+    shows_replies: bool
+
+    def to_payload(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> MessageList:
+        return cls(
+            str(data.get("url") or ""),
+            _int(data.get("pages")),
+            _int(data.get("messages")),
+            bool(data.get("shows_replies")),
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MessageRow:
+    """A published message: ``asked``/``replied`` ISO days; ``answered`` from a status cell (None: none
+    shown)."""
+
+    title: str | None
+    url: str | None
+    asked: str | None
+    replied: str | None
+    answered: bool | None
+
+    @property
+    def unanswered(self) -> bool:
+        """No reply date and no status saying it was answered (or a status saying it was not)."""
+        return self.answered is False or (self.replied is None and self.answered is not True)
+
+    def to_payload(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> MessageRow:
+        return cls(
+            data.get("title"), data.get("url"), data.get("asked"), data.get("replied"), data.get("answered")
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class InteractionRead:
+    """A site's consultation channels and their message lists (``interaction``): ``{"url", "final_url",
+    "status"}`` and, when the homepage opened, ``"channels", "lists", "shows_replies", "messages",
+    "replied_within_workday_ratio"``."""
+
+    url: str
+    final_url: str
+    status: int | None
+    channels: tuple[Channel, ...] | None = None
+    """None: the homepage did not open (a FAILED observation), the other keys are absent."""
+    lists: tuple[MessageList, ...] = ()
+    shows_replies: bool = False
+    messages: tuple[MessageRow, ...] = ()
+    replied_within_workday_ratio: float | None = None
+
+    def to_payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {"url": self.url, "final_url": self.final_url, "status": self.status}
+        if self.channels is not None:
+            payload |= {
+                "channels": [c.to_payload() for c in self.channels],
+                "lists": [x.to_payload() for x in self.lists],
+                "shows_replies": self.shows_replies,
+                "messages": [m.to_payload() for m in self.messages],
+                "replied_within_workday_ratio": self.replied_within_workday_ratio,
+            }
+        return payload
+
+    @classmethod
+    def from_observation(cls, observation: Observation) -> InteractionRead:
+        p = observation.payload
+        channels = p.get("channels")
+        ratio = p.get("replied_within_workday_ratio")
+        return cls(
+            url=str(p.get("url") or ""),
+            final_url=str(p.get("final_url") or ""),
+            status=p.get("status"),
+            channels=None if channels is None else tuple(Channel.from_payload(c) for c in _maps(channels)),
+            lists=tuple(MessageList.from_payload(x) for x in _maps(p.get("lists"))),
+            shows_replies=bool(p.get("shows_replies")),
+            messages=tuple(MessageRow.from_payload(m) for m in _maps(p.get("messages"))),
+            replied_within_workday_ratio=None if ratio is None else float(ratio),
+        )
+
+
+# ---------------------------------------------------------------------------------------------- media
+@dataclasses.dataclass(frozen=True, slots=True)
+class RecentPost:
+    """A post not after the reading: ``published`` an ISO moment (Asia/Shanghai) or None."""
+
+    title: str | None
+    url: str | None
+    published: str | None
+
+    def to_payload(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> RecentPost:
+        published = data.get("published")
+        return cls(data.get("title"), data.get("url"), published if isinstance(published, str) else None)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MediaReading:
+    """One full reading of an account's source: counts, the newest non-future entries, the future ones.
+
+    Stored in the observation and, between polls, in the account's state record (a 304 carries it)."""
+
+    kind: str | None
+    title: str | None
+    entries: int
+    undated: int
+    future: int
+    future_dates: tuple[str | None, ...]
+    newest: str | None
+    recent: tuple[RecentPost, ...]
+    interaction: bool | None
+    read_at: str | None
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "entries": self.entries,
+            "undated": self.undated,
+            "future": self.future,
+            "future_dates": list(self.future_dates),
+            "newest": self.newest,
+            "recent": [r.to_payload() for r in self.recent],
+            "interaction": self.interaction,
+            "read_at": self.read_at,
+        }
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> MediaReading:
+        return cls(
+            kind=data.get("kind"),
+            title=data.get("title"),
+            entries=_int(data.get("entries")),
+            undated=_int(data.get("undated")),
+            future=_int(data.get("future")),
+            future_dates=tuple(data.get("future_dates") or ()),
+            newest=data.get("newest"),
+            recent=tuple(RecentPost.from_payload(r) for r in _maps(data.get("recent"))),
+            interaction=data.get("interaction"),
+            read_at=data.get("read_at"),
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MediaRead:
+    """An account as polled (``media``).
+
+    OK: ``{"url", "final_url", "status", "source", <MediaReading keys>, "encoding", "not_modified",
+    "watched_since"}`` (``not_modified``: a 304 carried the previous reading). FAILED: ``{"url",
+    "final_url", "status", "source", "detail", "kind"}``, or ``{"url", "status", "detail"}`` for an
+    account without a source (``source`` None)."""
+
+    url: str | None
+    final_url: str | None
+    status: int | None
+    source: str | None
+    reading: MediaReading | None = None
+    """None: nothing was read (a FAILED observation, or a 304 with no reading carried)."""
+    encoding: str | None = None
+    not_modified: bool = False
+    watched_since: str | None = None
+    detail: str | None = None
+    kind: str | None = None
+    """The source's kind on a FAILED read (an OK read has it in ``reading``)."""
+
+    def to_payload(self) -> dict[str, Any]:
+        if self.reading is not None:
+            return {
+                "url": self.url,
+                "final_url": self.final_url,
+                "status": self.status,
+                "source": self.source,
+                **self.reading.to_payload(),
+                "encoding": self.encoding,
+                "not_modified": self.not_modified,
+                "watched_since": self.watched_since,
+            }
+        if self.source is None:
+            return {"url": self.url, "status": self.status, "detail": self.detail}
+        return {
+            "url": self.url,
+            "final_url": self.final_url,
+            "status": self.status,
+            "source": self.source,
+            "detail": self.detail,
+            "kind": self.kind,
+        }
+
+    @classmethod
+    def from_observation(cls, observation: Observation) -> MediaRead:
+        p = observation.payload
+        return cls(
+            url=p.get("url"),
+            final_url=p.get("final_url"),
+            status=p.get("status"),
+            source=p.get("source"),
+            reading=MediaReading.from_payload(p) if "entries" in p else None,
+            encoding=p.get("encoding"),
+            not_modified=bool(p.get("not_modified", False)),
+            watched_since=p.get("watched_since"),
+            detail=p.get("detail"),
+            kind=p.get("kind"),
+        )
