@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("validate", help="check the configuration and inventory", parents=[common])
 
+    add_report_parser(commands, common)
+
     demo = commands.add_parser(
         "demo", help="the simulated government web plus the daemon, no internet needed", parents=[common]
     )
@@ -98,6 +100,42 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--seed", type=int, default=1)
     return parser
+
+
+REPORT_EXAMPLES = """examples:
+  govmon report --quarter 2022Q1 -c govmon.yaml                  markdown on stdout, from govmon's history
+  govmon report --quarter 2022Q1 -c govmon.yaml --findings q1.jsonl --format csv,xlsx,docx -o out/
+  govmon report --quarter 2026Q4 -c govmon.yaml --as-of 2026-11-20   the forecast: who is named if nothing changes
+"""
+
+
+def add_report_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    report = commands.add_parser(
+        "report",
+        help="the quarterly report: the 通报 tables, problem list and 附件1",
+        description="The quarterly report in the form of the province's 通报: per region 实际运行数, 检查数, "
+        "发现存在突出问题数 and 占检查数比例 for websites and new media, the problem list and the deductions, "
+        "from govmon's findings history or an exported findings file (docs/report.md).",
+        epilog=REPORT_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
+    )
+    report.add_argument("--quarter", required=True, metavar="YYYYQn", help="e.g. 2022Q1")
+    report.add_argument(
+        "--findings", metavar="FILE.jsonl", help="an exported findings file (one finding per line)"
+    )
+    report.add_argument(
+        "--format",
+        default=None,
+        metavar="md,csv,xlsx,docx,html",
+        help="formats to write (default with -o: all; without -o: md on stdout)",
+    )
+    report.add_argument("-o", "--output", metavar="DIR", help="write report.* (and the csv files) here")
+    report.add_argument(
+        "--as-of",
+        metavar="DATETIME",
+        help="report as of this moment; inside or before the window: the forecast (ISO 8601, Asia/Shanghai)",
+    )
 
 
 def config_path(args: argparse.Namespace) -> Path:
@@ -189,6 +227,31 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from monitor.clock import parse_moment
+    from monitor.commands.report import parse_quarter, run_report
+    from monitor.report.formats import FORMATS, parse_formats
+
+    try:
+        quarter = parse_quarter(args.quarter)
+        as_of = parse_moment(args.as_of) if args.as_of else None
+        formats = parse_formats(args.format or (",".join(FORMATS) if args.output else "md"))
+    except ValueError as exc:
+        raise UsageError(f"report: {exc}") from exc
+    if args.output is None and formats != ("md",):
+        raise UsageError("report: only md can go to stdout; give -o DIR for " + ",".join(formats))
+    findings = Path(args.findings) if args.findings else None
+    if findings is not None and not findings.is_file():
+        raise UsageError(f"report: cannot read findings file {args.findings}")
+    loaded = load(args)
+    try:
+        return run_report(
+            loaded, quarter, findings, formats, Path(args.output) if args.output else None, as_of
+        )
+    except OSError as exc:
+        raise UsageError(f"report: {exc.filename or args.findings}: {exc.strerror or exc}") from exc
+
+
 HANDLERS = {
     "run": cmd_roles,
     "worker": cmd_roles,
@@ -198,12 +261,13 @@ HANDLERS = {
     "inspect": cmd_inspect,
     "validate": cmd_validate,
     "demo": cmd_demo,
+    "report": cmd_report,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    interactive = args.command in ("check", "inspect", "validate", "demo")
+    interactive = args.command in ("check", "inspect", "validate", "demo", "report")
     # One-shot commands print results on stdout; their logs (stderr) stay quiet unless asked for.
     logs.configure(
         level=None if not interactive or os.environ.get("GOVMON_LOG_LEVEL") else "WARNING",
