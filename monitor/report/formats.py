@@ -35,7 +35,10 @@ def parse_formats(value: str) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(name.strip().lower() for name in value.split(",") if name.strip()))
     unknown = [name for name in names if name not in FORMATS]
     if unknown or not names:
-        raise ValueError(f"unknown format {unknown[0]!r}" if unknown else "no format given")
+        choices = ", ".join(FORMATS)
+        raise ValueError(
+            f"unknown format {unknown[0]!r} (choose from {choices})" if unknown else "no format given"
+        )
     return names
 
 

@@ -5,11 +5,11 @@ them from the site's published message list."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
 from monitor.deadlines import SamplingWindow
 from monitor.model import Observation, Outcome
+from monitor.observations import InteractionRead
 from monitor.report.build import ReplyCount
 from monitor.workdays import WorkCalendar, within_workdays
 
@@ -21,7 +21,7 @@ def reply_count(
     if observation.outcome != Outcome.OK:
         return None
     asked = within = 0
-    for asked_on, replied_on in message_days(observation.payload):
+    for asked_on, replied_on in message_days(InteractionRead.from_observation(observation)):
         if not window.contains(asked_on):
             continue
         asked += 1
@@ -29,14 +29,12 @@ def reply_count(
     return ReplyCount(asked, within) if asked else None
 
 
-def message_days(payload: Mapping[str, Any]) -> Iterable[tuple[dt.date, dt.date | None]]:
-    """(asked, replied) of each message in an interaction observation's payload (``monitor.checks.
-    interaction`` documents it). The one place that reads that payload: switch it to
-    ``monitor.observations`` when the typed payloads land."""
-    for message in payload.get("messages") or ():
+def message_days(read: InteractionRead) -> Iterable[tuple[dt.date, dt.date | None]]:
+    """(asked, replied) of each message with a readable asked day; a malformed stored date is skipped."""
+    for message in read.messages:
         try:
-            asked = dt.date.fromisoformat(message["asked"])
-            replied = dt.date.fromisoformat(message["replied"]) if message.get("replied") else None
-        except (KeyError, TypeError, ValueError):
+            asked = dt.date.fromisoformat(message.asked or "")
+            replied = dt.date.fromisoformat(message.replied) if message.replied else None
+        except ValueError:
             continue
         yield asked, replied
