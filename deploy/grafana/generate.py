@@ -332,7 +332,7 @@ OPERATIONS = Dashboard(
             (
                 Query("sum by (result) (rate(govmon_availability_probes_total[5m]))", "{{result}}"),
                 Query(
-                    "sum by (reason) (rate(govmon_availability_probes_discarded_total[5m]))",
+                    "sum by (reason) (rate(govmon_availability_probes_discarded_total[5m])) or on () vector(0)",
                     "discarded {{reason}}",
                 ),
             ),
