@@ -18,6 +18,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from monitor.api.compliance import Compliance, ComplianceCollector
+from monitor.api.pages import StatusPages
 from monitor.engine.queue import JobQueue
 from monitor.engine.schedule import Schedule
 from monitor.model import Account, Site, Target
@@ -139,6 +140,7 @@ def build_app(runtime: Runtime, *, shared_gauges: bool = True) -> web.Applicatio
     app.router.add_get("/healthz", healthz_view)
     app.router.add_get("/api/findings", findings_view)
     app.router.add_get("/api/targets", targets_view)
+    StatusPages(runtime).add_to(app.router)
     return app
 
 

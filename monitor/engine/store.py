@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import redis.asyncio as aioredis
@@ -51,6 +52,16 @@ end
 return recorded
 """
 
+# KEYS: history ZSETs; returns each one's newest score (observed_at), nil where it is empty or absent
+_NEWEST_SCORES = """
+local newest = {}
+for i, key in ipairs(KEYS) do
+  local top = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+  newest[i] = top[2] or false
+end
+return newest
+"""
+
 
 class Store:
     """Observations of every check. ``retention_s`` covers the longest rule window (7 days) with a day spare;
@@ -70,6 +81,7 @@ class Store:
         self.max_history = max_history
         self.done_ttl_s = done_ttl_s
         self._script = redis.register_script(_RECORD_AND_ACK)
+        self._newest = redis.register_script(_NEWEST_SCORES)
 
     async def record_and_ack(self, observation: Observation | None, claim: Claim, queue: JobQueue) -> bool:
         """Record the job's result (once per job_id, whatever the deliveries) and ack its message.
@@ -98,6 +110,19 @@ class Store:
             self._keys.history(check, target_id), since, "+inf" if until is None else until
         )
         return [Observation.from_json(json.loads(member)) for member in members]
+
+    async def last_observed_at(self, pairs: Sequence[tuple[str, str]]) -> list[float | None]:
+        """When each ``(check, target_id)`` was last observed (epoch seconds, None: not within retention).
+
+        Reads only the history's newest score, so a page listing hundreds of targets does not pull their
+        (possibly large) observation documents out of Redis; 500 keys per script call.
+        """
+        newest: list[float | None] = []
+        for start in range(0, len(pairs), 500):
+            chunk = [self._keys.history(check, target_id) for check, target_id in pairs[start : start + 500]]
+            scores: Any = await self._newest(keys=chunk, args=[])
+            newest.extend(float(score) if score is not None else None for score in scores)
+        return newest
 
     async def _acked(self, claim: Claim, queue: JobQueue) -> bool:
         await queue.ack(claim)

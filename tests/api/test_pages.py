@@ -1,0 +1,200 @@
+"""The owners' status pages, fetched over real HTTP on loopback from findings stored in a real Redis:
+what a person reads on ``/`` and ``/targets/ID`` (names, codes in words, due dates, evidence, when each
+check last ran), that hostile evidence stays text, and the 404 page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html.parser import HTMLParser
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from monitor.api import build_app
+from monitor.clock import FixedClock
+from monitor.inventory import Loaded
+from monitor.model import SHANGHAI, Account, Finding, Observation, Outcome, Severity, Site, State, Status
+from monitor.runtime import Runtime
+from monitor.settings import Settings
+
+NOW = dt.datetime(2026, 11, 24, 12, tzinfo=SHANGHAI)
+HOSTILE = "<script>alert('x')</script>"
+SITES = (
+    Site(
+        "4300000001",
+        "湖南省人民政府门户网站",
+        "https://www.hunan.gov.cn/",
+        "省直",
+        org="湖南省人民政府办公厅",
+    ),
+    Site("4305000001", "邵阳市人民政府门户网站", "https://www.shaoyang.gov.cn/", "邵阳市"),
+    Site("4305000002", "隆回县人民政府门户网站", "https://www.longhui.gov.cn/", "邵阳市"),
+    Site("4301000001", "长沙县人民政府门户网站", "https://www.csx.gov.cn/", "长沙市"),
+)
+ACCOUNT = Account("hngz-wechat", "湖南国资", "wechat", "省直", feed="https://rss.example/wechat/hngz")
+
+
+def at(*parts: int) -> dt.datetime:
+    return dt.datetime(*parts, tzinfo=SHANGHAI)  # type: ignore[misc]
+
+
+def finding(target: Site | Account, code: str, severity: Severity, status: Status, **fields) -> Finding:
+    return Finding(target=target.id, target_kind=target.kind, name=target.name, region=target.region, code=code,
+                   severity=severity, status=status, message=fields.pop("message", "…"),
+                   observed_at=at(2026, 11, 24, 10), **fields)  # fmt: skip
+
+
+SHAOYANG = [
+    finding(SITES[1], "homepage.stale", Severity.VETO, Status.VIOLATION, message="首页已 16 天未更新",
+            evidence={"url": "https://www.shaoyang.gov.cn/", "newest": "2026-11-08"}),
+    finding(SITES[1], "columns.stale", Severity.VETO, Status.AT_RISK, due=at(2026, 11, 28),
+            message="3 个栏目超过更新期限", evidence={"url": "https://www.shaoyang.gov.cn/", "items": [
+                {"name": "工作动态", "url": "https://www.shaoyang.gov.cn/gzdt/", "category": "news",
+                 "newest": "2026-11-08"}]}),
+    finding(SITES[1], "links.broken", Severity.DEDUCTION, Status.VIOLATION, message="链接无法打开：HTTP 404",
+            evidence={"url": "javascript:alert(1)", "text": HOSTILE, "http_status": 404, "reason": "http_error",
+                      "page": "https://www.shaoyang.gov.cn/xxgk/"}),
+]  # fmt: skip
+PROVINCE = [
+    finding(SITES[0], "site.unreachable", Severity.VETO, Status.AT_RISK, due=at(2026, 11, 26, 15),
+            message="7 天内 168 次探测失败 6 次（3.6%）", evidence={"url": "https://www.hunan.gov.cn/"},
+            state=State.ACKNOWLEDGED, first_seen=at(2026, 11, 20, 9, 12), last_seen=at(2026, 11, 24, 10),
+            history=({"at": "2026-11-20T09:12:00+08:00", "state": "open", "status": "at_risk"},
+                     {"at": "2026-11-21T08:30:00+08:00", "state": "acknowledged", "by": "李四",
+                      "note": "机房线路整改中"})),
+]  # fmt: skip
+MEDIA = [finding(ACCOUNT, "media.stale_week", Severity.DEDUCTION, Status.VIOLATION, message="9 天未发布")]
+
+
+class VisibleText(HTMLParser):
+    """What a person reads: the text outside <style>, plus every link target and every element seen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.hrefs: list[str] = []
+        self.tags: set[str] = set()
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self._skip += tag in ("style", "script")
+        self.hrefs += [value or "" for name, value in attrs if name == "href"]
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip -= tag in ("style", "script")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+    @classmethod
+    def of(cls, html: str) -> VisibleText:
+        parser = cls()
+        parser.feed(html)
+        return parser
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(self.parts).split())
+
+
+async def stored_runtime(redis, keys, metrics, settings: Settings | None = None) -> Runtime:
+    loaded = Loaded(settings or Settings(), SITES, (ACCOUNT,), (), ())
+    runtime = Runtime(loaded, redis, keys, metrics, FixedClock(NOW), "unused")
+    findings = runtime.findings()
+    await findings.replace(SITES[1].id, SHAOYANG)
+    await findings.replace(SITES[0].id, PROVINCE)
+    await findings.replace(ACCOUNT.id, MEDIA)
+    store = runtime.store()
+    for check, outcome, reason, moment in (
+        ("availability", Outcome.OK, None, at(2026, 11, 24, 11, 55)),
+        ("columns", Outcome.FAILED, "timeout", at(2026, 11, 24, 9, 30)),
+    ):
+        await store.record(Observation(check, SITES[1].id, f"{check}:{SITES[1].id}:1", moment.timestamp(),
+                                       outcome, reason, {"ok": True} if check == "availability" else {}))  # fmt: skip
+    return runtime
+
+
+@pytest.fixture
+async def client(redis, keys, metrics):
+    runtime = await stored_runtime(redis, keys, metrics)
+    async with TestClient(TestServer(build_app(runtime, shared_gauges=False), host="127.0.0.1")) as client:
+        yield client
+
+
+async def page(client: TestClient, path: str, status: int = 200) -> VisibleText:
+    response = await client.get(path)
+    assert response.status == status, await response.text()
+    assert response.content_type == "text/html"
+    assert "script-src" not in response.headers["Content-Security-Policy"]  # default-src 'none': no script
+    return VisibleText.of(await response.text())
+
+
+async def test_overview_counts_each_region_like_the_tongbao_and_lists_targets_with_open_findings(client):
+    seen = await page(client, "/")
+    text = seen.text
+    # the table: region, sites, accounts, vetoed targets, share, veto / at risk / other findings
+    assert "邵阳市 2 0 1 50.00% 1 1 1" in text
+    assert "省直 1 1 0 0 0 1 1" in text
+    assert "长沙市 1 0 0 0 0 0 0" in text
+    assert "合计 4 1 1 20.00% 1 2 2" in text
+    # targets with open findings, worst first, with their nearest due date and last check
+    assert text.index("湖南省人民政府门户网站") < text.index("湖南国资")  # at risk before a deduction
+    assert "首页不更新 homepage.stale" in text
+    assert "单项否决 已违规" in text
+    assert "站点无法访问 site.unreachable" in text and "已确认" in text
+    assert "最近到期：2026-11-26 15:00（还剩 2 天）" in text
+    assert "最近到期：2026-11-28 00:00（还剩 4 天）" in text
+    assert "最近检查：2026-11-24 11:55" in text
+    assert "湖南国资" in text and "1周内无更新 media.stale_week" in text
+    assert "长沙县人民政府门户网站" not in text and "隆回县人民政府门户网站" not in text
+    assert "/targets/4305000001" in seen.hrefs
+
+
+async def test_region_filter_shows_that_region_only_with_its_targets_without_findings(client):
+    text = (await page(client, "/?region=邵阳市")).text
+    assert "邵阳市人民政府门户网站" in text
+    assert "湖南省人民政府门户网站" not in text
+    assert "邵阳市 无未解决问题的目标 1 个 隆回县人民政府门户网站" in text
+    assert "合计 4 1 1 20.00%" in text  # the table still shows the province
+    assert "没有名为“珠海市”的地区" in (await page(client, "/?region=珠海市", 404)).text
+
+
+async def test_target_page_shows_findings_evidence_due_dates_history_and_each_checks_last_run(client):
+    text = (await page(client, "/targets/4305000001")).text
+    assert "邵阳市人民政府门户网站" in text
+    assert "栏目不更新 columns.stale 单项否决 预警" in text
+    assert "到期 2026-11-28 00:00（还剩 4 天）" in text
+    assert (
+        "栏目 地址 类别 最新日期 工作动态 https://www.shaoyang.gov.cn/gzdt/ 动态要闻（news） 2026-11-08"
+        in text
+    )
+    assert "HTTP 状态 404 原因 HTTP 错误（http_error）" in text
+    # when each check last ran, with its outcome and reason
+    assert "可访问性探测 availability 2026-11-24 11:55 已完成 — 每 1 小时" in text
+    assert "栏目更新 columns 2026-11-24 09:30 未能读取 超时 timeout 每 6 小时" in text
+    assert "链接可用性 links 暂无记录" in text
+
+
+async def test_target_page_shows_lifecycle_acknowledgement_with_who_and_why(client):
+    text = (await page(client, "/targets/4300000001")).text
+    assert "首次发现 2026-11-20 09:12 最近发现 2026-11-24 10:00" in text
+    assert "2026-11-20 09:12 待处理 · 预警" in text
+    assert "2026-11-21 08:30 已确认 · 处理人：李四 · 说明：机房线路整改中" in text
+
+
+async def test_hostile_evidence_is_shown_as_text_and_never_becomes_markup_or_a_link(client):
+    response = await client.get("/targets/4305000001")
+    html = await response.text()
+    seen = VisibleText.of(html)
+    assert HOSTILE in seen.text  # the person reads what the page said …
+    assert "<script" not in html and "script" not in seen.tags  # … and the browser never runs it
+    assert not [href for href in seen.hrefs if not href.startswith(("/", "http://", "https://"))]
+    assert "javascript:alert(1)" in seen.text
+
+
+async def test_unknown_target_answers_a_404_page_in_chinese(client):
+    seen = await page(client, "/targets/4399999999", 404)
+    assert "监测清单中没有标识为“4399999999”的网站或政务新媒体" in seen.text
+    assert "/" in seen.hrefs
