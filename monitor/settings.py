@@ -378,6 +378,21 @@ class NotifySettings(_Strict):
     public_url: str = Field(default="", description="where owners open the status pages")
 
 
+class FindingsSettings(_Strict):
+    """The findings lifecycle (``monitor.engine.lifecycle``): when an absent finding counts as resolved.
+
+    ``settle_s`` 2 h: availability is probed hourly (≥ 20 a day, 国办秘函〔2019〕19号) and feeds are polled
+    hourly, so two rounds must pass without a finding before it resolves, and rules re-run every
+    ``engine.evaluate_interval_s`` (5 min): one clean evaluation after a flaky one neither resolves nor
+    re-opens it. An owner hears 已恢复 about two hours after the fix; raise it above ``links.interval_s`` to
+    keep a flapping link open across one clean crawl."""
+
+    settle_s: float = Field(2 * 3600.0, ge=0, description="absent this long before a finding resolves")
+    events_maxlen: int = Field(
+        100_000, ge=100, description="finding events kept in the stream for the notifier (MAXLEN ~)"
+    )
+
+
 class ApiSettings(_Strict):
     """The HTTP API (CONTRACT.md): its token comes from ``GOVMON_API_TOKEN`` or the file named here."""
 
@@ -429,6 +444,7 @@ class Settings(_Strict):
     interaction: InteractionSettings = Field(default_factory=InteractionSettings)
     regions: tuple[str, ...] = Field(default=(), description="the report's row order")
     notify: NotifySettings = Field(default_factory=NotifySettings)
+    findings: FindingsSettings = Field(default_factory=FindingsSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
 
     def effective_redis_url(self) -> str | None:

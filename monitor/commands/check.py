@@ -38,7 +38,8 @@ async def check_once(loaded: Loaded, only: set[str] | None, as_of: float | None)
                 for check in CHECKS.values():
                     if check.applies_to(target):
                         group.create_task(observe(target, check, ctx))
-        evaluator = Evaluator(store, runtime.findings(), runtime.settings)
+        # --as-of judges another moment: the current findings show it, the findings' history does not
+        evaluator = Evaluator(store, runtime.findings(), runtime.settings, lifecycle=as_of is None)
         now = as_of if as_of is not None else runtime.clock.now()
         findings: list[Finding] = []
         for target in targets:

@@ -1,8 +1,10 @@
-"""Current findings in Redis: what the rules say about each target now.
+"""Current findings in Redis: what the rules say about each target now, with their lifecycle.
 
 One HASH field per target holds that target's findings as a JSON list, replaced whole by each
-evaluation (idempotent: evaluating twice writes the same thing). The finding lifecycle with hysteresis
-and notices builds on this in ``notify/``; readers here serve the API, the CLI and the metrics.
+evaluation (idempotent: evaluating twice writes the same thing). The lifecycle records
+(``monitor.engine.lifecycle`` writes them) add ``state``, ``first_seen``, ``last_seen`` and ``history``, and
+hold what the rules no longer say but a person or the settling time still does (a manual finding, one
+absent for less than ``findings.settle_s``). Readers here serve the API, the CLI, the pages and the metrics.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterable, Sequence
 import redis.asyncio as aioredis
 
 from monitor.engine.kv.keys import Keys
+from monitor.engine.records import LIVE_STATES, read_record, read_records, to_finding, with_lifecycle
 from monitor.model import Finding
 
 
@@ -20,6 +23,14 @@ class FindingStore:
     def __init__(self, redis: aioredis.Redis, keys: Keys) -> None:
         self._redis = redis
         self._keys = keys
+
+    @property
+    def redis(self) -> aioredis.Redis:
+        return self._redis
+
+    @property
+    def keys(self) -> Keys:
+        return self._keys
 
     async def replace(self, target_id: str, findings: Sequence[Finding]) -> None:
         if findings:
@@ -42,17 +53,41 @@ class FindingStore:
         code: str | None = None,
         severity: str | None = None,
         status: str | None = None,
+        state: str | None = None,
+        region: str | None = None,
     ) -> list[Finding]:
-        if target:
-            raw = await self._redis.hget(self._keys.findings, target)
-            bodies = [raw] if raw else []
-        else:
-            bodies = list((await self._redis.hgetall(self._keys.findings)).values())
-        found = [Finding.from_json(item) for body in bodies for item in json.loads(body)]
+        """Findings with their lifecycle fields, filtered. Without ``state``: those that hold now (open or
+        acknowledged, and the rules' findings not yet in the lifecycle); ``state=resolved`` or ``dismissed``
+        asks for those."""
+        records = await read_records(self._redis, self._keys, target)
+        found: list[Finding] = []
+        for current in await self._current(target):
+            record = records.pop(current.id, None)
+            found.append(current if record is None else with_lifecycle(current, record))
+        found.extend(to_finding(record) for record in records.values())
         return [
             f
             for f in found
             if (code is None or f.code == code)
             and (severity is None or f.severity == severity)
             and (status is None or f.status == status)
+            and (region is None or f.region == region)
+            and (f.state in (None, *LIVE_STATES) if state is None else f.state == state)
         ]
+
+    async def get(self, finding_id: str) -> Finding | None:
+        """One finding by its id (CONTRACT.md), whatever its state; None when govmon has no such finding."""
+        record = await read_record(self._redis, self._keys, finding_id)
+        if record is not None:
+            current = [f for f in await self._current(record["target"]) if f.id == finding_id]
+            return with_lifecycle(current[0], record) if current else to_finding(record)
+        return next((f for f in await self._current(None) if f.id == finding_id), None)
+
+    async def _current(self, target: str | None) -> list[Finding]:
+        """What the rules said at the last evaluation of one target (or every target)."""
+        if target:
+            raw = await self._redis.hget(self._keys.findings, target)
+            bodies = [raw] if raw else []
+        else:
+            bodies = list((await self._redis.hgetall(self._keys.findings)).values())
+        return [Finding.from_json(item) for body in bodies for item in json.loads(body)]

@@ -15,19 +15,24 @@ from typing import TYPE_CHECKING, Any
 
 import redis.asyncio as aioredis
 
+from monitor.deadlines import day_of
 from monitor.engine.kv.keys import Keys
 from monitor.model import Claim, Observation
 
 if TYPE_CHECKING:
     from monitor.engine.queue import JobQueue
 
+CHECKED_TTL_S = 200 * 86400
+"""How long a day's set of checked targets lives: the current and the previous quarter (≤ 184 days) and a
+margin, so ``govmon report`` can count the previous quarter's 检查数."""
+
 DONE_TTL_S = 86400.0
 """How long a job's ``done`` marker lives: far beyond max_deliveries × visibility timeout, the longest a
 duplicate delivery can trail the first."""
 
-# KEYS: done, latest, history, stream, job_errors
+# KEYS: done, latest, history, stream, job_errors, checked_day
 # ARGV: done_ttl_s, observation JSON ('' = nothing to record), observed_at, cutoff, max_history, retention_s,
-#       group, message_id ('' = nothing to ack), job_id
+#       group, message_id ('' = nothing to ack), job_id, target_id, checked_ttl_s
 _RECORD_AND_ACK = """
 local recorded = 0
 if ARGV[2] ~= '' and redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
@@ -42,6 +47,8 @@ if ARGV[2] ~= '' and redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
     redis.call('ZREMRANGEBYRANK', KEYS[3], 0, excess - 1)
   end
   redis.call('EXPIRE', KEYS[3], ARGV[6])
+  redis.call('SADD', KEYS[6], ARGV[10])
+  redis.call('EXPIRE', KEYS[6], ARGV[11])
   recorded = 1
 end
 if ARGV[8] ~= '' then
@@ -61,6 +68,12 @@ for i, key in ipairs(KEYS) do
 end
 return newest
 """
+
+
+def day_key(keys: Keys, observed_at: float) -> str:
+    """The ``checked_day`` key of an observation's calendar day (Asia/Shanghai): any observation recorded
+    means govmon checked the target that day (``monitor.engine.lifecycle.checked_targets`` reads them)."""
+    return keys.checked_day(day_of(observed_at).isoformat())
 
 
 class Store:
@@ -139,6 +152,7 @@ class Store:
                 self._keys.history(observation.check, observation.target_id),
                 self._keys.stream,
                 self._keys.job_errors,
+                day_key(self._keys, observation.observed_at),
             ],
             args=[
                 max(1, int(self.done_ttl_s)),
@@ -150,6 +164,8 @@ class Store:
                 self._keys.group,
                 message_id,
                 observation.job_id,
+                observation.target_id,
+                CHECKED_TTL_S,
             ],
         )
         return bool(recorded)

@@ -89,3 +89,33 @@ class Keys:
     def findings(self) -> str:
         """HASH target_id → JSON list of that target's current findings. Writer: rules runner."""
         return f"{self.prefix}:findings"
+
+    # ----------------------------------------------------------------------------------------- lifecycle
+    def finding_records(self, target_id: str) -> str:
+        """HASH finding id → JSON lifecycle record of one target's findings (CONTRACT.md's finding JSON with
+        ``state``/``first_seen``/``last_seen``/``history``, plus the producing rule and absence clock), and the
+        field ``@evaluated_at``. Writer: engine.lifecycle, in one WATCH/MULTI/EXEC per target. Bound: records
+        resolved or dismissed before the previous quarter's start are dropped, history entries trimmed alike."""
+        return f"{self.prefix}:lifecycle:{target_id}"
+
+    @property
+    def finding_targets(self) -> str:
+        """SET of target ids that have a ``finding_records`` hash. Writer: engine.lifecycle. Bound: targets."""
+        return f"{self.prefix}:lifecycle:targets"
+
+    @property
+    def finding_ids(self) -> str:
+        """HASH finding id → target id, to find a record by id alone (ack, dismiss). Writer: engine.lifecycle.
+        Bound: removed with the record."""
+        return f"{self.prefix}:lifecycle:ids"
+
+    def checked_day(self, day: str) -> str:
+        """SET of target ids observed on one calendar day (Asia/Shanghai, ``YYYY-MM-DD``): the report's 检查数.
+        Writer: store (one SADD with each recorded observation). Bound: EX two quarters (``CHECKED_TTL_S``)."""
+        return f"{self.prefix}:checked:{day}"
+
+    @property
+    def finding_events(self) -> str:
+        """STREAM of ``FindingEvent`` JSON (field ``event``). Writer: lifecycle. Bound: MAXLEN ~ 100000; the
+        notifier reads it with its own consumer group (``notify_group``)."""
+        return f"{self.prefix}:finding-events"
