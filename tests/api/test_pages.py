@@ -4,11 +4,18 @@ check last ran), that hostile evidence stays text, and the 404 page."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import re
+import shutil
+from collections.abc import AsyncIterator
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from playwright.async_api import Browser, Page, async_playwright
 
 from monitor.api import build_app
 from monitor.clock import FixedClock
@@ -198,3 +205,100 @@ async def test_unknown_target_answers_a_404_page_in_chinese(client):
     seen = await page(client, "/targets/4399999999", 404)
     assert "监测清单中没有标识为“4399999999”的网站或政务新媒体" in seen.text
     assert "/" in seen.hrefs
+
+
+# ---------------------------------------------------------------------------------------------- in a browser
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+PHONE_PX, DESKTOP_PX = 390, 1280
+SCREENSHOT_MAX_BYTES = 300_000
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="no chromium binary (Debian: apt-get install chromium); .ci/run installs it"
+)
+
+
+@contextlib.asynccontextmanager
+async def browser_on(redis, keys, metrics) -> AsyncIterator[tuple[Browser, str]]:
+    """The pages served on a loopback port, and a headless Debian Chromium driven by playwright (no
+    ``playwright install``: the system's binary)."""
+    runtime = await stored_runtime(redis, keys, metrics)
+    app = build_app(runtime, shared_gauges=False)
+    async with TestServer(app, host="127.0.0.1") as server, async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM)
+        try:
+            yield browser, str(server.make_url("")).rstrip("/")
+        finally:
+            await browser.close()
+
+
+async def overflow_px(page: Page) -> int:
+    """How far the page reaches past the viewport's right edge: the document, or any single element."""
+    return await page.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth;
+          let right = document.documentElement.scrollWidth;
+          for (const el of document.body.querySelectorAll('*')) {
+            right = Math.max(right, Math.ceil(el.getBoundingClientRect().right));
+          }
+          return right - width;
+        }"""
+    )
+
+
+async def cells_stacked(page: Page, first_cell: str) -> bool:
+    """Whether the cells of the region table's row that starts with ``first_cell`` sit one under another."""
+    row = page.get_by_role("row", name=re.compile(f"^{first_cell}"))
+    boxes = [await cell.bounding_box() for cell in await row.get_by_role("cell").all()]
+    tops = [box["y"] for box in boxes if box]
+    return len(tops) == 8 and tops == sorted(tops) and len(set(tops)) == len(tops)
+
+
+def screenshot_dir(tmp_path) -> Path:
+    """tmp_path; ``GOVMON_DOC_SCREENSHOTS=docs/img`` writes docs' screenshots instead (see docs/status-pages.md)."""
+    return Path(os.environ.get("GOVMON_DOC_SCREENSHOTS") or tmp_path)
+
+
+@needs_chromium
+async def test_on_a_phone_both_pages_fit_the_screen_and_show_what_matters(redis, keys, metrics, tmp_path):
+    async with browser_on(redis, keys, metrics) as (browser, base):
+        page = await browser.new_page(viewport={"width": PHONE_PX, "height": 844}, device_scale_factor=1)
+        await page.goto(f"{base}/")
+        assert await overflow_px(page) <= 0
+        for text in (
+            "监测概览",
+            "合计",
+            "邵阳市人民政府门户网站",
+            "首页不更新",
+            "最近到期：2026-11-28 00:00（还剩 4 天）",
+        ):
+            assert await page.get_by_text(text, exact=False).first.is_visible(), text
+        # the region table becomes one card per region: a row's cells stack, each with its label
+        assert await cells_stacked(page, "合计")
+
+        await page.goto(f"{base}/targets/4305000001")
+        assert await overflow_px(page) <= 0  # long evidence URLs wrap
+        for text in ("邵阳市人民政府门户网站", "栏目不更新", "到期", "未能读取", HOSTILE):
+            assert await page.get_by_text(text, exact=False).first.is_visible(), text
+        assert await page.evaluate("document.querySelectorAll('script').length") == 0
+        shot = screenshot_dir(tmp_path) / "status-target.png"
+        await page.screenshot(path=shot, full_page=True)
+        assert 0 < shot.stat().st_size < SCREENSHOT_MAX_BYTES
+
+
+@needs_chromium
+async def test_on_a_desktop_the_overview_is_the_tongbao_table(redis, keys, metrics, tmp_path):
+    async with browser_on(redis, keys, metrics) as (browser, base):
+        page = await browser.new_page(viewport={"width": DESKTOP_PX, "height": 900}, device_scale_factor=1)
+        await page.goto(f"{base}/")
+        assert await overflow_px(page) <= 0
+        header = page.get_by_role("columnheader", name="存在单项否决问题的目标数")
+        assert await header.is_visible()
+        assert not await cells_stacked(page, "合计")
+        total = page.get_by_role("row", name=re.compile("^合计"))
+        assert (await total.inner_text()).split() == ["合计", "4", "1", "1", "20.00%", "1", "2", "2"]
+        await page.get_by_role("link", name="邵阳市人民政府门户网站").click()
+        await page.wait_for_url(f"{base}/targets/4305000001")
+        assert await page.get_by_role("heading", name="邵阳市人民政府门户网站").is_visible()
+        await page.goto(f"{base}/")
+        shot = screenshot_dir(tmp_path) / "status-overview.png"
+        await page.screenshot(path=shot, full_page=True)
+        assert 0 < shot.stat().st_size < SCREENSHOT_MAX_BYTES
