@@ -145,7 +145,7 @@ async def test_check_reports_exactly_the_injected_freshness_faults(
 
 
 async def test_inspect_lists_a_homepages_first_level_columns_with_their_newest_dates():
-    from monitor.commands.check import inspect_location
+    from monitor.commands.inspect import inspect_location
     from monitor.inventory import Loaded
     from monitor.settings import Settings
 
