@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from monitor import __version__, logs
+from monitor.commands.helptext import NOT_BUILT, add_not_built, parser_help
 
 if TYPE_CHECKING:
     from monitor.inventory import Loaded
@@ -47,8 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"govmon {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def role(name: str, help_text: str, listen_default: str | None) -> None:
-        sub = commands.add_parser(name, help=help_text, parents=[common])
+    def role(name: str, listen_default: str | None) -> None:
+        sub = commands.add_parser(name, parents=[common], **parser_help(name))
         sub.add_argument(
             "--listen",
             type=parse_listen,
@@ -57,38 +58,43 @@ def build_parser() -> argparse.ArgumentParser:
             help="serve /metrics, /healthz (and the API) here",
         )
 
-    role("run", "the whole daemon in one process: scheduler, workers, HTTP server", DEFAULT_LISTEN)
-    role("worker", "claim and run jobs (any number, on any machine)", None)
-    role("scheduler", "feed due work into the queue (leader-elected; run a standby anywhere)", None)
-    role("api", "serve /metrics, /healthz, /api/findings, /api/targets", DEFAULT_LISTEN)
+    role("run", DEFAULT_LISTEN)
+    role("worker", None)
+    role("scheduler", None)
+    role("api", DEFAULT_LISTEN)
 
-    check = commands.add_parser(
-        "check", help="run every check once, print and record the findings", parents=[common]
-    )
+    check = commands.add_parser("check", parents=[common], **parser_help("check"))
     check.add_argument(
         "--target", action="append", default=[], metavar="ID", help="only this target (repeatable)"
     )
-    check.add_argument("--json", action="store_true", help="findings as a JSON array (CONTRACT.md)")
+    check.add_argument(
+        "--json", action="store_true", help="findings as a JSON array, fields as in docs/contract.md"
+    )
     check.add_argument(
         "--as-of", metavar="DATETIME", help="judge as of this moment (ISO 8601, Asia/Shanghai)"
     )
 
-    inspect = commands.add_parser(
-        "inspect", help="what govmon sees on one page, feed or saved file", parents=[common]
+    inspect = commands.add_parser("inspect", parents=[common], **parser_help("inspect"))
+    inspect.add_argument("location", metavar="URL|FILE", help="an http(s) URL, or a saved page or feed")
+    inspect.add_argument(
+        "--json", action="store_true", help="one JSON object, the fields of docs/contract.md and more"
     )
-    inspect.add_argument("location", metavar="URL|FILE")
-    inspect.add_argument("--json", action="store_true")
     inspect.add_argument("--as-of", metavar="DATETIME", help="resolve year-less dates as of this moment")
 
-    commands.add_parser("validate", help="check the configuration and inventory", parents=[common])
+    validate = commands.add_parser("validate", parents=[common], **parser_help("validate"))
+    validate.add_argument(
+        "--list", action="store_true", help="also print every target: id, kind, region, name"
+    )
 
     add_report_parser(commands, common)
 
-    demo = commands.add_parser(
-        "demo", help="the simulated government web plus the daemon, no internet needed", parents=[common]
-    )
+    demo = commands.add_parser("demo", parents=[common], **parser_help("demo"))
     demo.add_argument(
-        "--listen", type=parse_listen, default=parse_listen(DEFAULT_LISTEN), metavar="HOST:PORT"
+        "--listen",
+        type=parse_listen,
+        default=parse_listen(DEFAULT_LISTEN),
+        metavar="HOST:PORT",
+        help=f"serve /metrics and the API here (default {DEFAULT_LISTEN})",
     )
     demo.add_argument(
         "--for",
@@ -98,28 +104,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="stop after this long (default: until Ctrl-C)",
     )
-    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument(
+        "--seed", type=int, default=1, help="the simulator's random seed (same seed, same faults)"
+    )
+    add_not_built(commands, common)  # last: only the contract's commands nobody has added yet
     return parser
 
 
-REPORT_EXAMPLES = """examples:
-  govmon report --quarter 2022Q1 -c govmon.yaml                  markdown on stdout, from govmon's history
-  govmon report --quarter 2022Q1 -c govmon.yaml --findings q1.jsonl --format csv,xlsx,docx -o out/
-  govmon report --quarter 2026Q4 -c govmon.yaml --as-of 2026-11-20   the forecast: who is named if nothing changes
-"""
-
-
 def add_report_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    report = commands.add_parser(
-        "report",
-        help="the quarterly report: the 通报 tables, problem list and 附件1",
-        description="The quarterly report in the form of the province's 通报: per region 实际运行数, 检查数, "
-        "发现存在突出问题数 and 占检查数比例 for websites and new media, the problem list and the deductions, "
-        "from govmon's findings history or an exported findings file (docs/report.md).",
-        epilog=REPORT_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[common],
-    )
+    report = commands.add_parser("report", parents=[common], **parser_help("report"))
     report.add_argument("--quarter", required=True, metavar="YYYYQn", help="e.g. 2022Q1")
     report.add_argument(
         "--findings", metavar="FILE.jsonl", help="an exported findings file (one finding per line)"
@@ -165,6 +158,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     loaded = load_config(config_path(args))
     print(summary(loaded))
+    if args.list:
+        for site in loaded.sites:
+            print(f"{site.id}\tsite\t{site.region}\t{site.name}")
+        for account in loaded.accounts:
+            print(f"{account.id}\taccount\t{account.region}\t{account.name}")
     return loaded.exit_status
 
 
@@ -198,15 +196,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     known = {s.id for s in loaded.sites} | {a.id for a in loaded.accounts}
     unknown = [t for t in args.target if t not in known]
     if unknown:
-        raise UsageError(f"unknown target {unknown[0]!r}: not in the inventory (govmon validate lists them)")
+        raise UsageError(
+            f"unknown target {unknown[0]!r}: not in the inventory (govmon validate --list prints the ids)"
+        )
     findings = asyncio.run(check_once(loaded, set(args.target) or None, as_of))
     print_findings(findings, as_json=args.json)
     return EXIT_VETO if any(f.severity == "veto" and f.status == "violation" for f in findings) else EXIT_OK
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
+    from monitor.clock import parse_moment
     from monitor.commands.inspect import inspect_location
 
+    try:
+        if args.as_of:
+            parse_moment(args.as_of)
+    except ValueError as exc:
+        raise UsageError(f"--as-of: {exc}") from exc
+    if "://" not in args.location and not Path(args.location).exists():
+        raise UsageError(f"inspect: no such file {args.location!r} (a URL starts with http:// or https://)")
     loaded = None
     if args.config or os.environ.get("GOVMON_CONFIG"):
         loaded = load(args)
@@ -217,7 +225,25 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         from monitor.commands.inspect import render_inspect
 
         print(render_inspect(report))
-    return EXIT_OK if report.get("status") else 1
+    if not report.get("status"):
+        print(f"govmon: {inspect_failure(report)}", file=sys.stderr)
+        return 1
+    return EXIT_OK
+
+
+def inspect_failure(report: dict[str, object]) -> str:
+    """One line saying why nothing was read, and for a refused address which setting allows it."""
+    reason = f"could not read {report['url']}: {report.get('failure')} {report.get('detail') or ''}".strip()
+    if report.get("failure") == "blocked_address":
+        reason += (
+            "; to reach loopback and private addresses set GOVMON_ALLOW_PRIVATE_NETWORKS=1 "
+            "(or allow_private_networks: true in the configuration)"
+        )
+    return reason
+
+
+def cmd_not_built(args: argparse.Namespace) -> int:
+    raise UsageError(NOT_BUILT.format(name=args.command))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -273,9 +299,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=None if not interactive or os.environ.get("GOVMON_LOG_LEVEL") else "WARNING",
         json=not interactive,
     )
+    from monitor.engine.kv.connect import RedisUnavailable
+
     try:
-        return HANDLERS[args.command](args)
-    except UsageError as exc:
+        return HANDLERS.get(args.command, cmd_not_built)(args)
+    except (UsageError, RedisUnavailable) as exc:
         print(f"govmon: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -21,7 +21,7 @@ from monitor.checks import CheckContext
 from monitor.checks.controls import ControlProbe
 from monitor.clock import Clock, SystemClock
 from monitor.engine.findings import FindingStore
-from monitor.engine.kv.connect import EmbeddedRedis, client
+from monitor.engine.kv.connect import EmbeddedRedis, RedisUnavailable, client
 from monitor.engine.kv.keys import Keys
 from monitor.engine.loopwatch import LoopWatch
 from monitor.engine.queue import JobQueue
@@ -165,7 +165,8 @@ async def check_context(runtime: Runtime) -> AsyncIterator[CheckContext]:
 
 
 async def _reach(conn: aioredis.Redis, url: str, wait_until: asyncio.Event | None) -> None:
-    """PING until Redis answers; without ``wait_until`` one failure is fatal (SystemExit with the reason)."""
+    """PING until Redis answers; without ``wait_until`` one failure is fatal (RedisUnavailable with the reason,
+    which the command line prints as one line, exit 2)."""
     delay_s = REDIS_RETRY_FIRST_S
     attempt = 0
     while True:
@@ -175,7 +176,9 @@ async def _reach(conn: aioredis.Redis, url: str, wait_until: asyncio.Event | Non
             return
         except Exception as exc:
             if wait_until is None:
-                raise SystemExit(f"govmon: cannot reach Redis at {redacted(url)}: {exc}") from exc
+                raise RedisUnavailable(
+                    f"cannot reach Redis at {redacted(url)}: {exc} (is it running? is GOVMON_REDIS_URL right?)"
+                ) from exc
             log.warning(
                 "redis.unreachable", url=redacted(url), error=str(exc), attempt=attempt, retry_in_s=delay_s
             )
