@@ -195,8 +195,13 @@ async def load_overview(runtime: Runtime, only_region: str | None = None) -> Ove
 
 
 async def load_target(runtime: Runtime, target: Target) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
-    """The target's findings, (open, closed)."""
-    return split_findings(await runtime.findings().query(target=target.id))
+    """The target's findings, (open, closed): closed are those a person dismissed and those resolved within
+    the lifecycle's retention (the current and previous quarter), shown with their history."""
+    store = runtime.findings()
+    found = await store.query(target=target.id)
+    for state in (State.DISMISSED, State.RESOLVED):
+        found += await store.query(target=target.id, state=state.value)
+    return split_findings(found)
 
 
 async def load_check_runs(runtime: Runtime, target: Target) -> tuple[CheckRun, ...]:

@@ -19,8 +19,9 @@ from playwright.async_api import Browser, Page, async_playwright
 
 from monitor.api import build_app
 from monitor.clock import FixedClock
+from monitor.engine.lifecycle import Lifecycle
 from monitor.inventory import Loaded
-from monitor.model import SHANGHAI, Account, Finding, Observation, Outcome, Severity, Site, State, Status
+from monitor.model import SHANGHAI, Account, Finding, Observation, Outcome, Severity, Site, Status
 from monitor.runtime import Runtime
 from monitor.settings import Settings
 
@@ -62,15 +63,48 @@ SHAOYANG = [
             evidence={"url": "javascript:alert(1)", "text": HOSTILE, "http_status": 404, "reason": "http_error",
                       "page": "https://www.shaoyang.gov.cn/xxgk/"}),
 ]  # fmt: skip
+FALSE_POSITIVE = finding(SITES[1], "links.broken", Severity.DEDUCTION, Status.VIOLATION, message="链接跳转到首页",
+                         evidence={"url": "https://www.shaoyang.gov.cn/old.html", "text": "旧链接"})  # fmt: skip
+FIXED = finding(SITES[1], "interaction.missing", Severity.VETO, Status.VIOLATION, message="未找到有效的咨询建言渠道",
+                evidence={"url": "https://www.shaoyang.gov.cn/hdjl/"})  # fmt: skip
 PROVINCE = [
     finding(SITES[0], "site.unreachable", Severity.VETO, Status.AT_RISK, due=at(2026, 11, 26, 15),
-            message="7 天内 168 次探测失败 6 次（3.6%）", evidence={"url": "https://www.hunan.gov.cn/"},
-            state=State.ACKNOWLEDGED, first_seen=at(2026, 11, 20, 9, 12), last_seen=at(2026, 11, 24, 10),
-            history=({"at": "2026-11-20T09:12:00+08:00", "state": "open", "status": "at_risk"},
-                     {"at": "2026-11-21T08:30:00+08:00", "state": "acknowledged", "by": "李四",
-                      "note": "机房线路整改中"})),
+            message="7 天内 168 次探测失败 6 次（3.6%）", evidence={"url": "https://www.hunan.gov.cn/"}),
 ]  # fmt: skip
 MEDIA = [finding(ACCOUNT, "media.stale_week", Severity.DEDUCTION, Status.VIOLATION, message="9 天未发布")]
+
+
+async def evaluate(
+    runtime: Runtime, target: Site | Account, findings: list[Finding], moment: dt.datetime
+) -> None:
+    """What the evaluator does after the rules ran: the current findings, then their lifecycle."""
+    await runtime.findings().replace(target.id, findings)
+    await Lifecycle(runtime.redis, runtime.keys).apply(target, findings, moment.timestamp())
+
+
+async def stored_runtime(redis, keys, metrics, settings: Settings | None = None) -> Runtime:
+    """A week of one province: findings open, one acknowledged, one dismissed as a false positive, one fixed
+    (resolved after the settling time); and two checks' latest runs on the 邵阳 portal."""
+    loaded = Loaded(settings or Settings(), SITES, (ACCOUNT,), (), ())
+    runtime = Runtime(loaded, redis, keys, metrics, FixedClock(NOW), "unused")
+    lifecycle = Lifecycle(redis, keys)
+    await evaluate(runtime, SITES[0], PROVINCE, at(2026, 11, 20, 9, 12))
+    await lifecycle.acknowledge(PROVINCE[0].id, "李四", "机房线路整改中", at(2026, 11, 21, 8, 30).timestamp())
+    await evaluate(runtime, SITES[1], [*SHAOYANG, FALSE_POSITIVE, FIXED], at(2026, 11, 22, 10))
+    await lifecycle.dismiss(
+        FALSE_POSITIVE.id, "张三", "该链接为站外下载，人工核实可用", at(2026, 11, 23, 9).timestamp()
+    )
+    await evaluate(runtime, SITES[1], [*SHAOYANG, FALSE_POSITIVE], at(2026, 11, 23, 10))
+    for target, findings in ((SITES[0], PROVINCE), (SITES[1], [*SHAOYANG, FALSE_POSITIVE]), (ACCOUNT, MEDIA)):
+        await evaluate(runtime, target, findings, at(2026, 11, 24, 10))
+    store = runtime.store()
+    for check, outcome, reason, moment in (
+        ("availability", Outcome.OK, None, at(2026, 11, 24, 11, 55)),
+        ("columns", Outcome.FAILED, "timeout", at(2026, 11, 24, 9, 30)),
+    ):
+        await store.record(Observation(check, SITES[1].id, f"{check}:{SITES[1].id}:1", moment.timestamp(),
+                                       outcome, reason, {"ok": True} if check == "availability" else {}))  # fmt: skip
+    return runtime
 
 
 class VisibleText(HTMLParser):
@@ -104,23 +138,6 @@ class VisibleText(HTMLParser):
     @property
     def text(self) -> str:
         return " ".join(" ".join(self.parts).split())
-
-
-async def stored_runtime(redis, keys, metrics, settings: Settings | None = None) -> Runtime:
-    loaded = Loaded(settings or Settings(), SITES, (ACCOUNT,), (), ())
-    runtime = Runtime(loaded, redis, keys, metrics, FixedClock(NOW), "unused")
-    findings = runtime.findings()
-    await findings.replace(SITES[1].id, SHAOYANG)
-    await findings.replace(SITES[0].id, PROVINCE)
-    await findings.replace(ACCOUNT.id, MEDIA)
-    store = runtime.store()
-    for check, outcome, reason, moment in (
-        ("availability", Outcome.OK, None, at(2026, 11, 24, 11, 55)),
-        ("columns", Outcome.FAILED, "timeout", at(2026, 11, 24, 9, 30)),
-    ):
-        await store.record(Observation(check, SITES[1].id, f"{check}:{SITES[1].id}:1", moment.timestamp(),
-                                       outcome, reason, {"ok": True} if check == "availability" else {}))  # fmt: skip
-    return runtime
 
 
 @pytest.fixture
@@ -182,6 +199,11 @@ async def test_target_page_shows_findings_evidence_due_dates_history_and_each_ch
     assert "可访问性探测 availability 2026-11-24 11:55 已完成 — 每 1 小时" in text
     assert "栏目更新 columns 2026-11-24 09:30 未能读取 超时 timeout 每 6 小时" in text
     assert "链接可用性 links 暂无记录" in text
+    # a dismissed false positive and a fixed veto stay visible on the page, with who and why
+    closed = text[text.index("已排除或已恢复 2 项") :]
+    assert "其他页面不可用链接 links.broken 扣分 已违规 已排除（误报）" in closed
+    assert "2026-11-23 09:00 已排除（误报） · 处理人：张三 · 理由：该链接为站外下载，人工核实可用" in closed
+    assert "互动回应差（无有效咨询建言渠道） interaction.missing 单项否决 已违规 已恢复" in closed
 
 
 async def test_target_page_shows_lifecycle_acknowledgement_with_who_and_why(client):
