@@ -88,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_report_parser(commands, common)
 
+    from monitor.commands.findings import add_parser as add_findings_parser
+
+    add_findings_parser(commands, common)
+
     demo = commands.add_parser("demo", parents=[common], **parser_help("demo"))
     demo.add_argument(
         "--listen",
@@ -278,6 +282,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError(f"report: {exc.filename or args.findings}: {exc.strerror or exc}") from exc
 
 
+def cmd_findings(args: argparse.Namespace) -> int:
+    from monitor.commands.findings import run
+
+    return run(args, load(args))
+
+
 HANDLERS = {
     "run": cmd_roles,
     "worker": cmd_roles,
@@ -288,12 +298,13 @@ HANDLERS = {
     "validate": cmd_validate,
     "demo": cmd_demo,
     "report": cmd_report,
+    "findings": cmd_findings,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    interactive = args.command in ("check", "inspect", "validate", "demo", "report")
+    interactive = args.command in ("check", "inspect", "validate", "demo", "report", "findings")
     # One-shot commands print results on stdout; their logs (stderr) stay quiet unless asked for.
     logs.configure(
         level=None if not interactive or os.environ.get("GOVMON_LOG_LEVEL") else "WARNING",

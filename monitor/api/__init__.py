@@ -1,5 +1,7 @@
 """HTTP: ``/metrics``, ``/healthz``, ``/api/findings``, ``/api/targets`` (CONTRACT.md, default 127.0.0.1:9731).
 
+With ``api.token`` set, everything but ``/healthz`` and ``/metrics`` needs it (``monitor.api.auth``).
+
 Counters (jobs, fetches, probes) are per process: every process with ``--listen`` serves its own, and
 Prometheus sums them. Gauges of shared state (queue depth, findings) are read from Redis at scrape time,
 only by processes serving the API role, so that summing never counts them twice.
@@ -17,6 +19,8 @@ import structlog
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from monitor.api import findings as findings_api
+from monitor.api.auth import token_middleware
 from monitor.api.compliance import Compliance, ComplianceCollector
 from monitor.api.pages import StatusPages
 from monitor.engine.queue import JobQueue
@@ -28,7 +32,6 @@ log = structlog.get_logger(__name__)
 RUNTIME: web.AppKey[Runtime] = web.AppKey("runtime")
 SHARED_GAUGES: web.AppKey[bool] = web.AppKey("shared_gauges")
 COMPLIANCE: web.AppKey[Compliance] = web.AppKey("compliance")
-FILTERS = ("target", "code", "severity", "status")
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -92,16 +95,6 @@ async def healthz_view(request: web.Request) -> web.Response:
     return _json({"status": "ok", "redis": "ok"})
 
 
-async def findings_view(request: web.Request) -> web.Response:
-    unknown = sorted(set(request.query) - set(FILTERS))
-    if unknown:
-        return _json({"error": f"unknown filter {unknown[0]!r}; use {', '.join(FILTERS)}"}, status=400)
-    filters = {name: request.query.get(name) or None for name in FILTERS}
-    findings = await request.app[RUNTIME].findings().query(**filters)
-    findings.sort(key=lambda f: (f.region, f.target, f.code))
-    return _json([f.to_json() for f in findings])
-
-
 def target_json(target: Target) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": target.id,
@@ -124,7 +117,7 @@ async def targets_view(request: web.Request) -> web.Response:
 
 
 def build_app(runtime: Runtime, *, shared_gauges: bool = True) -> web.Application:
-    app = web.Application()
+    app = web.Application(middlewares=[token_middleware(runtime.settings.api.token())])
     app[RUNTIME] = runtime
     app[SHARED_GAUGES] = shared_gauges
     app[COMPLIANCE] = Compliance()
@@ -138,7 +131,7 @@ def build_app(runtime: Runtime, *, shared_gauges: bool = True) -> web.Applicatio
         app.on_cleanup.append(unregister)
     app.router.add_get("/metrics", metrics_view)
     app.router.add_get("/healthz", healthz_view)
-    app.router.add_get("/api/findings", findings_view)
+    findings_api.add_routes(app.router, runtime)
     app.router.add_get("/api/targets", targets_view)
     StatusPages(runtime).add_to(app.router)
     return app
