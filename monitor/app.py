@@ -22,6 +22,10 @@ from monitor.engine.evaluate import Evaluator
 from monitor.engine.schedule import Schedule
 from monitor.engine.worker import Execute, Worker
 from monitor.model import Job, Observation
+from monitor.notify.consumer import EventConsumer
+from monitor.notify.deliver import Deliverer, OnSent
+from monitor.notify.leader import NoticeLeader
+from monitor.notify.policy import audience_of
 from monitor.rules import RULES
 from monitor.runtime import Runtime, check_context
 
@@ -85,16 +89,50 @@ async def run_worker(runtime: Runtime, stop: asyncio.Event, *, until_idle: bool 
             clock=runtime.clock,
             evaluate_after={check for rule in RULES for check in rule.needs},
         )
-        await worker.run(stop, until_idle=until_idle)
+        async with asyncio.TaskGroup() as group:
+            group.create_task(worker.run(stop, until_idle=until_idle), name="worker")
+            if not until_idle:  # the notifier's event consumer and outbox delivery run in every worker
+                group.create_task(notice_consumer(runtime).run(stop), name="notify-events")
+                group.create_task(notice_deliverer(runtime).run(stop), name="notify-outbox")
+
+
+def notice_consumer(runtime: Runtime) -> EventConsumer:
+    audience = audience_of(runtime.targets.values(), runtime.settings.notify)
+    return EventConsumer(
+        runtime.redis,
+        runtime.keys,
+        runtime.settings.notify,
+        audience,
+        runtime.clock,
+        consumer=consumer_name("notify"),
+    )
+
+
+def notice_deliverer(runtime: Runtime, on_sent: OnSent | None = None) -> Deliverer:
+    settings = runtime.settings.notify
+    return Deliverer(runtime.redis, runtime.keys, settings, runtime.metrics, runtime.clock, on_sent=on_sent)
+
+
+def notice_leader(runtime: Runtime) -> NoticeLeader:
+    settings = runtime.settings
+    audience = audience_of(runtime.targets.values(), settings.notify)
+    return NoticeLeader(
+        runtime.redis, runtime.keys, settings.notify, settings.inspection, audience, runtime.clock
+    )
 
 
 async def run_scheduler(runtime: Runtime, stop: asyncio.Event) -> None:
     schedule = Schedule(runtime.redis, runtime.keys, runtime.metrics, runtime.clock)
     await schedule.sync(schedule_entries(runtime))
     await runtime.findings().forget_except(runtime.targets)
-    await schedule.run(
-        stop, runtime.queue(), owner=consumer_name("scheduler"), settings=runtime.settings.engine
-    )
+    engine = runtime.settings.engine
+    async with asyncio.TaskGroup() as group:
+        group.create_task(
+            schedule.run(stop, runtime.queue(), owner=consumer_name("scheduler"), settings=engine)
+        )
+        # reminders and digests: decided by the notifier's leader only (its own lease)
+        leader = notice_leader(runtime)
+        group.create_task(leader.run(stop, owner=consumer_name("notifier"), lease_ttl_s=engine.lease_ttl_s))
 
 
 async def run_api(

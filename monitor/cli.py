@@ -73,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--as-of", metavar="DATETIME", help="judge as of this moment (ISO 8601, Asia/Shanghai)"
     )
+    check.add_argument(
+        "--notify", action="store_true", help="also send the notices these findings call for (never without)"
+    )
 
     inspect = commands.add_parser("inspect", parents=[common], **parser_help("inspect"))
     inspect.add_argument("location", metavar="URL|FILE", help="an http(s) URL, or a saved page or feed")
@@ -91,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     from monitor.commands.findings import add_parser as add_findings_parser
 
     add_findings_parser(commands, common)
+
+    from monitor.commands.notices import add_parser as add_notices_parser
+
+    add_notices_parser(commands, common)
 
     demo = commands.add_parser("demo", parents=[common], **parser_help("demo"))
     demo.add_argument(
@@ -181,7 +188,7 @@ def cmd_roles(args: argparse.Namespace) -> int:
     async def main() -> None:
         stop = asyncio.Event()
         install_signal_handlers(stop)
-        async with open_runtime(loaded, stop_embedded=args.command == "run", wait_until=stop) as runtime:
+        async with open_runtime(loaded, wait_until=stop) as runtime:
             await run_roles(runtime, roles, stop, listen)
 
     asyncio.run(main())
@@ -205,6 +212,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     findings = asyncio.run(check_once(loaded, set(args.target) or None, as_of))
     print_findings(findings, as_json=args.json)
+    if args.notify:
+        from monitor.commands.notices import notify_once
+
+        sent, waiting = asyncio.run(notify_once(loaded))
+        print(f"govmon: {sent} notice(s) sent, {waiting} waiting in the outbox", file=sys.stderr)
     return EXIT_VETO if any(f.severity == "veto" and f.status == "violation" for f in findings) else EXIT_OK
 
 
@@ -282,6 +294,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError(f"report: {exc.filename or args.findings}: {exc.strerror or exc}") from exc
 
 
+def cmd_notices(args: argparse.Namespace) -> int:
+    from monitor.commands.notices import run
+
+    return run(args, load(args))
+
+
 def cmd_findings(args: argparse.Namespace) -> int:
     from monitor.commands.findings import run
 
@@ -299,12 +317,13 @@ HANDLERS = {
     "demo": cmd_demo,
     "report": cmd_report,
     "findings": cmd_findings,
+    "notices": cmd_notices,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    interactive = args.command in ("check", "inspect", "validate", "demo", "report", "findings")
+    interactive = args.command in ("check", "inspect", "validate", "demo", "report", "findings", "notices")
     # One-shot commands print results on stdout; their logs (stderr) stay quiet unless asked for.
     logs.configure(
         level=None if not interactive or os.environ.get("GOVMON_LOG_LEVEL") else "WARNING",

@@ -96,3 +96,20 @@ class Metrics:
             ["target"],
             registry=r,
         )
+        self.notices = Counter(
+            "govmon_notices",
+            "Notice deliveries by channel (apprise scheme), notice kind and result (sent, failed, deferred)",
+            ["channel", "kind", "result"],
+            registry=r,
+        )
+        self.outbox_depth = Gauge(
+            "govmon_outbox_depth", "Notice deliveries waiting in the outbox", registry=r
+        )
+        self.outbox_oldest_seconds = Gauge(
+            "govmon_outbox_oldest_seconds", "Age of the oldest delivery waiting in the outbox", registry=r
+        )
+        self.notices_dead = Gauge(
+            "govmon_notices_dead",
+            "Notice deliveries given up (dead letters; govmon notices retry)",
+            registry=r,
+        )

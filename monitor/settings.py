@@ -12,7 +12,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from monitor.extract.soft404 import DEFAULT_SOFT404_PATTERNS
 
@@ -376,6 +376,74 @@ class NotifySettings(_Strict):
     regions: dict[str, tuple[str, ...]] = Field(default_factory=dict, description="supervisors per region")
     ops: tuple[str, ...] = Field(default=(), description="the province's ops channel")
     public_url: str = Field(default="", description="where owners open the status pages")
+    remind_days: tuple[int, ...] = Field(
+        default=(7, 3, 1),
+        description="at_risk reminders this many days before due; supervisors join the last",
+    )
+    window_remind_days: tuple[int, ...] = Field(
+        default=(7, 1), description="reminders of open findings this many days before a sampling window opens"
+    )
+    digest_at: dt.time = Field(
+        default=dt.time(9, 0), description="daily digest of deductions (Asia/Shanghai)"
+    )
+    quiet_hours: tuple[dt.time, dt.time] | None = Field(
+        default=None,
+        description="[start, end] in Asia/Shanghai, e.g. [22:00, 07:30]: notices wait for the end",
+    )
+    vetoes_pierce_quiet: bool = Field(default=True, description="veto notices go out in quiet hours too")
+    mute: dict[str, dt.datetime] = Field(
+        default_factory=dict, description="target id → until when its notices are held back (maintenance)"
+    )
+    rate_per_channel: int = Field(default=30, ge=1, description="sends to one channel per rate_period_s")
+    rate_period_s: float = Field(default=60.0, gt=0)
+    storm_targets: int = Field(default=10, ge=2, description="one code opening on this many targets …")
+    storm_window_s: float = Field(
+        default=600.0, gt=0, description="… within this long is a storm: one 【汇总】"
+    )
+    max_attempts: int = Field(default=30, ge=1, description="tries of one delivery before its dead letter")
+    retry_base_s: float = Field(default=5.0, gt=0, description="first retry delay, doubling per try …")
+    retry_max_s: float = Field(default=60.0, gt=0, description="… up to this (at most a minute while down)")
+    send_timeout_s: float = Field(default=20.0, gt=0, description="one send to one channel")
+    claim_timeout_s: float = Field(
+        default=60.0, gt=0, description="a delivery claimed by a worker that died is retried after this"
+    )
+    poll_s: float = Field(default=1.0, gt=0, description="how often a worker looks for due deliveries")
+    tick_s: float = Field(
+        default=30.0, gt=0, description="how often the leader decides reminders and digests"
+    )
+    concurrency: int = Field(default=8, ge=1, description="deliveries one worker sends at once")
+    sent_mark_ttl_s: float = Field(
+        default=40 * 86400.0, gt=0, description="how long a delivered mark is kept"
+    )
+    templates: Path | None = Field(
+        default=None, description="a directory of templates replacing the defaults"
+    )
+    markdown_schemes: tuple[str, ...] = Field(
+        default=(),
+        description="more apprise schemes sent Markdown (dingtalk, wecombot, feishu … already are)",
+    )
+
+    @field_validator("ops", mode="after")
+    @classmethod
+    def _ops_urls(cls, urls: tuple[str, ...]) -> tuple[str, ...]:
+        return _apprise_urls(urls)
+
+    @field_validator("regions", mode="after")
+    @classmethod
+    def _region_urls(cls, regions: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for urls in regions.values():
+            _apprise_urls(urls)
+        return regions
+
+
+def _apprise_urls(urls: tuple[str, ...]) -> tuple[str, ...]:
+    """apprise's own parser judges each URL (``monitor.notify.urls``): a misconfigured notifier stops start-up."""
+    from monitor.notify.urls import url_problem
+
+    problems = [p for p in map(url_problem, urls) if p]
+    if problems:
+        raise ValueError("; ".join(problems))
+    return urls
 
 
 class FindingsSettings(_Strict):
@@ -421,6 +489,37 @@ class ApiSettings(_Strict):
         return None
 
 
+class ContentSettings(_Strict):
+    """Content safety (issue 12): hidden links, tampering, serious errors, personal data (docs/content-safety.md)."""
+
+    pages: int = Field(8, ge=0, description="same-site pages read after the homepage per homepage read")
+    budget_s: float = Field(60.0, gt=0, description="seconds the homepage check may spend on those pages")
+    link_lists: tuple[str, ...] = Field(default=(), description="more illicit host/keyword lists (badlinks format)")
+    excluded_domains: tuple[str, ...] = Field(
+        default=(), description="hosts whose links and scripts are never illicit (besides the site, .gov.cn, platform)"
+    )
+    trusted_script_hosts: tuple[str, ...] = Field(
+        default=(
+            "hm.baidu.com", "cnzz.com", "51.la", "bootcdn.net", "bootcss.com", "staticfile.org", "jsdelivr.net",
+            "cdnjs.cloudflare.com", "res.wx.qq.com", "api.map.baidu.com", "map.qq.com", "webapi.amap.com",
+            "conac.cn", "jiathis.com", "bshare.cn",
+        ),
+        description="script/iframe hosts a new appearance of is no sign of tampering",
+    )  # fmt: skip
+    error_lists: tuple[str, ...] = Field(default=(), description="the province's serious-error lists (txt or csv)")
+    sample_dictionary: bool = Field(True, description="also match the shipped sample serious-error dictionary")
+    attachments: bool = Field(True, description="read linked txt/csv/xlsx/docx attachments for personal data")
+    attachment_bytes: int = Field(5_000_000, gt=0, description="largest attachment read")
+    baseline_ttl_days: float = Field(184.0, gt=0, description="a tamper baseline not refreshed for this long goes")
+
+
+class EvidenceSettings(_Strict):
+    """Snapshots kept as evidence (monitor.engine.evidence)."""
+
+    budget_bytes: int = Field(512 * 1024 * 1024, gt=0, description="bytes of compressed snapshots kept in Redis")
+    retention_days: float = Field(184.0, gt=0, description="the current and the previous quarter")
+
+
 class Settings(_Strict):
     """The whole configuration; a file holding only an inventory is complete, every setting defaulted."""
 
@@ -446,6 +545,8 @@ class Settings(_Strict):
     notify: NotifySettings = Field(default_factory=NotifySettings)
     findings: FindingsSettings = Field(default_factory=FindingsSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
+    content: ContentSettings = Field(default_factory=ContentSettings)
+    evidence: EvidenceSettings = Field(default_factory=EvidenceSettings)
 
     def effective_redis_url(self) -> str | None:
         """``GOVMON_REDIS_URL`` wins over the file; None means: use the embedded redis-server."""

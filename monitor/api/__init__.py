@@ -52,6 +52,12 @@ async def refresh_shared_gauges(runtime: Runtime) -> None:
     overdue, oldest_due = await schedule.overdue(now)
     metrics.schedule_overdue.set(overdue)
     metrics.queue_lag_seconds.set(max(0.0, now - oldest_due) if oldest_due is not None else 0.0)
+    from monitor.notify.outbox import Outbox
+
+    waiting, oldest_at, dead = await Outbox(runtime.redis, runtime.keys).depth()
+    metrics.outbox_depth.set(waiting)
+    metrics.outbox_oldest_seconds.set(max(0.0, now - oldest_at) if oldest_at is not None else 0.0)
+    metrics.notices_dead.set(dead)
     findings = await runtime.findings().query()
     counts = Counter((f.code, f.severity.value, f.status.value) for f in findings)
     metrics.findings.clear()

@@ -86,12 +86,13 @@ def url_problem(value: str) -> str | None:
 
 
 def owner_problem(value: str) -> str | None:
-    """None for something shaped like an apprise URL (``scheme://…``); apprise itself checks the rest."""
-    if _APPRISE.match(value):
-        return None
-    if re.fullmatch(r"[^@\s:/]+@[^@\s:/]+", value):
+    """None for an apprise URL that apprise's own parser accepts (after ``${VAR}`` expansion from the
+    environment), else what to fix (``monitor.notify.urls``)."""
+    from monitor.notify.urls import url_problem
+
+    if not _APPRISE.match(value) and re.fullmatch(r"[^@\s:/]+@[^@\s:/]+", value):
         return f"not an apprise URL: {value!r} (write it as mailto://{value})"
-    return f"not an apprise URL: {value!r} (apprise URLs look like mailto://user@host or dingtalk://token/)"
+    return url_problem(value)
 
 
 def did_you_mean(word: object, choices: Iterable[str]) -> str:

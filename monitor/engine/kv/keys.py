@@ -85,6 +85,30 @@ class Keys:
         Writer: the media check. Bound: one per account, EX ``media.validators_ttl_s``."""
         return f"{self.prefix}:media:{account_id}"
 
+    def tamper_baseline(self, site_id: str) -> str:
+        """STRING JSON ``monitor.extract.tamper.Baseline`` of one homepage (title, foreign script hosts, masked
+        text lines), the last read judged good. Writer: the homepage check (``monitor.checks.content``).
+        Bound: one per site, ≤ ~100 KB, EX ``content.baseline_ttl_days``."""
+        return f"{self.prefix}:tamper:{site_id}"
+
+    # ----------------------------------------------------------------------------------------- evidence
+    def evidence(self, digest: str) -> str:
+        """HASH of one snapshot (``data`` zlib bytes of the masked page, ``url``, ``status``, ``observed_at``,
+        ``content_type``, ``size``), keyed by the SHA-256 of ``data``. Writer: monitor.engine.evidence.
+        Bound: ``evidence.budget_bytes`` in all (oldest out first) and EX two quarters from the last sighting."""
+        return f"{self.prefix}:evidence:{digest}"
+
+    @property
+    def evidence_index(self) -> str:
+        """ZSET digest → last sighting (epoch s): the order snapshots leave in. Writer: monitor.engine.evidence.
+        Bound: one member per stored snapshot."""
+        return f"{self.prefix}:evidence-index"
+
+    @property
+    def evidence_bytes(self) -> str:
+        """STRING total bytes of the stored snapshots' ``data``. Writer: monitor.engine.evidence. Bound: one."""
+        return f"{self.prefix}:evidence-bytes"
+
     @property
     def findings(self) -> str:
         """HASH target_id → JSON list of that target's current findings. Writer: rules runner."""
@@ -119,3 +143,61 @@ class Keys:
         """STREAM of ``FindingEvent`` JSON (field ``event``). Writer: lifecycle. Bound: MAXLEN ~ 100000; the
         notifier reads it with its own consumer group (``notify_group``)."""
         return f"{self.prefix}:finding-events"
+
+    # ----------------------------------------------------------------------------------------- notices
+    @property
+    def notify_group(self) -> str:
+        """Consumer group name of the notifier on ``finding_events`` (a name, not a key)."""
+        return "notifier"
+
+    @property
+    def outbox_due(self) -> str:
+        """ZSET delivery id → when it may next be tried (epoch s); a claim pushes the score ahead by the
+        claim timeout, so a killed worker's delivery comes back. Writer: notify.outbox. Bound: entries leave
+        on delivery or dead letter; the rate of findings bounds the rest."""
+        return f"{self.prefix}:outbox:due"
+
+    @property
+    def outbox_items(self) -> str:
+        """HASH delivery id → JSON delivery (notice, one recipient, attempts, last error), waiting or dead.
+        Writer: notify.outbox. Bound: removed on delivery; dead ones trimmed with ``outbox_dead``."""
+        return f"{self.prefix}:outbox:items"
+
+    @property
+    def outbox_since(self) -> str:
+        """ZSET delivery id → when it entered the outbox (epoch s), for ``govmon_outbox_oldest_seconds``.
+        Writer: notify.outbox. Bound: leaves with the delivery (sent or dead)."""
+        return f"{self.prefix}:outbox:since"
+
+    @property
+    def outbox_dead(self) -> str:
+        """ZSET delivery id → when it died (epoch s): dead letters, shown by ``govmon notices list --failed``.
+        Writer: notify.outbox. Bound: the oldest beyond 10000 are dropped with their items."""
+        return f"{self.prefix}:outbox:dead"
+
+    def notice_sent(self, delivery_id: str) -> str:
+        """STRING delivered mark (epoch s) of one delivery: nothing is sent twice while it lives.
+        Writer: notify.outbox. Bound: EX ``notify.sent_mark_ttl_s``."""
+        return f"{self.prefix}:notice:sent:{delivery_id}"
+
+    @property
+    def notices_log(self) -> str:
+        """STREAM of deliveries sent or dead-lettered (for ``govmon notices list``). Writer: notify.outbox.
+        Bound: MAXLEN ~ 5000."""
+        return f"{self.prefix}:notices:log"
+
+    def notify_rate(self, channel: str, window: int) -> str:
+        """STRING count of sends to one channel (digest of its URL) in one rate window. Writer: notify.deliver.
+        Bound: EX two windows."""
+        return f"{self.prefix}:notify:rate:{channel}:{window}"
+
+    def storm(self, code: str) -> str:
+        """ZSET target id → when ``code`` opened there (epoch s), for storm control. Writer: notify.consumer.
+        Bound: trimmed to the storm window at each write, EX the window."""
+        return f"{self.prefix}:notify:storm:{code}"
+
+    @property
+    def storms(self) -> str:
+        """HASH code → JSON storm in progress (bucket, targets announced). Writer: notify.consumer; read and
+        cleared by the notifier's leader tick (the closing 【汇总】). Bound: one field per code."""
+        return f"{self.prefix}:notify:storms"

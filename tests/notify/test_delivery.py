@@ -1,0 +1,175 @@
+"""Delivery through the Redis outbox to real receivers on loopback: JSON webhooks, email (aiosmtpd), a
+Markdown robot; a channel down for a while and back; restarts and a second leader sending nothing twice."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import time
+
+import pytest
+
+from monitor.clock import FixedClock, SystemClock
+from monitor.engine.findings import FindingStore
+from monitor.model import EventKind, Status
+from monitor.model import Severity as S
+from monitor.notify.consumer import EventConsumer
+from monitor.notify.deliver import Deliverer
+from monitor.notify.leader import NoticeLeader
+from monitor.notify.policy import Audience, TargetInfo
+from monitor.settings import InspectionSettings, NotifySettings
+from tests.notify.support import T0, Mailbox, Receiver, event, finding, register_robot_schema
+
+FAST = {
+    "retry_base_s": 0.05,
+    "retry_max_s": 0.2,
+    "poll_s": 0.02,
+    "send_timeout_s": 5,
+    "rate_per_channel": 1000,
+}
+
+
+def audience_for(owners: dict[str, tuple[str, ...]], supervisors: tuple[str, ...] = ()) -> Audience:
+    return Audience(
+        targets={t: TargetInfo(t, f"站点{t}", "长沙市") for t in owners},
+        owners=owners,
+        regions={"长沙市": supervisors},
+        ops=(),
+    )
+
+
+async def append(redis, keys, *events) -> None:
+    """What the lifecycle does: each FindingEvent as JSON on the events stream."""
+    for e in events:
+        await redis.xadd(keys.finding_events, {"event": json.dumps(e.to_json(), ensure_ascii=False)})
+
+
+async def drain(redis, keys, settings, audience, metrics, clock, **kwargs) -> Deliverer:
+    consumer = EventConsumer(redis, keys, settings, audience, clock, consumer="c1")
+    await consumer.run(asyncio.Event(), until_idle=True)
+    deliverer = Deliverer(redis, keys, settings, metrics, clock, **kwargs)
+    await deliverer.run(asyncio.Event(), until_idle=True)
+    return deliverer
+
+
+async def test_json_webhook_gets_title_text_and_the_findings_with_the_notice_id(redis, keys, metrics):
+    async with Receiver() as hook:
+        settings = NotifySettings(public_url="https://govmon.example.cn", **FAST)
+        await append(redis, keys, event(EventKind.OPENED, finding("4300000001")))
+        await drain(
+            redis, keys, settings, audience_for({"4300000001": (hook.url(),)}), metrics, FixedClock(T0)
+        )
+        (got,) = hook.received
+        payload = json.loads(got.body["message"])
+        assert got.body["title"].startswith("【单项否决】站点4300000001（4300000001）")
+        assert payload["findings"][0]["code"] == "site.unreachable"
+        assert payload["findings"][0]["target"] == "4300000001"
+        assert "https://govmon.example.cn/targets/4300000001" in payload["text"]
+        assert got.headers["X-Govmon-Notice"] == payload["notice_id"]
+        assert metrics.notices.labels("json", "veto", "sent")._value.get() == 1
+
+
+async def test_email_has_html_and_text_parts_and_markdown_robot_gets_markdown(redis, keys, metrics):
+    async with Receiver() as robot:
+        register_robot_schema(robot)
+        with Mailbox() as mailbox:
+            settings = NotifySettings(markdown_schemes=("dtloop",), **FAST)
+            owners = (mailbox.url(), f"dtloop://{robot.base}/")
+            await append(redis, keys, event(EventKind.OPENED, finding("4300000001")))
+            await drain(redis, keys, settings, audience_for({"4300000001": owners}), metrics, FixedClock(T0))
+            (mail,) = mailbox.messages
+            assert mail["Subject"].startswith("【单项否决】")
+            text = mail.get_body(("plain",)).get_content()
+            html = mail.get_body(("html",)).get_content()
+            assert "site.unreachable" in text and "<li>" in html and "4300000001" in text
+            (markdown,) = robot.received
+            body = markdown.body["markdown"]["text"]
+            assert body.startswith("### 【单项否决】") and "**1. 站点无法访问**（site.unreachable）" in body
+
+
+async def test_a_channel_down_for_a_while_delays_and_loses_nothing(redis, keys, metrics):
+    async with Receiver() as hook:
+        hook.down_until = time.monotonic() + 1.0
+        settings = NotifySettings(**FAST)
+        fs = [finding(f"43000000{i:02d}") for i in range(1, 6)]
+        await append(redis, keys, *(event(EventKind.OPENED, f) for f in fs))
+        consumer = EventConsumer(redis, keys, settings, audience_for({f.target: (hook.url(),) for f in fs}),
+                                 FixedClock(T0), consumer="c1")  # fmt: skip
+        await consumer.run(asyncio.Event(), until_idle=True)
+        stop = asyncio.Event()
+        deliverer = Deliverer(redis, keys, settings, metrics, SystemClock())
+        task = asyncio.create_task(deliverer.run(stop))
+        try:
+            await hook.wait_for(5, timeout_s=10)
+        finally:
+            stop.set()
+            await task
+        assert hook.refused >= 5
+        assert sorted(p["target"]["id"] for p in hook.payloads()) == [f.target for f in fs]
+        assert metrics.notices.labels("json", "veto", "failed")._value.get() >= 5
+        assert (await deliverer.outbox.depth())[0] == 0
+
+
+async def test_dead_letter_after_max_attempts_and_retry_sends_it(redis, keys, metrics):
+    async with Receiver() as hook:
+        hook.down_until = time.monotonic() + 3600
+        settings = NotifySettings(max_attempts=2, **FAST)
+        await append(redis, keys, event(EventKind.OPENED, finding()))
+        aud = audience_for({"4300000001": (hook.url(),)})
+        deliverer = await drain(redis, keys, settings, aud, metrics, SystemClock())
+        deadline = time.monotonic() + 5
+        while not await deliverer.outbox.dead():
+            assert time.monotonic() < deadline
+            await deliverer.run(asyncio.Event(), until_idle=True)
+            await asyncio.sleep(0.05)
+        (dead,) = await deliverer.outbox.dead()
+        assert dead.attempts == 2 and "503" in dead.error
+        hook.down_until = 0
+        assert await deliverer.outbox.revive(None, time.time()) == 1
+        await deliverer.run(asyncio.Event(), until_idle=True)
+        assert len(hook.received) == 1 and await deliverer.outbox.dead() == []
+
+
+async def test_restart_and_redelivered_events_send_nothing_twice(redis, keys, metrics):
+    async with Receiver() as hook:
+        settings = NotifySettings(**FAST)
+        events = [event(EventKind.OPENED, finding(f"43000000{i:02d}")) for i in range(1, 4)]
+        aud = audience_for({e.finding.target: (hook.url(),) for e in events})
+        await append(redis, keys, *events)
+        await drain(redis, keys, settings, aud, metrics, FixedClock(T0))
+        assert len(hook.received) == 3
+        # the same events again (as after a crash before XACK), decided and delivered by "restarted" processes
+        await append(redis, keys, *events)
+        await drain(redis, keys, settings, aud, metrics, FixedClock(T0 + dt.timedelta(minutes=5)))
+        assert len(hook.received) == 3
+
+
+async def test_a_second_leader_deciding_the_same_digest_sends_it_once(redis, keys, metrics):
+    async with Receiver() as hook:
+        settings = NotifySettings(**FAST)
+        fs = [finding("4300000001", "links.broken", severity=S.DEDUCTION, status=Status.VIOLATION)]
+        await FindingStore(redis, keys).replace("4300000001", fs)
+        aud = audience_for({"4300000001": (hook.url(),)})
+        clock = FixedClock(T0)  # 10:00, after the 09:00 digest time
+        leaders = [NoticeLeader(redis, keys, settings, InspectionSettings(), aud, clock) for _ in range(2)]
+        for leader in leaders:  # a failover: the standby decides the same round again
+            await leader.tick()
+        clock.advance(3600)
+        await leaders[1].tick()
+        await Deliverer(redis, keys, settings, metrics, clock).run(asyncio.Event(), until_idle=True)
+        (got,) = hook.received
+        assert got.body["title"].startswith("【每日汇总】")
+
+
+@pytest.mark.parametrize("limit", [2])
+async def test_rate_limit_defers_the_rest_to_the_next_period(redis, keys, metrics, limit):
+    async with Receiver() as hook:
+        settings = NotifySettings(**{**FAST, "rate_per_channel": limit, "rate_period_s": 3600})
+        events = [event(EventKind.OPENED, finding(f"43000000{i:02d}")) for i in range(1, 5)]
+        aud = audience_for({e.finding.target: (hook.url(),) for e in events})
+        await append(redis, keys, *events)
+        deliverer = await drain(redis, keys, settings, aud, metrics, SystemClock())
+        assert len(hook.received) == limit
+        assert (await deliverer.outbox.depth())[0] == 4 - limit
+        assert metrics.notices.labels("json", "veto", "deferred")._value.get() == 4 - limit
