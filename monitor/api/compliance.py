@@ -16,6 +16,7 @@ payload at most every ``reread_s`` (ages are in days, a few minutes' lag is invi
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import dataclasses
 import datetime as dt
@@ -107,8 +108,18 @@ class Compliance:
         self.snapshot: Snapshot | None = None
         self._samples: dict[str, _Samples] = defaultdict(_Samples)
         self._columns: dict[str, _ColumnsRead] = {}
+        self._reading: asyncio.Future[Snapshot] | None = None
 
     async def refresh(self, runtime: Runtime) -> Snapshot:
+        """The state now. Overlapping scrapes share one reading, and a scrape that times out (Prometheus
+        hangs up, the view is cancelled) does not cancel it: the first reading after a start, which reads
+        every site's history, completes in the background and the next scrape gets it."""
+        if self._reading is None or self._reading.done():
+            self._reading = asyncio.ensure_future(self._read(runtime))
+            self._reading.add_done_callback(_log_failure)
+        return await asyncio.shield(self._reading)
+
+    async def _read(self, runtime: Runtime) -> Snapshot:
         started = time.monotonic()
         now = runtime.clock.now()
         sites = [t for t in runtime.targets.values() if isinstance(t, Site)]
@@ -324,6 +335,11 @@ def region_families(targets: Iterable[Target], findings: Sequence[Finding]) -> l
             _items(risky, running),
         ),
     ]
+
+
+def _log_failure(reading: asyncio.Future[Snapshot]) -> None:
+    if not reading.cancelled() and (error := reading.exception()) is not None:
+        log.warning("compliance.read_failed", error=str(error))
 
 
 def _items(counts: Counter[Labels], keys: Iterable[Labels] | None = None) -> list[tuple[Labels, float]]:
