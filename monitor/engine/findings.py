@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import redis.asyncio as aioredis
 
@@ -40,11 +41,22 @@ class FindingStore:
             await self._redis.hdel(self._keys.findings, target_id)
 
     async def forget_except(self, target_ids: Iterable[str]) -> None:
-        """Drop findings of targets no longer in the inventory."""
+        """Drop findings of targets no longer in the inventory, their lifecycle records too: nothing would
+        ever evaluate them again, so they would stay open (and counted) for good."""
         keep = set(target_ids)
         stale = [t for t in await self._redis.hkeys(self._keys.findings) if t not in keep]
         if stale:
             await self._redis.hdel(self._keys.findings, *stale)
+        members: Any = await self._redis.smembers(self._keys.finding_targets)
+        for target_id in sorted(set(members) - keep):
+            ids: Any = await self._redis.hkeys(self._keys.finding_records(target_id))
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.delete(self._keys.finding_records(target_id))
+                pipe.srem(self._keys.finding_targets, target_id)
+                finding_ids = [i for i in ids if not i.startswith("@")]
+                if finding_ids:
+                    pipe.hdel(self._keys.finding_ids, *finding_ids)
+                await pipe.execute()
 
     async def query(
         self,

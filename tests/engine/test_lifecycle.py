@@ -347,3 +347,12 @@ async def test_the_evaluator_resolves_only_on_observations_that_could_have_found
     await evaluator.evaluate(SITE, T0 + 7310 + 600)
     assert await FindingStore(redis, keys).query() == []
     assert kinds(await events_in_stream(redis, keys)) == ["opened", "resolved"]
+
+
+async def test_a_target_gone_from_the_inventory_leaves_no_open_findings_behind(redis, keys, lifecycle):
+    finding = stale_column(T0)
+    await FindingStore(redis, keys).replace(SITE.id, [finding])
+    await lifecycle.apply(SITE, [finding], T0)
+    await FindingStore(redis, keys).forget_except(["4300000001"])
+    assert await FindingStore(redis, keys).query() == []
+    assert await FindingStore(redis, keys).get(finding.id) is None
