@@ -57,6 +57,7 @@ from monitor.engine.loopwatch import LoopWatch
 from monitor.fetch import Fetcher
 from monitor.metrics import Metrics
 from monitor.model import Site
+from monitor.observations import LinksRead
 from monitor.settings import Settings
 
 PER_HOST = 10
@@ -126,7 +127,7 @@ async def walk(site: Site, ctx: CheckContext, checker: LinkChecker) -> dict[str,
     w = SiteWalk(site, ctx, checker)
     await w.run(home.final_url, home.text)
     wall, cpu_s = time.perf_counter() - started, time.process_time() - cpu
-    summary = w.summary()
+    summary = w.summary(LinksRead(site.url, home.final_url, home.status)).to_payload()
     counts = summary["counts"]
     return {
         "wall_s": wall,

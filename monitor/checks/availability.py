@@ -6,57 +6,23 @@ sample stands as measured. A failed probe is discarded (not counted against the 
 not healthy enough to judge it: its event loop lagged beyond ``max_loop_lag_s`` during the probe, or the
 control probes failed too. Discarded probes are stored (outcome ``discarded``) and counted in metrics.
 
-Payload (``ProbeSample.to_payload``): ``{"ok", "latency_s", "status", "reason", "url"}``.
+Payload: ``monitor.observations.ProbeSample``: ``{"ok", "latency_s", "status", "reason", "url"}``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import time
-from collections.abc import Mapping
-from typing import Any
 
 from monitor.checks.base import CheckContext
 from monitor.model import Observation, Outcome, Site, Target
+from monitor.observations import AVAILABILITY as NAME
+from monitor.observations import ProbeSample
 from monitor.settings import Settings
-
-NAME = "availability"
 
 
 class DiscardReason:
     LOOP_LAG = "loop_lag"
     CONTROL_FAILED = "control_failed"
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class ProbeSample:
-    """One availability sample as the rules read it back."""
-
-    at: float
-    ok: bool
-    latency_s: float
-    status: int | None
-    reason: str | None
-
-    def to_payload(self, url: str) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "latency_s": round(self.latency_s, 4),
-            "status": self.status,
-            "reason": self.reason,
-            "url": url,
-        }
-
-    @classmethod
-    def from_observation(cls, observation: Observation) -> ProbeSample:
-        payload: Mapping[str, Any] = observation.payload
-        return cls(
-            at=observation.observed_at,
-            ok=bool(payload.get("ok")),
-            latency_s=float(payload.get("latency_s") or 0.0),
-            status=payload.get("status"),
-            reason=payload.get("reason"),
-        )
 
 
 class AvailabilityCheck:
@@ -84,6 +50,7 @@ class AvailabilityCheck:
             latency_s=result.elapsed_s,
             status=result.status,
             reason=reason,
+            url=target.url,
         )
         # Only failures are discarded: a page that arrived in time despite our own trouble is sound
         # evidence the site was up, and dropping successes alone would inflate the failure ratio.
@@ -102,14 +69,14 @@ class AvailabilityCheck:
                 observed_at,
                 Outcome.DISCARDED,
                 discard,
-                sample.to_payload(target.url),
+                sample.to_payload(),
             )
         ctx.metrics.probes.labels("ok" if sample.ok else "failed").inc()
         ctx.log.debug(
             "probe.done", target=target.id, ok=sample.ok, latency_s=sample.latency_s, reason=sample.reason
         )
         return Observation(
-            NAME, target.id, job_id, observed_at, Outcome.OK, sample.reason, sample.to_payload(target.url)
+            NAME, target.id, job_id, observed_at, Outcome.OK, sample.reason, sample.to_payload()
         )
 
 

@@ -7,17 +7,12 @@ each sub-column page. A list whose first page has rows but no dated one (pinned 
 is followed to its next pages, at most ``columns.max_extra_pages``. Columns pinned in the inventory
 win over discovery. It never judges: rules read the payload.
 
-Payload::
-
-    {"url", "final_url", "as_of": "YYYY-MM-DD",
-     "homepage": {"url", "newest", "navigation_only", "latest": [item…], "second_level": [url…],
-                  "footer": {extract.footer.FooterFacts fields…, "found_any"}},
-     "columns": [{"name", "url", "category", "first_level", "source", "newest", "count", "undated",
-                  "script_filled", "error", "latest": [item…], "items": [item…] (notice columns only)}]}
+Payload: ``monitor.observations.ColumnsRead`` — the homepage part (its newest item, the first-level
+column pages, the footer's identifiers) and one ``ColumnEntry`` per column read.
 
 ``newest`` is the newest item date not after ``as_of`` (the day the pages were read); ``latest`` the
 three newest dated items whatever their date (a rule judging a later or earlier moment, or looking for
-dates after the monitoring point, reads them); an item is ``{"title", "url", "date"}``.
+dates after the monitoring point, reads them).
 """
 
 from __future__ import annotations
@@ -37,12 +32,13 @@ from monitor.extract.footer import footer_facts
 from monitor.extract.html import page_meta, parse
 from monitor.extract.listing import Listing, ListItem, homepage_items, read_listing
 from monitor.model import FetchResult, Observation, Outcome, Site, Target
+from monitor.observations import COLUMNS as NAME
+from monitor.observations import ColumnEntry, ColumnsRead, Footer, HomepageColumns, Item
 from monitor.settings import ColumnsSettings, Settings
 
 if TYPE_CHECKING:
     from monitor.fetch import Fetcher
 
-NAME = "columns"
 LATEST_KEPT = 3
 NOTICE_ITEMS_KEPT = 30
 EMPTY_MARKERS = ("暂无信息", "暂无数据", "暂无内容", "暂无记录", "没有相关信息", "没有找到相关", "无相关信息")
@@ -51,17 +47,17 @@ BUDGET_SPENT = "budget_spent"
 """The error of a column not read because the site's crawl used up ``columns.budget_s``."""
 
 
-def item_json(item: ListItem) -> dict[str, Any]:
-    return {"title": item.title, "url": item.url, "date": item.date.isoformat() if item.date else None}
+def item_of(item: ListItem) -> Item:
+    return Item(item.title, item.url, item.date.isoformat() if item.date else None)
 
 
-def summarize_items(items: tuple[ListItem, ...] | list[ListItem], as_of: dt.date) -> dict[str, Any]:
+def newest_and_latest(
+    items: tuple[ListItem, ...] | list[ListItem], as_of: dt.date
+) -> tuple[str | None, tuple[Item, ...]]:
+    """The newest item day not after ``as_of`` (ISO) and the ``LATEST_KEPT`` newest dated items."""
     dated = sorted((i for i in items if i.date is not None), key=lambda i: i.date or as_of, reverse=True)
     past = [i.date for i in dated if i.date is not None and i.date <= as_of]
-    return {
-        "newest": max(past).isoformat() if past else None,
-        "latest": [item_json(i) for i in dated[:LATEST_KEPT]],
-    }
+    return (max(past).isoformat() if past else None), tuple(item_of(i) for i in dated[:LATEST_KEPT])
 
 
 @dataclasses.dataclass(slots=True)
@@ -98,14 +94,10 @@ class ColumnsCheck:
         result = await ctx.fetcher.get(target.url, purpose="crawl")
         now = ctx.clock.now()
         as_of = day_of(now)
-        payload: dict[str, Any] = {
-            "url": target.url,
-            "final_url": result.final_url,
-            "as_of": as_of.isoformat(),
-        }
+        observed = ColumnsRead(target.url, result.final_url, as_of.isoformat())
         if not result.ok:
             reason = result.failure.value if result.failure else "http_error"
-            return Observation(NAME, target.id, job_id, now, Outcome.FAILED, reason, payload)
+            return Observation(NAME, target.id, job_id, now, Outcome.FAILED, reason, observed.to_payload())
         home_url = result.final_url
         tree = parse(result.text)
         shown = homepage_items(tree, home_url, as_of)
@@ -144,15 +136,26 @@ class ColumnsCheck:
         sub_reads = await read_columns(
             list(subs.values())[:room], home_url, as_of, ctx.fetcher, cfg, discover=False, deadline=deadline
         )
-        payload["homepage"] = {
-            "url": home_url,
-            **summarize_items(shown, as_of),
-            "navigation_only": not any(i.date for i in shown),
-            "second_level": [r.column.url for r in first_reads if r.column.first_level],
-            "footer": footer.as_payload() | {"found_any": footer.found_any},
-        }
-        payload["columns"] = [column_json(r, as_of) for r in (*first_reads, *sub_reads)]
-        return Observation(NAME, target.id, job_id, now, Outcome.OK, None, payload)
+        newest, latest = newest_and_latest(shown, as_of)
+        homepage = HomepageColumns(
+            url=home_url,
+            newest=newest,
+            latest=latest,
+            navigation_only=not any(i.date for i in shown),
+            second_level=tuple(r.column.url for r in first_reads if r.column.first_level),
+            footer=Footer(
+                footer.id_code,
+                footer.conac,
+                footer.icp,
+                footer.police,
+                footer.jiucuo_sitecode,
+                footer.jiucuo,
+                footer.found_any,
+            ),
+        )
+        columns = tuple(column_entry(r, as_of) for r in (*first_reads, *sub_reads))
+        observed = dataclasses.replace(observed, homepage=homepage, columns=columns)
+        return Observation(NAME, target.id, job_id, now, Outcome.OK, None, observed.to_payload())
 
 
 async def read_columns(
@@ -219,35 +222,38 @@ async def _read(
     return ColumnRead(column, listing, None, subs, marker)
 
 
-def column_json(read: ColumnRead, as_of: dt.date) -> dict[str, Any]:
+def column_entry(read: ColumnRead, as_of: dt.date) -> ColumnEntry:
     c = read.column
-    entry: dict[str, Any] = {
-        "name": c.name,
-        "url": c.url,
-        "category": c.category,
-        "first_level": c.first_level,
-        "source": c.source,
-        "newest": None,
-        "latest": [],
-        "count": 0,
-        "undated": 0,
-        "script_filled": False,
-        "error": read.error,
-    }
+    entry = ColumnEntry(
+        name=c.name,
+        url=c.url,
+        category=c.category,
+        first_level=c.first_level,
+        source=c.source,
+        newest=None,
+        latest=(),
+        count=0,
+        undated=0,
+        script_filled=False,
+        error=read.error,
+    )
     listing = read.listing
     if listing is None:
         return entry
-    entry |= summarize_items(listing.items, as_of)
-    entry |= {
-        "count": listing.count,
-        "undated": listing.undated,
-        "script_filled": listing.script_filled,
-        "sub_columns": len(read.subs),
-        "empty_marker": read.empty_marker,
-    }
-    if c.category == "notice":
-        entry["items"] = [item_json(i) for i in listing.items[:NOTICE_ITEMS_KEPT]]
-    return entry
+    newest, latest = newest_and_latest(listing.items, as_of)
+    return dataclasses.replace(
+        entry,
+        newest=newest,
+        latest=latest,
+        count=listing.count,
+        undated=listing.undated,
+        script_filled=listing.script_filled,
+        sub_columns=len(read.subs),
+        empty_marker=read.empty_marker,
+        items=tuple(item_of(i) for i in listing.items[:NOTICE_ITEMS_KEPT])
+        if c.category == "notice"
+        else None,
+    )
 
 
 CHECK = ColumnsCheck()
@@ -272,9 +278,9 @@ async def inspect_columns(
     cfg = settings.columns
     columns = homepage_columns(parse(result.text), result.final_url, cfg)
     if fetcher is None:
-        return [column_json(ColumnRead(c, None, "not read"), dt.date.today()) for c in columns]
+        return [column_entry(ColumnRead(c, None, "not read"), dt.date.today()).to_payload() for c in columns]
     as_of = as_of or day_of(time.time())
     reads = await read_columns(
         list(columns[: cfg.max_columns]), result.final_url, as_of, fetcher, cfg, discover=False
     )
-    return [column_json(r, as_of) for r in reads]
+    return [column_entry(r, as_of).to_payload() for r in reads]

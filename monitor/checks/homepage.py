@@ -4,17 +4,19 @@ Unlike the availability probe this is a crawl: transient failures are retried, a
 FAILED observation (govmon could not read the page), not an availability sample. Freshness, footer and
 link checks read what this stores.
 
-Payload: ``{"url", "final_url", "status", "encoding", "title", "site_id_code", "link_count"}``.
+Payload: ``monitor.observations.HomepageRead``.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 from monitor.checks.base import CheckContext
 from monitor.extract.html import parse, summarize
 from monitor.model import Observation, Outcome, Site, Target
+from monitor.observations import HOMEPAGE as NAME
+from monitor.observations import HomepageRead
 from monitor.settings import Settings
-
-NAME = "homepage"
 
 
 class HomepageCheck:
@@ -30,22 +32,18 @@ class HomepageCheck:
         assert isinstance(target, Site)
         result = await ctx.fetcher.get(target.url, purpose="homepage")
         now = ctx.clock.now()
-        payload = {
-            "url": target.url,
-            "final_url": result.final_url,
-            "status": result.status,
-            "encoding": result.encoding,
-        }
+        read = HomepageRead(target.url, result.final_url, result.status, result.encoding)
         if not result.ok:
             reason = result.failure.value if result.failure else "http_error"
-            return Observation(NAME, target.id, job_id, now, Outcome.FAILED, reason, payload)
+            return Observation(NAME, target.id, job_id, now, Outcome.FAILED, reason, read.to_payload())
         page = summarize(parse(result.text))
-        payload |= {
-            "title": page.title,
-            "site_id_code": page.meta.get("SiteIDCode") or None,
-            "link_count": page.anchor_count,
-        }
-        return Observation(NAME, target.id, job_id, now, Outcome.OK, None, payload)
+        read = dataclasses.replace(
+            read,
+            title=page.title,
+            site_id_code=page.meta.get("SiteIDCode") or None,
+            link_count=page.anchor_count,
+        )
+        return Observation(NAME, target.id, job_id, now, Outcome.OK, None, read.to_payload())
 
 
 CHECK = HomepageCheck()

@@ -9,16 +9,14 @@ than the lookback; the rule judges unanswered and stale replies from what is sto
 This check also sets ``govmon_interaction_replied_within_workday_ratio{target}``: of the messages asked in
 the last year, the share answered within 1 working day (``monitor.workdays``), which provinces check too.
 
-Payload: ``{"url", "final_url", "status", "channels": [{"url", "text", "working" (None: could not tell),
-"http_status", "reason"}],
-"lists": [{"url", "pages", "messages", "shows_replies"}], "shows_replies", "messages": [{"title", "url",
-"asked", "replied", "answered"}], "replied_within_workday_ratio"}``; dates are ISO days.
+Payload: ``monitor.observations.InteractionRead``: the channels opened (``working`` None: could not tell),
+the message lists read, and the messages with their ISO days asked and replied.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import Any
 
 from monitor.checks.base import CheckContext
 from monitor.checks.services import BOT_STATUSES, Budget, redirected_home
@@ -28,10 +26,11 @@ from monitor.extract.messages import Message, parse_messages
 from monitor.extract.services import Entry, consultation_channels, labelled_links
 from monitor.extract.soft404 import soft404_reason
 from monitor.model import Observation, Outcome, Site, Target
+from monitor.observations import INTERACTION as NAME
+from monitor.observations import Channel, InteractionRead, MessageList, MessageRow
 from monitor.settings import Settings
 from monitor.workdays import WorkCalendar, within_workdays
 
-NAME = "interaction"
 PURPOSE = "interaction"
 MAX_HUB_PAGES = 2
 MAX_MESSAGES = 500
@@ -65,10 +64,12 @@ class InteractionCheck:
         patterns = ctx.settings.links.all_soft404_patterns()
         budget = Budget(ctx.settings)
         home = await ctx.fetcher.get(target.url, purpose=PURPOSE)
-        payload: dict[str, Any] = {"url": target.url, "final_url": home.final_url, "status": home.status}
+        observed = InteractionRead(target.url, home.final_url, home.status)
         if not home.ok:
             reason = home.failure.value if home.failure else "http_error"
-            return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, payload)
+            return Observation(
+                NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, observed.to_payload()
+            )
         keywords, excluded = cfg.all_channel_keywords(), cfg.all_excluded_keywords()
         tree = parse(home.text)
         channels = list(consultation_channels(tree, home.final_url, keywords, excluded, cfg.max_label_chars))
@@ -88,39 +89,41 @@ class InteractionCheck:
                     channels += [c for c in found if c.url not in {x.url for x in channels}]
         today = day_of(ctx.clock.now())
         oldest_wanted = today - dt.timedelta(days=cfg.lookback_days + 31)
-        channel_rows: list[dict[str, Any]] = []
-        lists: list[dict[str, Any]] = []
+        channel_rows: list[Channel] = []
+        lists: list[MessageList] = []
         messages: dict[tuple[str, str | None, dt.date], Message] = {}
         shows_replies = False
         for channel in channels[: cfg.max_channels]:
             row, listing = await self._open_channel(channel, ctx, budget, patterns, (today, oldest_wanted))
             channel_rows.append(row)
-            if listing is not None and listing["found"]:
-                lists.append(listing["summary"])
-                shows_replies |= listing["summary"]["shows_replies"]
-                for message in listing["found"]:
+            if listing is not None and listing[0]:
+                read, summary = listing
+                lists.append(summary)
+                shows_replies |= summary.shows_replies
+                for message in read:
                     messages.setdefault((message.title, message.url, message.asked), message)
         kept = sorted(messages.values(), key=lambda m: m.asked, reverse=True)[:MAX_MESSAGES]
         ratio = workday_ratio(kept, today, cfg.lookback_days, WorkCalendar(cfg.workdays))
         if ratio is not None:
             ctx.metrics.interaction_workday_ratio.labels(target.id).set(ratio)
-        payload |= {
-            "channels": channel_rows,
-            "lists": lists,
-            "shows_replies": shows_replies,
-            "messages": [
-                {
-                    "title": m.title,
-                    "url": m.url,
-                    "asked": m.asked.isoformat(),
-                    "replied": m.replied.isoformat() if m.replied else None,
-                    "answered": m.answered,
-                }
+        observed = dataclasses.replace(
+            observed,
+            channels=tuple(channel_rows),
+            lists=tuple(lists),
+            shows_replies=shows_replies,
+            messages=tuple(
+                MessageRow(
+                    m.title,
+                    m.url,
+                    m.asked.isoformat(),
+                    m.replied.isoformat() if m.replied else None,
+                    m.answered,
+                )
                 for m in kept
-            ],
-            "replied_within_workday_ratio": None if ratio is None else round(ratio, 4),
-        }
-        return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.OK, None, payload)
+            ),
+            replied_within_workday_ratio=None if ratio is None else round(ratio, 4),
+        )
+        return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.OK, None, observed.to_payload())
 
     async def _open_channel(
         self,
@@ -129,25 +132,25 @@ class InteractionCheck:
         budget: Budget,
         patterns: tuple[str, ...],
         days: tuple[dt.date, dt.date],
-    ) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    ) -> tuple[Channel, tuple[list[Message], MessageList] | None]:
         """The channel's verdict, and the messages its list pages show (pager followed while rows are recent).
 
         ``working`` is None when govmon could not tell: no time left, or a 403/429 (what hosts answer bots)."""
         today, oldest = days
-        row: dict[str, Any] = {"url": channel.url, "text": channel.text, "working": None, "http_status": None}
+        row = Channel(channel.url, channel.text, None, None, None)
         timeout_s = budget.timeout_s()
         if timeout_s is None:
-            return row | {"reason": "time_budget"}, None
+            return dataclasses.replace(row, reason="time_budget"), None
         result = await ctx.fetcher.get(channel.url, purpose=PURPOSE, timeout_s=timeout_s)
-        row["http_status"] = result.status
+        row = dataclasses.replace(row, http_status=result.status)
         matched = soft404_reason(result.text, patterns) if result.ok and result.text else None
         if result.status in BOT_STATUSES and matched is None:
-            return row | {"reason": f"http_{result.status}"}, None
+            return dataclasses.replace(row, reason=f"http_{result.status}"), None
         if result.ok and matched is None and redirected_home(result):
             matched = "redirect_home"
         working = result.ok and matched is None
         reason = matched if result.ok else (result.failure.value if result.failure else "http_error")
-        row |= {"working": working, "reason": None if working else reason}
+        row = dataclasses.replace(row, working=working, reason=None if working else reason)
         if not working:
             return row, None
         found: list[Message] = []
@@ -176,8 +179,7 @@ class InteractionCheck:
             if not following.ok:
                 break
             text = following.text
-        summary = {"url": channel.url, "pages": pages, "messages": len(found), "shows_replies": shows_replies}
-        return row, {"found": found, "summary": summary}
+        return row, (found, MessageList(channel.url, pages, len(found), shows_replies))
 
 
 CHECK = InteractionCheck()

@@ -9,18 +9,18 @@ A platform outage must not be blamed on every site linking to it: when a platfor
 platform host's root is probed once per run; when the root fails too the link is ``platform_down`` and the
 rule reports it ``unverified``. The homepage not opening makes a FAILED observation: nothing is judged.
 
-Payload: ``{"url", "final_url", "status", "entries": [{"url", "text", "via", "platform"}],
-"service_pages": [{"url", "ok", "platform_links"}], "linked", "truncated", "platform_links": [{"url", "text",
-"result", "http_status", "reason"}]}``; ``result`` is ``ok | broken | error_page | blocked | platform_down |
-unchecked``; ``truncated``: service pages left unread for lack of time (then "not linked" is not concluded).
+Payload: ``monitor.observations.ServicesRead``: the entries found, the service pages followed, whether
+any entry leads to the platform, and each platform link's ``result`` (``ok | broken | error_page | blocked |
+platform_down | unchecked``); ``truncated``: service pages left unread for lack of time (then "not linked" is
+not concluded).
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Mapping
-from typing import Any
 from urllib.parse import urlsplit
 
 from monitor.checks.base import CheckContext, crawl_budget_s
@@ -28,9 +28,10 @@ from monitor.extract.html import host_matches, parse
 from monitor.extract.services import Entry, service_entries
 from monitor.extract.soft404 import soft404_reason
 from monitor.model import FetchResult, Observation, Outcome, Site, Target
+from monitor.observations import SERVICES as NAME
+from monitor.observations import PlatformLink, ServiceEntry, ServicePage, ServicesRead
 from monitor.settings import Settings
 
-NAME = "services"
 PURPOSE = "services"
 PLATFORM_BODY_BYTES = 256 * 1024
 
@@ -99,7 +100,7 @@ def verdict(result: FetchResult, patterns: tuple[str, ...]) -> tuple[str, str | 
 
 async def check_platform_links(
     links: Mapping[str, Entry], ctx: CheckContext, budget: Budget
-) -> list[dict[str, Any]]:
+) -> list[PlatformLink]:
     """Fetch each platform link; probe the roots of the failing ones' hosts to tell an outage apart.
 
     Links govmon had no time left to open are ``unchecked``; failures whose platform root it had no time
@@ -108,10 +109,7 @@ async def check_platform_links(
     patterns = error_patterns(settings)
     timeout_s = budget.timeout_s()
     if timeout_s is None:
-        return [
-            {"url": u, "text": e.text, "result": "unchecked", "http_status": None, "reason": "time_budget"}
-            for u, e in links.items()
-        ]
+        return [PlatformLink(u, e.text, "unchecked", None, "time_budget") for u, e in links.items()]
 
     async def fetch(url: str) -> FetchResult:
         return await ctx.fetcher.get(
@@ -122,25 +120,16 @@ async def check_platform_links(
     async with asyncio.TaskGroup() as group:
         tasks = [group.create_task(fetch(url)) for url in urls]
     results = [task.result() for task in tasks]
-    checked: list[dict[str, Any]] = []
+    checked: list[PlatformLink] = []
     for url, result in zip(urls, results, strict=True):
         state, reason = verdict(result, patterns)
-        checked.append(
-            {
-                "url": url,
-                "text": links[url].text,
-                "result": state,
-                "http_status": result.status,
-                "reason": reason,
-            }
-        )
-    failing_roots = sorted({root_of(c["url"]) for c in checked if c["result"] in ("broken", "error_page")})
+        checked.append(PlatformLink(url, links[url].text, state, result.status, reason))
+    failing = ("broken", "error_page")
+    failing_roots = sorted({root_of(c.url) for c in checked if c.result in failing})
     timeout_s = budget.timeout_s()
     if failing_roots and timeout_s is None:
-        for entry in checked:
-            if entry["result"] in ("broken", "error_page"):
-                entry["result"] = "unchecked"
-    elif failing_roots:
+        return [dataclasses.replace(c, result="unchecked") if c.result in failing else c for c in checked]
+    if failing_roots:
         async with asyncio.TaskGroup() as group:
             probes = {root: group.create_task(fetch(root)) for root in failing_roots}
         down = {
@@ -148,9 +137,12 @@ async def check_platform_links(
             for root, task in probes.items()
             if verdict(task.result(), patterns)[0] not in ("ok", "blocked")
         }
-        for entry in checked:
-            if entry["result"] in ("broken", "error_page") and root_of(entry["url"]) in down:
-                entry["result"] = "platform_down"
+        return [
+            dataclasses.replace(c, result="platform_down")
+            if c.result in failing and root_of(c.url) in down
+            else c
+            for c in checked
+        ]
     return checked
 
 
@@ -169,14 +161,16 @@ class ServicesCheck:
         keywords = cfg.all_entry_keywords()
         budget = Budget(ctx.settings)
         home = await ctx.fetcher.get(target.url, purpose=PURPOSE)
-        payload: dict[str, Any] = {"url": target.url, "final_url": home.final_url, "status": home.status}
+        observed = ServicesRead(target.url, home.final_url, home.status)
         if not home.ok:
             reason = home.failure.value if home.failure else "http_error"
-            return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, payload)
+            return Observation(
+                NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, observed.to_payload()
+            )
         entries = service_entries(parse(home.text), home.final_url, keywords, cfg.max_label_chars)
         platform: dict[str, Entry] = {e.url: e for e in entries if is_platform(e.url, ctx.settings)}
         own_pages = [e for e in entries if not is_platform(e.url, ctx.settings) and e.via == "label"]
-        service_pages = []
+        service_pages: list[ServicePage] = []
         truncated = False
         for entry in own_pages[: cfg.max_service_pages]:
             timeout_s = budget.timeout_s()
@@ -194,18 +188,17 @@ class ServicesCheck:
                 found = len(from_page)
                 for item in from_page:
                     platform.setdefault(item.url, item)
-            service_pages.append({"url": entry.url, "ok": page.ok, "platform_links": found})
+            service_pages.append(ServicePage(entry.url, page.ok, found))
         chosen = dict(list(platform.items())[: cfg.max_platform_links])
-        payload |= {
-            "entries": [
-                {"url": e.url, "text": e.text, "via": e.via, "platform": e.url in platform} for e in entries
-            ],
-            "service_pages": service_pages,
-            "linked": bool(platform),
-            "truncated": truncated,
-            "platform_links": await check_platform_links(chosen, ctx, budget) if chosen else [],
-        }
-        return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.OK, None, payload)
+        observed = dataclasses.replace(
+            observed,
+            entries=tuple(ServiceEntry(e.url, e.text, e.via, e.url in platform) for e in entries),
+            service_pages=tuple(service_pages),
+            linked=bool(platform),
+            truncated=truncated,
+            platform_links=tuple(await check_platform_links(chosen, ctx, budget) if chosen else ()),
+        )
+        return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.OK, None, observed.to_payload())
 
 
 CHECK = ServicesCheck()

@@ -12,10 +12,10 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
-from monitor.checks.availability import NAME as PROBE_CHECK
-from monitor.checks.availability import ProbeSample
 from monitor.clock import to_datetime
 from monitor.model import Finding, Outcome, Severity, Site, Status, Target
+from monitor.observations import AVAILABILITY as PROBE_CHECK
+from monitor.observations import ProbeSample
 from monitor.rules.base import History, make_finding
 from monitor.settings import AvailabilitySettings, Settings
 

@@ -17,16 +17,15 @@ from __future__ import annotations
 import abc
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from monitor.deadlines import day_of, first_sampled_day_from, stale_from, start_of, upcoming_windows
 from monitor.model import Finding, Observation, Outcome, Site, Target
+from monitor.observations import COLUMNS as COLUMNS_CHECK
+from monitor.observations import ColumnEntry, ColumnsRead, HomepageColumns, Item
 from monitor.rules.base import History
 from monitor.settings import Settings
-
-COLUMNS_CHECK = "columns"
-"""``monitor.checks.columns.NAME``; not imported, so the rules do not load the extractors."""
 
 WINDOWED = ("news", "notice", "planning")
 NOT_EMPTY_JUDGED = ("service", "interaction")
@@ -91,9 +90,9 @@ def parse_day(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def newest_by(entry: Mapping[str, Any], today: dt.date) -> dt.date | None:
+def newest_by(newest: str | None, latest: Sequence[Item], today: dt.date) -> dt.date | None:
     """The newest item date not after ``today``: the observation's ``newest`` and its ``latest`` items."""
-    days = [parse_day(entry.get("newest"))] + [parse_day(i.get("date")) for i in entry.get("latest", ())]
+    days = [parse_day(newest)] + [parse_day(i.date) for i in latest]
     valid = [d for d in days if d is not None and d <= today]
     return max(valid, default=None)
 
@@ -118,7 +117,7 @@ class ColumnState:
     state: str  # "stale" | "empty" | "fresh" | "unjudged"
     stale_day: dt.date | None  # when a fresh column turns stale
     risk_day: dt.date | None  # stale_day when it is near and sampled (see at_risk_day)
-    entry: Mapping[str, Any]
+    entry: ColumnEntry
 
     @property
     def evidence(self) -> dict[str, Any]:
@@ -137,15 +136,15 @@ class ColumnState:
         return self.category == "news" or (self.category == "notice" and self.first_level)
 
 
-def column_state(entry: Mapping[str, Any], target: Target, today: dt.date, settings: Settings) -> ColumnState:
-    category = entry.get("category", "other")
+def column_state(entry: ColumnEntry, target: Target, today: dt.date, settings: Settings) -> ColumnState:
+    category = entry.category
     window = window_days(settings, target, category)
-    newest = newest_by(entry, today)
-    rows = int(entry.get("count", 0)) + int(entry.get("undated", 0))
+    newest = newest_by(entry.newest, entry.latest, today)
+    rows = entry.count + entry.undated
     stale_day = risk = None
-    if entry.get("error") or entry.get("script_filled"):
+    if entry.error or entry.script_filled:
         state = "unjudged"
-    elif rows == 0 and category not in NOT_EMPTY_JUDGED and (window is not None or entry.get("empty_marker")):
+    elif rows == 0 and category not in NOT_EMPTY_JUDGED and (window is not None or entry.empty_marker):
         state = "empty"  # a should-update column without rows, or any column that says 暂无信息
     elif window is None:
         state = "unjudged"
@@ -159,10 +158,10 @@ def column_state(entry: Mapping[str, Any], target: Target, today: dt.date, setti
         )
         risk = at_risk_day(stale_day, today, lead, settings)
     return ColumnState(
-        name=str(entry.get("name", "")),
-        url=str(entry.get("url", "")),
+        name=entry.name,
+        url=entry.url,
         category=category,
-        first_level=bool(entry.get("first_level")),
+        first_level=entry.first_level,
         newest=newest,
         window_days=window,
         state=state,
@@ -178,7 +177,7 @@ class SiteColumns:
 
     observation: Observation
     today: dt.date
-    homepage: Mapping[str, Any]
+    homepage: HomepageColumns
     columns: tuple[ColumnState, ...]
 
 
@@ -187,13 +186,19 @@ def site_columns(target: Target, history: History, now: float, settings: Setting
     if observation is None:
         return None
     today = day_of(now)
-    entries: Sequence[Mapping[str, Any]] = observation.payload.get("columns", ())
+    read = ColumnsRead.from_observation(observation)
     return SiteColumns(
         observation=observation,
         today=today,
-        homepage=observation.payload.get("homepage", {}),
-        columns=tuple(column_state(e, target, today, settings) for e in entries),
+        homepage=read.homepage or NOT_READ,
+        columns=tuple(column_state(e, target, today, settings) for e in read.columns),
     )
+
+
+NOT_READ = HomepageColumns(
+    url="", newest=None, latest=(), navigation_only=False, second_level=(), footer=None
+)
+"""The homepage part of an OK observation stored without one (none is: kept for a hand-made payload)."""
 
 
 def due_at(day: dt.date | None) -> dt.datetime | None:

@@ -60,7 +60,7 @@ class _CountRule(SiteColumnsRule):
     def judge(self, target: Site, site: SiteColumns, now: float, settings: Settings) -> list[Finding]:
         threshold = self.threshold(settings)
         bad, candidates = self.members(site, settings)
-        evidence = {"url": site.homepage.get("url") or target.url, "threshold": threshold}
+        evidence = {"url": site.homepage.url or target.url, "threshold": threshold}
         if len(bad) >= threshold:
             message = f"{len(bad)} 个{self.label}，达到 {threshold} 个的单项否决线"
             evidence["items"] = [c.evidence for c in bad]

@@ -16,6 +16,7 @@ import ipaddress
 from urllib.parse import urlsplit
 
 from monitor.model import Finding, Severity, Site, Status, Target
+from monitor.observations import ColumnsRead, Footer
 from monitor.rules.base import History, make_finding
 from monitor.rules.column_state import COLUMNS_CHECK, ColumnsRule, latest_ok
 from monitor.settings import Settings
@@ -32,14 +33,10 @@ ITEMS = {
 }
 
 
-def missing_items(footer: dict[str, object]) -> list[str]:
-    missing = [key for key in ("id_code", "conac", "icp", "police") if not footer.get(key)]
-    sitecode = footer.get("jiucuo_sitecode")
-    if (
-        not footer.get("jiucuo")
-        or not sitecode
-        or (footer.get("id_code") and sitecode != footer.get("id_code"))
-    ):
+def missing_items(footer: Footer) -> list[str]:
+    missing = [key for key in ("id_code", "conac", "icp", "police") if not getattr(footer, key)]
+    sitecode = footer.jiucuo_sitecode
+    if not footer.jiucuo or not sitecode or (footer.id_code and sitecode != footer.id_code):
         missing.append("jiucuo")
     return missing
 
@@ -51,17 +48,17 @@ class FooterRule(ColumnsRule):
         if not isinstance(target, Site):
             return []
         observation = latest_ok(history, COLUMNS_CHECK, now)
-        homepage = observation.payload.get("homepage", {}) if observation else {}
-        footer = homepage.get("footer")
-        if not isinstance(footer, dict):
+        homepage = ColumnsRead.from_observation(observation).homepage if observation else None
+        footer = homepage.footer if homepage else None
+        if homepage is None or footer is None:
             return []  # not read: no verdict
-        home = str(homepage.get("url") or target.url).split("#")[0]
-        status = Status.VIOLATION if footer.get("found_any", True) else Status.UNVERIFIED
+        home = (homepage.url or target.url).split("#")[0]
+        status = Status.VIOLATION if footer.found_any else Status.UNVERIFIED
         findings = []
         for key in missing_items(footer):
             message = f"页脚缺少{ITEMS[key]}"
-            if key == "jiucuo" and footer.get("jiucuo"):
-                code = footer.get("jiucuo_sitecode")
+            if key == "jiucuo" and footer.jiucuo:
+                code = footer.jiucuo_sitecode
                 message = f"“我为政府网站找错”入口的 sitecode（{code}）与网站标识码不一致"
             if status is Status.UNVERIFIED:
                 message = f"页面 HTML 中没有页脚标识（可能由脚本生成），无法核实{ITEMS[key]}"

@@ -15,10 +15,12 @@ Every window rule is ``at_risk`` with ``due`` (start of the first stale day) ahe
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from monitor.deadlines import stale_from
 from monitor.model import Finding, Severity, Site, Status
+from monitor.observations import Item
 from monitor.rules.base import make_finding
 from monitor.rules.column_state import (
     SiteColumns,
@@ -47,14 +49,14 @@ class HomepageStaleRule(SiteColumnsRule):
         if window is None:
             return []
         home = site.homepage
-        evidence: dict[str, Any] = {"url": home.get("url") or target.url, "window_days": window}
-        if not home.get("navigation_only"):
-            newest = newest_by(home, site.today)
+        evidence: dict[str, Any] = {"url": home.url or target.url, "window_days": window}
+        if not home.navigation_only:
+            newest = newest_by(home.newest, home.latest, site.today)
             evidence |= {"navigation_only": False, "newest": newest.isoformat() if newest else None}
             where = "首页"
         else:
-            pages = [c for c in site.columns if c.first_level and not c.entry.get("error")]
-            if not pages or any(c.entry.get("script_filled") for c in pages):
+            pages = [c for c in site.columns if c.first_level and not c.entry.error]
+            if not pages or any(c.entry.script_filled for c in pages):
                 return []  # nothing read, or a page govmon cannot read the dates of: no verdict
             newest = max((c.newest for c in pages if c.newest), default=None)
             evidence |= {
@@ -164,7 +166,7 @@ class FutureDateRule(SiteColumnsRule):
             return []
         first = min(item["date"] for item in future)
         message = f"{len(future)} 条信息的发布日期晚于监测时间点（最早 {first}）"
-        evidence = {"url": site.homepage.get("url") or target.url, "items": future}
+        evidence = {"url": site.homepage.url or target.url, "items": future}
         return [
             make_finding(
                 target,
@@ -182,22 +184,15 @@ class FutureDateRule(SiteColumnsRule):
 def _future_items(site: SiteColumns) -> list[dict[str, Any]]:
     seen: set[tuple[str, str]] = set()
     future = []
-    sources: list[tuple[str, Any]] = [("首页", site.homepage.get("latest", ()))]
-    sources += [(c.name, c.entry.get("latest", ())) for c in site.columns]
+    sources: list[tuple[str, Sequence[Item]]] = [("首页", site.homepage.latest)]
+    sources += [(c.name, c.entry.latest) for c in site.columns]
     for where, items in sources:
         for item in items:
-            day: dt.date | None = parse_day(item.get("date"))
-            key = (str(item.get("url")), str(item.get("date")))
+            day: dt.date | None = parse_day(item.date)
+            key = (str(item.url), str(item.date))
             if day is not None and day > site.today and key not in seen:
                 seen.add(key)
-                future.append(
-                    {
-                        "column": where,
-                        "title": item.get("title"),
-                        "url": item.get("url"),
-                        "date": item["date"],
-                    }
-                )
+                future.append({"column": where, "title": item.title, "url": item.url, "date": item.date})
     return future
 
 

@@ -18,10 +18,9 @@ A homepage govmon could not read yields nothing: it judges only on what it read.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
-from monitor.checks.interaction import NAME as INTERACTION_CHECK
 from monitor.deadlines import (
     day_of,
     first_sampled_day_from,
@@ -31,6 +30,8 @@ from monitor.deadlines import (
     within_window,
 )
 from monitor.model import Finding, Outcome, Severity, Site, Status, Target
+from monitor.observations import INTERACTION as INTERACTION_CHECK
+from monitor.observations import InteractionRead, MessageRow
 from monitor.rules.base import History, make_finding
 from monitor.rules.services import latest
 from monitor.settings import Settings
@@ -41,16 +42,11 @@ REPLIES_STALE = "interaction.replies_stale"
 SHOWN = 20
 
 
-def _day(value: Any) -> dt.date | None:
+def _day(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if value else None
     except (TypeError, ValueError):
         return None
-
-
-def _unanswered(message: Mapping[str, Any]) -> bool:
-    answered = message.get("answered")
-    return answered is False or (message.get("replied") is None and answered is not True)
 
 
 class InteractionRule:
@@ -66,26 +62,26 @@ class InteractionRule:
         obs = latest(history, INTERACTION_CHECK, now)
         if obs is None or obs.outcome is not Outcome.OK:
             return []
-        payload = obs.payload
-        channels = payload.get("channels") or []
-        if not any(c.get("working") for c in channels):
+        read = InteractionRead.from_observation(obs)
+        channels = read.channels or ()
+        if not any(c.working for c in channels):
             message = "未发现可用的在线咨询、建言、留言或信箱渠道（信访、纪检举报不计）"
             if channels:
                 message = f"{len(channels)} 个互动渠道均无法正常使用（信访、纪检举报不计）"
-            evidence = {"url": target.url, "channels": list(channels)}
-            unknown = any(c.get("working") is None for c in channels)
+            evidence = {"url": target.url, "channels": [c.to_payload() for c in channels]}
+            unknown = any(c.working is None for c in channels)
             if unknown:  # a channel refused govmon (403/429) or was not opened in time: no verdict
                 message = f"{len(channels)} 个互动渠道中没有确认可用的渠道，部分渠道未能核实"
             status = Status.UNVERIFIED if unknown else Status.VIOLATION
             return [make_finding(target, MISSING, Severity.VETO, status, message, now, evidence=evidence)]
-        if not payload.get("shows_replies"):
+        if not read.shows_replies:
             return []  # the indicator judges replies only where the list shows them
         today = day_of(now)
         cfg = settings.interaction
         year = [
             m
-            for m in payload.get("messages") or []
-            if (asked := _day(m.get("asked"))) is not None
+            for m in read.messages
+            if (asked := _day(m.asked)) is not None
             and asked <= today
             and within_window(asked, cfg.lookback_days, today)
         ]
@@ -93,33 +89,28 @@ class InteractionRule:
         unanswered = self._unanswered(target, year, today, now, settings)
         if unanswered is not None:
             findings.append(unanswered)
-        stale = self._replies_stale(target, payload.get("messages") or [], today, now, settings)
+        stale = self._replies_stale(target, read.messages, today, now, settings)
         if stale is not None:
             findings.append(stale)
         return findings
 
     def _unanswered(
-        self, target: Site, year: list[Mapping[str, Any]], today: dt.date, now: float, settings: Settings
+        self, target: Site, year: list[MessageRow], today: dt.date, now: float, settings: Settings
     ) -> Finding | None:
         limit = settings.interaction.unanswered_days
         windows = upcoming_windows(today, settings.inspection)
         late: list[dict[str, Any]] = []
         coming: list[tuple[dt.date, dict[str, Any]]] = []
         for m in year:
-            asked = _day(m["asked"])
-            replied = _day(m.get("replied"))
+            asked = _day(m.asked)
+            replied = _day(m.replied)
             assert asked is not None
-            row = {
-                "title": m.get("title"),
-                "url": m.get("url"),
-                "asked": m["asked"],
-                "replied": m.get("replied"),
-            }
+            row = {"title": m.title, "url": m.url, "asked": m.asked, "replied": m.replied}
             turns = stale_from(asked, limit)
             if replied is not None and replied > today:
                 replied = None  # a reply dated after the monitoring point was not there yet
             if replied is None:
-                if m.get("answered") is True and not m.get("replied"):
+                if m.answered is True and not m.replied:
                     continue  # marked answered without a date: nothing to measure
                 if today >= turns:
                     late.append(row | {"days": (today - asked).days})
@@ -146,14 +137,14 @@ class InteractionRule:
     def _replies_stale(
         self,
         target: Site,
-        messages: list[Mapping[str, Any]],
+        messages: Sequence[MessageRow],
         today: dt.date,
         now: float,
         settings: Settings,
     ) -> Finding | None:
         cfg = settings.interaction
-        replies = [d for m in messages if (d := _day(m.get("replied"))) is not None and d <= today]
-        if not messages or (not replies and not all(_unanswered(m) for m in messages)):
+        replies = [d for m in messages if (d := _day(m.replied)) is not None and d <= today]
+        if not messages or (not replies and not all(m.unanswered for m in messages)):
             return None
         last = max(replies, default=None)
         evidence = {

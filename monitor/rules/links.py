@@ -12,10 +12,9 @@ link is its own finding (finding identity is target | code | evidence.url).
 
 from __future__ import annotations
 
-from typing import Any
-
-from monitor.checks.links.check import NAME as LINKS_CHECK
 from monitor.model import Finding, Outcome, Severity, Site, Status, Target
+from monitor.observations import LINKS as LINKS_CHECK
+from monitor.observations import LinkProblem, LinksRead
 from monitor.rules.base import History, make_finding
 from monitor.settings import Settings
 
@@ -57,31 +56,31 @@ class BrokenLinksRule:
         latest = max(observations, key=lambda o: o.observed_at)
         if latest.outcome is not Outcome.OK:
             return []
+        read = LinksRead.from_observation(latest)
         findings = []
-        for entry, status in [(e, Status.VIOLATION) for e in latest.payload.get("broken", ())] + [
-            (e, Status.UNVERIFIED) for e in latest.payload.get("unverified", ())
+        for entry, status in [(e, Status.VIOLATION) for e in read.broken] + [
+            (e, Status.UNVERIFIED) for e in read.unverified
         ]:
             findings.append(self._finding(target, entry, status, latest.observed_at))
         return findings
 
     @staticmethod
-    def _finding(target: Target, entry: dict[str, Any], status: Status, at: float) -> Finding:
-        on_homepage = bool(entry.get("on_homepage"))
-        code = HOMEPAGE_CODE if on_homepage else OTHER_CODE
-        where = "首页" if on_homepage else "页面"
-        text = entry.get("text") or entry["url"]
-        why = _reason_zh(entry.get("reason"), entry.get("http_status"))
+    def _finding(target: Target, entry: LinkProblem, status: Status, at: float) -> Finding:
+        code = HOMEPAGE_CODE if entry.on_homepage else OTHER_CODE
+        where = "首页" if entry.on_homepage else "页面"
+        text = entry.text or entry.url
+        why = _reason_zh(entry.reason, entry.http_status)
         if status is Status.UNVERIFIED:
-            message = f"{where}链接“{text}”的网站拒绝自动访问（HTTP {entry.get('http_status')}），无法核实"
+            message = f"{where}链接“{text}”的网站拒绝自动访问（HTTP {entry.http_status}），无法核实"
         else:
             message = f"{where}链接“{text}”不可用：{why}"
         evidence = {
-            "url": entry["url"],
-            "text": entry.get("text", ""),
-            "http_status": entry.get("http_status"),
-            "reason": entry.get("reason"),
-            "detail": entry.get("detail", ""),
-            "page": entry.get("page"),
+            "url": entry.url,
+            "text": entry.text,
+            "http_status": entry.http_status,
+            "reason": entry.reason,
+            "detail": entry.detail,
+            "page": entry.page,
         }
         return make_finding(target, code, Severity.DEDUCTION, status, message, at, evidence=evidence)
 

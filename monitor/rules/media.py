@@ -22,13 +22,14 @@ start of that stale day.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from monitor.checks.media.check import NAME as MEDIA_CHECK
 from monitor.clock import to_datetime
 from monitor.deadlines import day_of, first_sampled_day_from, stale_from, start_of, upcoming_windows
 from monitor.model import Account, Finding, Observation, Outcome, Severity, Status, Target
+from monitor.observations import MEDIA as MEDIA_CHECK
+from monitor.observations import MediaRead, MediaReading
 from monitor.rules.base import History, make_finding
 from monitor.settings import MediaWindows, Settings
 
@@ -40,7 +41,7 @@ FEED_UNREACHABLE = "media.feed_unreachable"
 DAY_S = 86400.0
 
 
-def _moment(text: Any) -> dt.datetime | None:
+def _moment(text: str | None) -> dt.datetime | None:
     if not isinstance(text, str):
         return None
     try:
@@ -52,15 +53,15 @@ def _moment(text: Any) -> dt.datetime | None:
 def last_reading(observations: Sequence[Observation]) -> Observation | None:
     """The newest OK observation that holds a reading (a 304 without a carried reading looks further back)."""
     for obs in reversed(observations):
-        if obs.outcome is Outcome.OK and "entries" in obs.payload:
+        if obs.outcome is Outcome.OK and MediaRead.from_observation(obs).reading is not None:
             return obs
     return None
 
 
-def newest_post(payload: Mapping[str, Any], now: dt.datetime) -> dt.datetime | None:
+def newest_post(reading: MediaReading, now: dt.datetime) -> dt.datetime | None:
     """The newest dated entry not after ``now``, from the reading's recent entries."""
-    moments = [_moment(p.get("published")) for p in payload.get("recent") or () if isinstance(p, dict)]
-    moments.append(_moment(payload.get("newest")))
+    moments = [_moment(p.published) for p in reading.recent]
+    moments.append(_moment(reading.newest))
     past = [m for m in moments if m is not None and m <= now]
     return max(past, default=None)
 
@@ -97,7 +98,7 @@ class MediaRule:
 
     # ------------------------------------------------------------------------------------- parts
     def _interaction(self, target: Account, reading: Observation | None, now: float) -> list[Finding]:
-        reported = reading.payload.get("interaction") if reading is not None else None
+        reported = _reading(reading).interaction if reading is not None else None
         if target.interaction is not False and reported is not False:
             return []
         source = "清单登记" if target.interaction is False else "平台报告"
@@ -125,12 +126,13 @@ class MediaRule:
                 break
             failed += 1
         latest = observations[-1]
+        read = MediaRead.from_observation(latest)
         since = observations[-failed].observed_at
         evidence = {
             "url": _url(target),
             "reason": latest.reason,
-            "detail": latest.payload.get("detail"),
-            "http_status": latest.payload.get("status"),
+            "detail": read.detail,
+            "http_status": read.status,
             "failed_attempts": failed,
             "failing_since": _iso(since),
             "last_reading_at": _iso(reading.observed_at) if reading else None,
@@ -150,19 +152,20 @@ class MediaRule:
     def _silence(
         self, target: Account, reading: Observation, now_s: float, windows: MediaWindows, settings: Settings
     ) -> list[Finding]:
-        payload = reading.payload
+        read = MediaRead.from_observation(reading)
+        posts = _reading(reading)
         now = dt.datetime.fromtimestamp(now_s, tz=dt.UTC)
         today = day_of(now_s)
         sampled = upcoming_windows(today, settings.inspection)
         evidence: dict[str, Any] = {
             "url": _url(target),
-            "entries": payload.get("entries"),
-            "future": payload.get("future", 0),
-            "read_at": payload.get("read_at"),
-            "not_modified": payload.get("not_modified", False),
+            "entries": posts.entries,
+            "future": posts.future,
+            "read_at": posts.read_at,
+            "not_modified": read.not_modified,
         }
-        if not payload.get("entries"):
-            since = target.registered_at or _day(payload.get("watched_since")) or day_of(reading.observed_at)
+        if not posts.entries:
+            since = target.registered_at or _day(read.watched_since) or day_of(reading.observed_at)
             evidence |= {"since": since.isoformat(), "window_days": windows.stale_days, "newest": None}
             turn = stale_from(since, windows.stale_days)
             label = "登记" if target.registered_at else "纳入监测"
@@ -173,7 +176,7 @@ class MediaRule:
                 return []
             message = f"自 {since.isoformat()}（{label}）以来未发布任何内容，{turn.isoformat()} 起即单项否决"
             return [self._finding(target, NEVER_PUBLISHED, Severity.VETO, turn, message, now_s, evidence)]
-        newest = newest_post(payload, now)
+        newest = newest_post(posts, now)
         evidence["newest"] = newest.isoformat(timespec="seconds") if newest else None
         if newest is None:
             message = "内容源中没有注明发布时间（或时间在监测时间点之后）的内容，视为未更新"
@@ -235,6 +238,13 @@ class MediaRule:
 
 def _url(target: Account) -> str:
     return target.feed or (target.list.url if target.list else "")
+
+
+def _reading(observation: Observation) -> MediaReading:
+    """The reading an observation chosen by ``last_reading`` holds."""
+    reading = MediaRead.from_observation(observation).reading
+    assert reading is not None
+    return reading
 
 
 def _day(text: Any) -> dt.date | None:

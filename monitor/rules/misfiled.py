@@ -39,12 +39,12 @@ class MisfiledRule(SiteColumnsRule):
         for column in site.columns:
             if column.category != "notice" or not is_policy_column(column.name, cfg):
                 continue
-            items = column.entry.get("items", ())
-            news = [i for i in items if i.get("title") and not is_document(str(i["title"]), cfg)]
+            items = column.entry.items or ()
+            news = [i for i in items if i.title and not is_document(i.title, cfg)]
             if len(news) < cfg.misfiled_min_items:
                 continue
-            message = f"政策文件类栏目“{column.name}”中有 {len(news)} 条非文件信息（如“{news[0]['title']}”）"
-            evidence = column.evidence | {"items": [dict(i) for i in news[:SHOWN_ITEMS]]}
+            message = f"政策文件类栏目“{column.name}”中有 {len(news)} 条非文件信息（如“{news[0].title}”）"
+            evidence = column.evidence | {"items": [i.to_payload() for i in news[:SHOWN_ITEMS]]}
             findings.append(
                 make_finding(
                     target,

@@ -12,11 +12,11 @@ A homepage govmon could not read yields nothing: it judges only on what it read.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
-from monitor.checks.services import NAME as SERVICES_CHECK
 from monitor.model import Finding, Observation, Outcome, Severity, Site, Status, Target
+from monitor.observations import SERVICES as SERVICES_CHECK
+from monitor.observations import PlatformLink, ServicesRead
 from monitor.rules.base import History, make_finding
 from monitor.settings import Settings
 
@@ -40,22 +40,22 @@ def latest(history: History, check: str, now: float) -> Observation | None:
     return max(seen, key=lambda o: o.observed_at) if seen else None
 
 
-def broken_findings(target: Target, links: Sequence[Mapping[str, Any]], now: float) -> list[Finding]:
+def broken_findings(target: Target, links: Sequence[PlatformLink], now: float) -> list[Finding]:
     findings = []
     for link in links:
-        result = link.get("result")
+        result = link.result
         if result not in RESULT_TEXT:
             continue
         down = result == "platform_down"
         evidence = {
-            "url": link["url"],
-            "text": link.get("text", ""),
-            "http_status": link.get("http_status"),
-            "reason": "platform_down" if down else link.get("reason"),
+            "url": link.url,
+            "text": link.text,
+            "http_status": link.http_status,
+            "reason": "platform_down" if down else link.reason,
         }
-        message = f"一体化平台链接“{link.get('text', '')}”{RESULT_TEXT[result]}"
-        if link.get("reason") and result not in UNVERIFIED_RESULTS:
-            message += f"（{link['reason']}）"
+        message = f"一体化平台链接“{link.text}”{RESULT_TEXT[result]}"
+        if link.reason and result not in UNVERIFIED_RESULTS:
+            message += f"（{link.reason}）"
         status = Status.UNVERIFIED if result in UNVERIFIED_RESULTS else Status.VIOLATION
         findings.append(
             make_finding(target, BROKEN, Severity.DEDUCTION, status, message, now, evidence=evidence)
@@ -76,8 +76,8 @@ class ServicesRule:
         obs = latest(history, SERVICES_CHECK, now)
         if obs is None or obs.outcome is not Outcome.OK:
             return []
-        payload = obs.payload
-        entries = payload.get("entries") or []
+        read = ServicesRead.from_observation(obs)
+        entries = read.entries or ()
         if not entries:
             return [
                 make_finding(
@@ -87,8 +87,8 @@ class ServicesRule:
                 )
             ]  # fmt: skip
         findings = []
-        if not payload.get("linked") and not payload.get("truncated"):
-            shown = [{"url": e["url"], "text": e["text"]} for e in entries[:SHOWN]]
+        if not read.linked and not read.truncated:
+            shown = [{"url": e.url, "text": e.text} for e in entries[:SHOWN]]
             findings.append(
                 make_finding(
                     target, NOT_LINKED, Severity.DEDUCTION, Status.VIOLATION,
@@ -97,7 +97,7 @@ class ServicesRule:
                     count=len(entries),
                 )
             )  # fmt: skip
-        findings += broken_findings(target, payload.get("platform_links") or [], now)
+        findings += broken_findings(target, read.platform_links, now)
         return findings
 
 

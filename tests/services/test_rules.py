@@ -119,7 +119,13 @@ def listing(*messages: dict[str, Any], shows_replies: bool = True) -> dict[str, 
 def test_no_channel_or_only_broken_channels_is_a_veto() -> None:
     assert codes(interaction({"channels": [], "messages": []})) == [("interaction.missing", "violation")]
     broken = [
-        {"url": "http://www.hunan.gov.cn/zxzx/", "text": "在线咨询", "working": False, "reason": "系统维护"}
+        {
+            "url": "http://www.hunan.gov.cn/zxzx/",
+            "text": "在线咨询",
+            "working": False,
+            "http_status": None,
+            "reason": "系统维护",
+        }
     ]
     findings = interaction({"channels": broken, "messages": []})
     assert codes(findings) == [("interaction.missing", "violation")]

@@ -7,12 +7,9 @@ level down to ``links.crawl_depth``, and checks the links found there. Each URL 
 (``monitor.checks.links.checker``). Links to the 一体化平台 (``platform_domains``) are left to the service
 checks, which judge them against the platform's own error pages.
 
-Payload::
-
-    {"url", "final_url", "status", "pages_read",
-     "budget_spent", "counts": {"checked", "broken", "unverified", "cached", "skipped", "unjudged"},
-     "broken": [{"url", "text", "page", "tag", "http_status", "reason", "detail", "on_homepage"}],
-     "unverified": [... the same ...]}
+Payload: ``monitor.observations.LinksRead`` (``counts``: checked, broken, unverified, cached, skipped,
+unjudged; ``broken``/``unverified``: each link with its text, page, tag, status, reason and whether it is on
+the homepage).
 
 The cycle stops at ``links.budget_s`` (or 80 % of ``engine.job_timeout_s``, whichever comes first):
 links not judged by then are counted ``unjudged`` and yield no finding; checks already running finish
@@ -23,8 +20,8 @@ observation: no link is judged on a cycle that could not see the page.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
-from typing import Any
 
 from monitor.checks.base import CheckContext, crawl_budget_s
 from monitor.checks.links.checker import Checked, LinkChecker, for_context, page_of
@@ -33,9 +30,10 @@ from monitor.checks.links.urls import is_file, same_site
 from monitor.checks.links.verdict import BROKEN, OK, UNVERIFIED, Verdict
 from monitor.extract.html import extract_page, parse
 from monitor.model import Observation, Outcome, Site, Target
+from monitor.observations import LINKS as NAME
+from monitor.observations import LinkCounts, LinkProblem, LinksRead
 from monitor.settings import Settings
 
-NAME = "links"
 MAX_LISTED = 500
 """Broken (and unverified) links listed in one payload, at most; the counts are complete."""
 PAGES_AT_ONCE = 4
@@ -55,10 +53,12 @@ class LinksCheck:
         assert isinstance(target, Site)
         started = time.monotonic()
         home = await ctx.fetcher.get(target.url, purpose="links")
-        payload: dict[str, Any] = {"url": target.url, "final_url": home.final_url, "status": home.status}
+        observed = LinksRead(target.url, home.final_url, home.status)
         if not home.ok or not home.text:
             reason = home.failure.value if home.failure else "empty_page"
-            return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, payload)
+            return Observation(
+                NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, observed.to_payload()
+            )
         walk = SiteWalk(target, ctx, for_context(ctx))
         budget_s = crawl_budget_s(ctx.settings, ctx.settings.links.budget_s)
         try:
@@ -66,8 +66,8 @@ class LinksCheck:
                 await walk.run(home.final_url, home.text)
         except TimeoutError:
             walk.budget_spent = True
-        payload |= walk.summary()
-        return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.OK, None, payload)
+        observed = walk.summary(observed)
+        return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.OK, None, observed.to_payload())
 
 
 class SiteWalk:
@@ -148,9 +148,10 @@ class SiteWalk:
 
         await self.checker.check_many(new, keep_page=keep_page, into=self.verdicts, gate=self.gate)
 
-    def summary(self) -> dict[str, Any]:
-        broken: list[dict[str, Any]] = []
-        unverified: list[dict[str, Any]] = []
+    def summary(self, home: LinksRead) -> LinksRead:
+        """The homepage's read with this walk's counts and its broken and unverified links."""
+        broken: list[LinkProblem] = []
+        unverified: list[LinkProblem] = []
         cached = 0
         for url, link in self.found.items():
             checked = self.verdicts.get(url)
@@ -162,32 +163,33 @@ class SiteWalk:
             if listed is None:
                 continue
             listed.append(
-                {
-                    "url": url,
-                    "text": link.text,
-                    "page": link.page,
-                    "tag": link.tag,
-                    "http_status": v.http_status,
-                    "reason": v.reason,
-                    "detail": v.detail[:300],
-                    "on_homepage": link.on_homepage,
-                }
+                LinkProblem(
+                    url=url,
+                    text=link.text,
+                    page=link.page,
+                    tag=link.tag,
+                    http_status=v.http_status,
+                    reason=v.reason,
+                    detail=v.detail[:300],
+                    on_homepage=link.on_homepage,
+                )
             )
-        counts = {
-            "checked": len(self.verdicts),
-            "broken": len(broken),
-            "unverified": len(unverified),
-            "cached": cached,
-            "skipped": self.skipped,
-            "unjudged": len(self.found) - len(self.verdicts),
-        }
-        return {
-            "pages_read": self.pages_read,
-            "budget_spent": self.budget_spent,
-            "counts": counts,
-            "broken": broken[:MAX_LISTED],
-            "unverified": unverified[:MAX_LISTED],
-        }
+        counts = LinkCounts(
+            checked=len(self.verdicts),
+            broken=len(broken),
+            unverified=len(unverified),
+            cached=cached,
+            skipped=self.skipped,
+            unjudged=len(self.found) - len(self.verdicts),
+        )
+        return dataclasses.replace(
+            home,
+            pages_read=self.pages_read,
+            budget_spent=self.budget_spent,
+            counts=counts,
+            broken=tuple(broken[:MAX_LISTED]),
+            unverified=tuple(unverified[:MAX_LISTED]),
+        )
 
 
 CHECK = LinksCheck()

@@ -7,19 +7,18 @@ validators, the last reading and when govmon first watched the account live in R
 account, ``<prefix>:media:<account id>``, JSON, TTL ``media.validators_ttl_s`` refreshed on every poll),
 shared by all workers; without Redis (a check run without one) in this process only.
 
-Payload (OK): ``{"url", "final_url", "status", "source", "kind", "encoding", "title", "not_modified",
-"entries", "undated", "future", "future_dates", "newest", "recent", "interaction", "watched_since",
-"read_at"}`` — ``newest`` is the newest entry moment not after the observation (ISO, Asia/Shanghai, null
-when none), ``recent`` up to ``RECENT_SHOWN`` such entries ``{title, url, published}`` newest first (the
-rules recompute the newest as of their own ``now`` from it), ``future`` the entries dated after the
-observation (ignored), ``read_at`` when the carried reading was taken. FAILED: ``reason`` is a
-``FailureReason`` value, ``hostile_xml``, ``invalid_feed``, ``bad_selector`` or ``no_source``; the payload
-has ``url``, ``status`` and ``detail``.
+Payload: ``monitor.observations.MediaRead``. OK: the reading (``MediaReading``: counts, ``newest`` the
+newest entry moment not after the observation, ``recent`` up to ``RECENT_SHOWN`` such entries newest first —
+the rules recompute the newest as of their own ``now`` from it —, ``future`` the entries dated after the
+observation, ignored; ``read_at`` when the carried reading was taken), ``not_modified`` and ``watched_since``.
+FAILED: ``reason`` is a ``FailureReason`` value, ``hostile_xml``, ``invalid_feed``, ``bad_selector`` or
+``no_source``; the payload has ``url``, ``status`` and ``detail``.
 """
 
 from __future__ import annotations
 
 import collections
+import dataclasses
 import datetime as dt
 import json
 from typing import Any
@@ -29,9 +28,10 @@ from monitor.checks.media.posts import Post, Posts, Validators
 from monitor.checks.media.sources import source_for
 from monitor.clock import to_datetime
 from monitor.model import Account, Observation, Outcome, Target
+from monitor.observations import MEDIA as NAME
+from monitor.observations import MediaRead, MediaReading, RecentPost
 from monitor.settings import Settings
 
-NAME = "media"
 RECENT_SHOWN = 10
 FUTURE_SHOWN = 5
 FUTURE_TOLERANCE_S = 300.0
@@ -40,26 +40,24 @@ MEMORY_RECORDS = 20_000
 """Records kept in process when there is no Redis: enough for a province, bounded for a hostile inventory."""
 
 
-def summarize(posts: Posts, now: dt.datetime) -> dict[str, Any]:
+def summarize(posts: Posts, now: dt.datetime) -> MediaReading:
     """The reading part of the payload: counts, the newest non-future entries, the future ones."""
     dated = [p for p in posts.entries if p.published is not None]
     cutoff = now + dt.timedelta(seconds=FUTURE_TOLERANCE_S)
     future = sorted((p for p in dated if _moment(p) > cutoff), key=_moment)
     past = sorted((p for p in dated if _moment(p) <= cutoff), key=_moment, reverse=True)
-    return {
-        "kind": posts.kind,
-        "title": posts.title,
-        "entries": len(posts.entries),
-        "undated": len(posts.entries) - len(dated),
-        "future": len(future),
-        "future_dates": [_iso(p.published) for p in future[:FUTURE_SHOWN]],
-        "newest": _iso(past[0].published) if past else None,
-        "recent": [
-            {"title": p.title, "url": p.url, "published": _iso(p.published)} for p in past[:RECENT_SHOWN]
-        ],
-        "interaction": posts.interaction,
-        "read_at": now.isoformat(timespec="seconds"),
-    }
+    return MediaReading(
+        kind=posts.kind,
+        title=posts.title,
+        entries=len(posts.entries),
+        undated=len(posts.entries) - len(dated),
+        future=len(future),
+        future_dates=tuple(_iso(p.published) for p in future[:FUTURE_SHOWN]),
+        newest=_iso(past[0].published) if past else None,
+        recent=tuple(RecentPost(p.title, p.url, _iso(p.published)) for p in past[:RECENT_SHOWN]),
+        interaction=posts.interaction,
+        read_at=now.isoformat(timespec="seconds"),
+    )
 
 
 class MediaCheck:
@@ -80,48 +78,48 @@ class MediaCheck:
         now = to_datetime(observed_at)
         source = source_for(target)
         if source is None:
-            payload = {
-                "url": None,
-                "status": None,
-                "detail": "the account has neither a feed nor a list page",
-            }
-            return Observation(NAME, target.id, job_id, observed_at, Outcome.FAILED, "no_source", payload)
+            none = MediaRead(None, None, None, None, detail="the account has neither a feed nor a list page")
+            return Observation(
+                NAME, target.id, job_id, observed_at, Outcome.FAILED, "no_source", none.to_payload()
+            )
         record = await self._load(target.id, ctx)
         reading = record.get("reading")
         validators = Validators(record.get("etag"), record.get("last_modified")) if reading else Validators()
         posts = await source.read(target, ctx.fetcher, validators, now)
-        base: dict[str, Any] = {
-            "url": target.feed or (target.list.url if target.list else None),
-            "final_url": posts.url,
-            "status": posts.status,
-            "source": source.name,
-        }
+        base = MediaRead(
+            url=target.feed or (target.list.url if target.list else None),
+            final_url=posts.url,
+            status=posts.status,
+            source=source.name,
+        )
         watched_since = record.get("watched_since") or now.date().isoformat()
         if posts.not_modified and not reading:  # a 304 to a request that named no validators
             posts = Posts(failure="protocol_error", detail="HTTP 304 to an unconditional request", status=304)
         if not posts.ok:
             await self._save(target.id, ctx, {**record, "watched_since": watched_since})
-            failed: dict[str, Any] = {**base, "detail": posts.detail, "kind": posts.kind or None}
-            return Observation(NAME, target.id, job_id, observed_at, Outcome.FAILED, posts.failure, failed)
+            failed = dataclasses.replace(base, detail=posts.detail, kind=posts.kind or None)
+            return Observation(
+                NAME, target.id, job_id, observed_at, Outcome.FAILED, posts.failure, failed.to_payload()
+            )
         if posts.not_modified and reading:
-            summary = dict(reading)
+            summary = MediaReading.from_payload(reading)
         else:
             summary = summarize(posts, now)
             record = {
                 "etag": posts.validators.etag,
                 "last_modified": posts.validators.last_modified,
-                "reading": summary,
+                "reading": summary.to_payload(),
             }
         unchanged = posts.not_modified and record.get("watched_since") == watched_since
         await self._save(target.id, ctx, {**record, "watched_since": watched_since}, unchanged=unchanged)
-        observed: dict[str, Any] = {
-            **base,
-            **summary,
-            "encoding": posts.encoding,
-            "not_modified": posts.not_modified,
-            "watched_since": watched_since,
-        }
-        return Observation(NAME, target.id, job_id, observed_at, Outcome.OK, None, observed)
+        observed = dataclasses.replace(
+            base,
+            reading=summary,
+            encoding=posts.encoding,
+            not_modified=posts.not_modified,
+            watched_since=watched_since,
+        )
+        return Observation(NAME, target.id, job_id, observed_at, Outcome.OK, None, observed.to_payload())
 
     # ------------------------------------------------------------------------------------- records
     async def _load(self, account_id: str, ctx: CheckContext) -> dict[str, Any]:

@@ -46,7 +46,7 @@ def test_newest_comes_from_the_entries_never_from_the_feed_level_date() -> None:
     )
     summary = summarize(Posts(entries=feed.entries), at(2026, 11, 27, 10, 0))
     assert feed.kind == "atom10"
-    assert summary["newest"] == "2026-11-01T20:00:00+08:00"
+    assert summary.newest == "2026-11-01T20:00:00+08:00"
 
 
 def test_rss091_and_rss10_rdf_are_read() -> None:
@@ -136,9 +136,9 @@ def test_a_body_that_looks_like_a_path_or_url_is_never_opened() -> None:
 def test_future_entries_are_ignored_and_counted() -> None:
     feed = parse_feed(RSS20, "application/rss+xml")
     summary = summarize(Posts(entries=feed.entries), at(2026, 11, 25, 12, 0))
-    assert summary["future"] == 1 and summary["future_dates"] == ["2026-11-27T00:30:00+08:00"]
-    assert summary["newest"] == "2026-11-24T09:00:00+08:00"
-    assert summary["entries"] == 4 and summary["undated"] == 1
+    assert summary.future == 1 and summary.future_dates == ("2026-11-27T00:30:00+08:00",)
+    assert summary.newest == "2026-11-24T09:00:00+08:00"
+    assert summary.entries == 4 and summary.undated == 1
 
 
 def test_sniffing_tells_feeds_from_pages() -> None:
