@@ -3,7 +3,8 @@
 
 ``/metrics`` has its own token (``api.metrics_token``, checked by its view) because Prometheus scrapes it
 with other credentials than people and scripts use; ``/healthz`` stays open for load balancers. The token is
-compared in constant time and never logged.
+compared in constant time and never logged. A browser reading the status pages may instead give the token
+once as ``?token=`` and then show a cookie (``monitor.api.pageauth``); the JSON API never takes the cookie.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import Awaitable, Callable
 import structlog
 from aiohttp import web
 from aiohttp.typedefs import Middleware
+
+from monitor.api.pageauth import is_page, page_access
 
 log = structlog.get_logger(__name__)
 
@@ -39,6 +42,8 @@ def token_middleware(token: str | None) -> Middleware:
         presented = bearer_token(request)
         if presented is not None and hmac.compare_digest(presented.encode(), token.encode()):
             return await handler(request)
+        if presented is None and is_page(request):  # a browser: ?token= once, then a cookie (pageauth)
+            return await page_access(request, handler, token)
         log.info(
             "api.unauthorized", path=request.path, method=request.method, token_given=presented is not None
         )

@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from aiohttp import DummyCookieJar
 from aiohttp.test_utils import TestClient, TestServer
 from playwright.async_api import Browser, Page, async_playwright
 
@@ -23,7 +24,7 @@ from monitor.engine.lifecycle import Lifecycle
 from monitor.inventory import Loaded
 from monitor.model import SHANGHAI, Account, Finding, Observation, Outcome, Severity, Site, Status
 from monitor.runtime import Runtime
-from monitor.settings import Settings
+from monitor.settings import ApiSettings, Settings
 
 NOW = dt.datetime(2026, 11, 24, 12, tzinfo=SHANGHAI)
 HOSTILE = "<script>alert('x')</script>"
@@ -229,6 +230,52 @@ async def test_unknown_target_answers_a_404_page_in_chinese(client):
     assert "/" in seen.hrefs
 
 
+# ---------------------------------------------------------------------------------------------- the token
+TOKEN = "s3cret-token-for-tests"
+
+
+@pytest.fixture
+async def guarded(redis, keys, metrics, tmp_path):
+    """The pages with ``api.token_file`` set."""
+    token_file = tmp_path / "token"
+    token_file.write_text(TOKEN + "\n", encoding="utf-8")
+    runtime = await stored_runtime(redis, keys, metrics, Settings(api=ApiSettings(token_file=token_file)))
+    server = TestServer(build_app(runtime, shared_gauges=False), host="127.0.0.1")
+    async with TestClient(server, cookie_jar=DummyCookieJar()) as client:  # cookies only as a test sends them
+        yield client
+
+
+async def test_with_a_token_pages_need_it_and_a_script_sends_it_as_a_bearer(guarded):
+    refused = await guarded.get("/targets/4305000001")
+    assert refused.status == 401
+    assert "需要访问令牌" in VisibleText.of(await refused.text()).text
+    assert "邵阳市人民政府门户网站" not in await refused.text()
+    bearer = {"Authorization": f"Bearer {TOKEN}"}
+    assert (await guarded.get("/targets/4305000001", headers=bearer)).status == 200
+    assert (await guarded.get("/", headers={"Authorization": "Bearer wrong"})).status == 401
+    assert (await guarded.get("/healthz")).status == 200
+
+
+async def test_a_browser_gives_the_token_once_in_the_address_and_then_reads_pages_by_its_cookie(guarded):
+    wrong = await guarded.get("/", params={"token": "wrong"}, allow_redirects=False)
+    assert wrong.status == 401 and "链接中的访问令牌不正确" in VisibleText.of(await wrong.text()).text
+    assert not wrong.cookies
+
+    once = await guarded.get("/", params={"region": "邵阳市", "token": TOKEN}, allow_redirects=False)
+    assert once.status == 303
+    assert once.headers["Location"] == "/?region=%E9%82%B5%E9%98%B3%E5%B8%82"  # the token left the address
+    cookie = once.cookies["govmon_pages"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["path"] == "/"
+    assert TOKEN not in cookie.value  # a digest: the cookie is not the API token
+    jar = {"Cookie": f"govmon_pages={cookie.value}"}
+    assert "隆回县人民政府门户网站" in await (await guarded.get(once.headers["Location"], headers=jar)).text()
+    assert "邵阳市人民政府门户网站" in await (await guarded.get("/targets/4305000001", headers=jar)).text()
+    # the cookie opens pages only: the JSON API and writes still need the bearer token
+    assert (await guarded.get("/api/findings", headers=jar)).status == 401
+    assert (await guarded.post("/api/findings", headers=jar, json={})).status == 401
+    assert (await guarded.get("/", headers={"Cookie": "govmon_pages=forged"})).status == 401
+
+
 # ---------------------------------------------------------------------------------------------- in a browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PHONE_PX, DESKTOP_PX = 390, 1280
@@ -239,10 +286,12 @@ needs_chromium = pytest.mark.skipif(
 
 
 @contextlib.asynccontextmanager
-async def browser_on(redis, keys, metrics) -> AsyncIterator[tuple[Browser, str]]:
+async def browser_on(
+    redis, keys, metrics, settings: Settings | None = None
+) -> AsyncIterator[tuple[Browser, str]]:
     """The pages served on a loopback port, and a headless Debian Chromium driven by playwright (no
     ``playwright install``: the system's binary)."""
-    runtime = await stored_runtime(redis, keys, metrics)
+    runtime = await stored_runtime(redis, keys, metrics, settings)
     app = build_app(runtime, shared_gauges=False)
     async with TestServer(app, host="127.0.0.1") as server, async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM)
@@ -324,3 +373,22 @@ async def test_on_a_desktop_the_overview_is_the_tongbao_table(redis, keys, metri
         shot = screenshot_dir(tmp_path) / "status-overview.png"
         await page.screenshot(path=shot, full_page=True)
         assert 0 < shot.stat().st_size < SCREENSHOT_MAX_BYTES
+
+
+@needs_chromium
+async def test_in_a_browser_the_link_with_the_token_opens_the_page_once_and_the_cookie_keeps_it_open(
+    redis, keys, metrics, tmp_path
+):
+    token_file = tmp_path / "token"
+    token_file.write_text(TOKEN, encoding="utf-8")
+    settings = Settings(api=ApiSettings(token_file=token_file))
+    async with browser_on(redis, keys, metrics, settings) as (browser, base):
+        page = await browser.new_page()
+        await page.goto(f"{base}/")
+        assert await page.get_by_role("heading", name="需要访问令牌").is_visible()
+        await page.goto(f"{base}/targets/4305000001?token={TOKEN}")
+        assert page.url == f"{base}/targets/4305000001"  # the token is not left in the address bar
+        assert await page.get_by_role("heading", name="邵阳市人民政府门户网站").is_visible()
+        await page.goto(f"{base}/?region=邵阳市")
+        assert await page.get_by_text("隆回县人民政府门户网站").is_visible()
+        assert await page.evaluate("document.cookie") == ""  # HttpOnly: no script can read it
