@@ -190,7 +190,9 @@ def lychee(pages: list[str], resolve: dict[str, str], port: int, directory: Path
         "links": int(report.get("unique", 0)),
         "broken": int(report.get("errors", 0)),
         "found": found,
-        "command": " ".join(command[:22]) + f" … ({len(remaps) // 2} remaps, {len(pages)} page URLs)",
+        # the binary by name: the report must not carry a path of the machine it was measured on
+        "command": " ".join(["lychee", *command[1:22]])
+        + f" … ({len(remaps) // 2} remaps, {len(pages)} pages)",
     }
 
 
