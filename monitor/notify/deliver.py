@@ -120,7 +120,7 @@ class Deliverer:
     async def deliver_due(self) -> int:
         """One pass: claim what is due (up to ``concurrency``) and send it; returns how many were handled."""
         s = self._settings
-        hold_s = max(s.claim_timeout_s, s.send_timeout_s + 5)
+        hold_s = max(s.claim_timeout_s, s.send_timeout_s + 1)  # never re-claimed while still sending
         claimed = await self.outbox.claim(self._clock.now(), hold_s, s.concurrency)
         if claimed:
             async with asyncio.TaskGroup() as group:
