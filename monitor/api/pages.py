@@ -32,7 +32,7 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
-MAX_LISTED_FINDINGS = 6
+MAX_LISTED_FINDINGS = 3
 """Findings named per target on the overview; the rest are counted, and the target's page has them all."""
 MAX_EVIDENCE_ROWS = 50
 """Rows of one evidence list shown (a site with 300 broken links stays readable; the API has them all)."""
@@ -65,9 +65,11 @@ def environment() -> jinja2.Environment:
 
 def render(template: str, status_code: int = 200, **context: object) -> web.Response:
     body = environment().get_template(template).render(**context)
-    return web.Response(
+    response = web.Response(
         text=body, status=status_code, content_type="text/html", charset="utf-8", headers=HEADERS
     )
+    response.enable_compression()  # when the browser accepts it: a province's overview is ~1 MB of HTML
+    return response
 
 
 class StatusPages:
