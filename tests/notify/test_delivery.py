@@ -173,3 +173,37 @@ async def test_rate_limit_defers_the_rest_to_the_next_period(redis, keys, metric
         assert len(hook.received) == limit
         assert (await deliverer.outbox.depth())[0] == 4 - limit
         assert metrics.notices.labels("json", "veto", "deferred")._value.get() == 4 - limit
+
+
+async def test_storm_over_two_batches_one_summary_to_supervisors_and_ops_then_a_closing_one(
+    redis, keys, metrics
+):
+    async with Receiver() as hook:
+        settings = NotifySettings(storm_targets=5, storm_window_s=60, **FAST)
+        targets = [f"43000000{i:02d}" for i in range(1, 9)]
+        aud = Audience(
+            targets={t: TargetInfo(t, f"站点{t}", "长沙市") for t in targets},
+            owners={t: (hook.url(f"owner/{t}"),) for t in targets},
+            regions={"长沙市": (hook.url("supervisor"),)},
+            ops=(hook.url("ops"),),
+        )
+        clock = FixedClock(T0)
+        for batch in (targets[:3], targets[3:6], targets[6:]):  # three evaluations' worth of events
+            opened = [
+                event(EventKind.OPENED, finding(t), at=T0 + dt.timedelta(seconds=int(t[-2:]))) for t in batch
+            ]
+            await append(redis, keys, *opened)
+            await drain(redis, keys, settings, aud, metrics, clock)
+        by_path: dict[str, list[str]] = {}
+        for r in hook.received:
+            by_path.setdefault(r.path, []).append(r.body["title"])
+        assert all(len(by_path[f"/owner/{t}"]) == 1 for t in targets)  # owners still get their own
+        # supervisors heard the first batch one by one, then one 【汇总】 when the 5th opened; ops only that
+        assert [t[:6] for t in by_path["/supervisor"]].count("【单项否决】") == 3
+        assert [t for t in by_path["/ops"]] == [t for t in by_path["/supervisor"] if t.startswith("【汇总】")]
+        assert len(by_path["/ops"]) == 1 and "6 个目标" in by_path["/ops"][0]
+        clock.advance(120)  # the window is over: the closing count of all 8
+        await NoticeLeader(redis, keys, settings, InspectionSettings(), aud, clock).tick()
+        await Deliverer(redis, keys, settings, metrics, clock).run(asyncio.Event(), until_idle=True)
+        assert len(hook.received) - sum(len(v) for v in by_path.values()) == 2
+        assert "8 个目标" in hook.received[-1].body["title"]
