@@ -52,12 +52,12 @@ PICTURES: dict[str, list[tuple[str, str, str, str]]] = {
         ("新媒体突出问题，按地区", 'sum by (region) (govmon_region_targets_vetoed{kind="account"})', "region", "lines"),
     ],
     "operations": [
-        ("队列", "max(govmon_queue_backlog) or max(govmon_queue_pending)", "", "lines"),
+        ("队列", "max(govmon_queue_backlog) | max(govmon_queue_pending) | max(govmon_schedule_overdue)", "", "lines"),
         ("任务/秒，按检查", "sum by (check) (rate(govmon_jobs_total[1m]))", "check", "lines"),
         ("抓取耗时 p95 (s)",
          "histogram_quantile(0.95, sum by (le, purpose) (rate(govmon_fetch_duration_seconds_bucket[1m])))",
          "purpose", "lines"),
-        ("工作进程与租约", "max(govmon_workers_alive) or max(govmon_scheduler_lease_held)", "", "lines"),
+        ("工作进程与租约", "max(govmon_workers_alive) | max(govmon_scheduler_lease_held)", "", "lines"),
     ],
 }  # fmt: skip
 
@@ -204,10 +204,12 @@ async def _panel(axis: Any, prom: Prometheus, title: str, expr: str, legend: str
             axis.barh(labels[::-1], values[::-1], color="tab:red")
             axis.tick_params(axis="y", labelsize=7)
         return
-    for series in (await prom.query_range(expr, start, end, step_s))[:12]:
-        times = [float(t) - start for t, _ in series["values"]]
-        values = [float(v) for _, v in series["values"]]
-        axis.plot(times, values, label=_legend(series["metric"], legend) or "value", linewidth=1.2)
+    for part in expr.split(" | "):  # several expressions in one panel, each named by itself
+        for series in (await prom.query_range(part, start, end, step_s))[:12]:
+            times = [float(t) - start for t, _ in series["values"]]
+            values = [float(v) for _, v in series["values"]]
+            name = _legend(series["metric"], legend) or part.removeprefix("max(").removesuffix(")")
+            axis.plot(times, values, label=name, linewidth=1.2)
     axis.set_xlabel("s", fontsize=7)
     axis.tick_params(labelsize=7)
     if axis.lines:

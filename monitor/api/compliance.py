@@ -160,7 +160,8 @@ class Compliance:
 
     async def _read_columns(self, runtime: Runtime, sites: Sequence[Site], now: float) -> None:
         """Re-read the columns payload of each site not read within ``reread_s`` (spread by a hash of the
-        id, so that after the first scrape each one re-reads only a slice of the sites)."""
+        id, so that after the first scrape each one re-reads only a slice of the sites); a site not crawled
+        yet is looked for at every scrape."""
         due = [s for s in sites if self._columns_due(s.id, now)]
         for batch in _batches(due):
             async with runtime.redis.pipeline(transaction=False) as pipe:
@@ -168,7 +169,9 @@ class Compliance:
                     pipe.get(runtime.keys.latest(COLUMNS_CHECK, site.id))
                 replies: list[Any] = await pipe.execute()
             for site, document in zip(batch, replies, strict=True):
-                payload = json.loads(document).get("payload") or {} if document else {}
+                if document is None:
+                    continue  # not crawled yet: looked for again at the next scrape
+                payload = json.loads(document).get("payload") or {}
                 self._columns[site.id] = _ColumnsRead(
                     read_at=now,
                     homepage=payloads.homepage_newest(payload) if payload else None,

@@ -175,11 +175,14 @@ async def test_new_samples_and_resolved_findings_show_on_the_next_scrape(redis, 
         await scrape(client)
         await observe(runtime, "availability", SHAOYANG, NOW.timestamp() - 10, Outcome.OK, {"ok": True})
         await runtime.findings().replace(SHAOYANG.id, [])
+        home = {"homepage": {"navigation_only": False, "newest": days_ago(5)}, "columns": []}
+        await observe(runtime, "columns", HUNAN, NOW.timestamp() - 5, Outcome.OK, home)
         s = await scrape(client)
     finally:
         await client.close()
     site = {"target": SHAOYANG.id, "region": "邵阳市"}
     assert value(s, "govmon_availability_samples", **site) == 21
+    assert value(s, "govmon_homepage_age_days", target=HUNAN.id, region="省直") == 5  # its first crawl
     assert not [key for key in s if key[0] == "govmon_finding_open" and ("target", SHAOYANG.id) in key[1]]
     assert value(s, "govmon_region_targets_vetoed", region="邵阳市", kind="site") == 0
 

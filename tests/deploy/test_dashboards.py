@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from tests.deploy.dashboards import DASHBOARDS, DEPLOY, committed, generator, panel_queries
+from tests.deploy.dashboards import DASHBOARDS, DEPLOY, committed, generator, panel_queries, rule_exprs
 
 PROVISIONED = yaml.safe_load((DEPLOY / "grafana/provisioning/datasources/govmon.yml").read_text())
 
@@ -48,13 +48,9 @@ def test_target_dashboard_offers_region_and_target_and_panels_do_not_overlap():
 def test_queries_name_only_series_govmon_or_prometheus_serve():
     served = (DEPLOY.parent / "monitor").rglob("*.py")
     source = "\n".join(path.read_text(encoding="utf-8") for path in served)
-    notices = {
-        "govmon_notices_total",
-        "govmon_outbox_depth",
-        "govmon_outbox_oldest_seconds",
-        "govmon_notices_dead",
-    }
-    for dashboard, title, expr in panel_queries():
-        for metric in set(re.findall(r"\bgovmon_[a-z_]+", expr)) - notices:
+    rules = [("rules", name, expr) for name, expr in rule_exprs(DEPLOY / "prometheus" / "govmon.rules.yml")]
+    exprs = [*panel_queries(), *rules]
+    for dashboard, title, expr in exprs:
+        for metric in set(re.findall(r"\bgovmon_[a-z_]+", expr)):
             base = re.sub(r"_(total|bucket|sum|count)$", "", metric)
             assert f'"{base}"' in source, f"{dashboard} / {title}: {metric} is served by no module"
