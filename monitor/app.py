@@ -59,7 +59,7 @@ def executor(runtime: Runtime, ctx: CheckContext, evaluator: Evaluator) -> Execu
             await evaluator.evaluate(target, runtime.clock.now())
             return None
         check = CHECKS.get(job.check)
-        if check is None:
+        if check is None or not check.applies_to(target):
             log.warning("job.unknown_check", job_id=job.job_id, check=job.check)
             return None
         return await check.run(target, job.job_id, ctx)

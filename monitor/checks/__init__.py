@@ -6,6 +6,8 @@ adding a module and a line here.
 
 from __future__ import annotations
 
+from typing import Any
+
 from monitor.checks import availability, columns, homepage
 from monitor.checks import interaction as interaction_check
 from monitor.checks import services as services_check
@@ -13,7 +15,7 @@ from monitor.checks.base import Check, CheckContext
 from monitor.checks.links import check as links_check
 from monitor.checks.media import check as media_check
 
-CHECKS: dict[str, Check] = {
+CHECKS: dict[str, Check[Any]] = {
     availability.NAME: availability.CHECK,
     homepage.NAME: homepage.CHECK,
     columns.NAME: columns.CHECK,

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import time
 
-from monitor.checks.base import CheckContext
-from monitor.model import Observation, Outcome, Site, Target
+from monitor.checks.base import Check, CheckContext
+from monitor.model import Observation, Outcome, Site
 from monitor.observations import AVAILABILITY as NAME
 from monitor.observations import ProbeSample
 from monitor.settings import Settings
@@ -25,59 +25,52 @@ class DiscardReason:
     CONTROL_FAILED = "control_failed"
 
 
-class AvailabilityCheck:
-    name = NAME
+def interval_s(settings: Settings) -> float:
+    return 86400.0 / settings.availability.probes_per_day
 
-    def applies_to(self, target: Target) -> bool:
-        return isinstance(target, Site)
 
-    def interval_s(self, target: Target, settings: Settings) -> float:
-        return 86400.0 / settings.availability.probes_per_day
-
-    async def run(self, target: Target, job_id: str, ctx: CheckContext) -> Observation:
-        assert isinstance(target, Site)
-        timeout_s = ctx.settings.availability.timeout_s
-        started = time.monotonic()
-        result = await ctx.fetcher.probe(target.url, timeout_s=timeout_s)
-        observed_at = ctx.clock.now()
-        # 15.0 s already fails (indicators.md); the fetcher's deadline fires at timeout_s, this catches a
-        # response that completed on the boundary.
-        failed = not result.ok or result.elapsed_s >= timeout_s
-        reason = result.failure.value if result.failure else ("timeout" if failed else None)
-        sample = ProbeSample(
-            at=observed_at,
-            ok=not failed,
-            latency_s=result.elapsed_s,
-            status=result.status,
-            reason=reason,
-            url=target.url,
-        )
-        # Only failures are discarded: a page that arrived in time despite our own trouble is sound
-        # evidence the site was up, and dropping successes alone would inflate the failure ratio.
-        discard = None
-        if failed and ctx.loop_watch.max_lag_since(started) > ctx.settings.availability.max_loop_lag_s:
-            discard = DiscardReason.LOOP_LAG  # our loop stalled: the time we measured is partly ours
-        elif failed and not await ctx.controls.network_healthy():
-            discard = DiscardReason.CONTROL_FAILED  # the control sites failed too: the trouble is ours
-        if discard:
-            ctx.metrics.probes_discarded.labels(discard).inc()
-            ctx.log.info("probe.discarded", target=target.id, reason=discard, failure=sample.reason)
-            return Observation(
-                NAME,
-                target.id,
-                job_id,
-                observed_at,
-                Outcome.DISCARDED,
-                discard,
-                sample.to_payload(),
-            )
-        ctx.metrics.probes.labels("ok" if sample.ok else "failed").inc()
-        ctx.log.debug(
-            "probe.done", target=target.id, ok=sample.ok, latency_s=sample.latency_s, reason=sample.reason
-        )
+async def probe(target: Site, job_id: str, ctx: CheckContext) -> Observation:
+    """One availability sample of the site's homepage (discarded when govmon was unwell)."""
+    timeout_s = ctx.settings.availability.timeout_s
+    started = time.monotonic()
+    result = await ctx.fetcher.probe(target.url, timeout_s=timeout_s)
+    observed_at = ctx.clock.now()
+    # 15.0 s already fails (indicators.md); the fetcher's deadline fires at timeout_s, this catches a
+    # response that completed on the boundary.
+    failed = not result.ok or result.elapsed_s >= timeout_s
+    reason = result.failure.value if result.failure else ("timeout" if failed else None)
+    sample = ProbeSample(
+        at=observed_at,
+        ok=not failed,
+        latency_s=result.elapsed_s,
+        status=result.status,
+        reason=reason,
+        url=target.url,
+    )
+    # Only failures are discarded: a page that arrived in time despite our own trouble is sound
+    # evidence the site was up, and dropping successes alone would inflate the failure ratio.
+    discard = None
+    if failed and ctx.loop_watch.max_lag_since(started) > ctx.settings.availability.max_loop_lag_s:
+        discard = DiscardReason.LOOP_LAG  # our loop stalled: the time we measured is partly ours
+    elif failed and not await ctx.controls.network_healthy():
+        discard = DiscardReason.CONTROL_FAILED  # the control sites failed too: the trouble is ours
+    if discard:
+        ctx.metrics.probes_discarded.labels(discard).inc()
+        ctx.log.info("probe.discarded", target=target.id, reason=discard, failure=sample.reason)
         return Observation(
-            NAME, target.id, job_id, observed_at, Outcome.OK, sample.reason, sample.to_payload()
+            NAME,
+            target.id,
+            job_id,
+            observed_at,
+            Outcome.DISCARDED,
+            discard,
+            sample.to_payload(),
         )
+    ctx.metrics.probes.labels("ok" if sample.ok else "failed").inc()
+    ctx.log.debug(
+        "probe.done", target=target.id, ok=sample.ok, latency_s=sample.latency_s, reason=sample.reason
+    )
+    return Observation(NAME, target.id, job_id, observed_at, Outcome.OK, sample.reason, sample.to_payload())
 
 
-CHECK = AvailabilityCheck()
+CHECK = Check(NAME, Site, interval_s, probe)

@@ -1,19 +1,21 @@
-"""What every check is and what it is given: the ``Check`` protocol and the ``CheckContext``.
+"""What every check is and what it is given: the ``Check`` record and the ``CheckContext``.
 
 A check is blackbox_exporter's prober in Python: one small module per kind, one async function from a
-target and a context to an ``Observation``. It fetches and extracts; it never judges (rules do) and
-never notifies. A target's trouble becomes a failed observation, never an exception.
+target and a context to an ``Observation``, listed as a ``Check`` record in ``monitor.checks.CHECKS``. It
+fetches and extracts; it never judges (rules do) and never notifies. A target's trouble becomes a failed
+observation, never an exception.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import structlog
 
 from monitor.clock import Clock
-from monitor.model import Observation, Target
+from monitor.model import Account, Observation, Site, Target
 from monitor.settings import Settings
 
 if TYPE_CHECKING:
@@ -24,6 +26,9 @@ if TYPE_CHECKING:
     from monitor.engine.loopwatch import LoopWatch
     from monitor.fetch import Fetcher
     from monitor.metrics import Metrics
+
+
+T = TypeVar("T", Site, Account)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -43,22 +48,25 @@ class CheckContext:
     """The key builders for ``redis`` (its deployment's prefix)."""
 
 
-class Check(Protocol):
-    """One kind of check. ``name`` is its key in ``CHECKS`` and in job ids."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class Check(Generic[T]):
+    """One kind of check, as blackbox_exporter keeps a prober: a name, the targets it observes, how often,
+    and the function that observes one. ``name`` is its key in ``CHECKS`` and in job ids; ``run`` must not
+    raise for the target's trouble (a failed observation says it)."""
 
     name: str
+    target_kind: type[T]
+    interval: Callable[[Settings], float]
+    """Seconds between two runs on one target (the scheduler's interval)."""
+    run: Callable[[T, str, CheckContext], Awaitable[Observation]]
+    """(target, job id, context) → the observation."""
 
     def applies_to(self, target: Target) -> bool:
-        """Whether this check runs on that target (availability: sites only)."""
-        ...
+        return isinstance(target, self.target_kind)
 
     def interval_s(self, target: Target, settings: Settings) -> float:
-        """How often the scheduler runs it on that target."""
-        ...
-
-    async def run(self, target: Target, job_id: str, ctx: CheckContext) -> Observation:
-        """Observe the target once. Must not raise for the target's trouble."""
-        ...
+        """The interval on ``target`` (the same for every target of its kind today)."""
+        return self.interval(settings)
 
 
 JOB_SHARE = 0.8

@@ -25,13 +25,13 @@ import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from monitor.checks.base import CheckContext, crawl_budget_s
+from monitor.checks.base import Check, CheckContext, crawl_budget_s
 from monitor.deadlines import day_of
 from monitor.extract.columns import ColumnLink, classify, homepage_columns, normalize, rename, sub_columns
 from monitor.extract.footer import footer_facts
 from monitor.extract.html import page_meta, parse
 from monitor.extract.listing import Listing, ListItem, homepage_items, read_listing
-from monitor.model import FetchResult, Observation, Outcome, Site, Target
+from monitor.model import FetchResult, Observation, Outcome, Site
 from monitor.observations import COLUMNS as NAME
 from monitor.observations import ColumnEntry, ColumnsRead, Footer, HomepageColumns, Item
 from monitor.settings import ColumnsSettings, Settings
@@ -78,84 +78,79 @@ def pinned_columns(site: Site, settings: ColumnsSettings) -> tuple[ColumnLink, .
     )
 
 
-class ColumnsCheck:
-    name = NAME
+def interval_s(settings: Settings) -> float:
+    return settings.crawl.columns_interval_s
 
-    def applies_to(self, target: Target) -> bool:
-        return isinstance(target, Site)
 
-    def interval_s(self, target: Target, settings: Settings) -> float:
-        return settings.crawl.columns_interval_s
-
-    async def run(self, target: Target, job_id: str, ctx: CheckContext) -> Observation:
-        assert isinstance(target, Site)
-        cfg = ctx.settings.columns
-        deadline = time.monotonic() + crawl_budget_s(ctx.settings, cfg.budget_s)
-        result = await ctx.fetcher.get(target.url, purpose="crawl")
-        now = ctx.clock.now()
-        as_of = day_of(now)
-        observed = ColumnsRead(target.url, result.final_url, as_of.isoformat())
-        if not result.ok:
-            reason = result.failure.value if result.failure else "http_error"
-            return Observation(NAME, target.id, job_id, now, Outcome.FAILED, reason, observed.to_payload())
-        home_url = result.final_url
-        tree = parse(result.text)
-        shown = homepage_items(tree, home_url, as_of)
-        footer = footer_facts(result.text)
-        first = homepage_columns(tree, home_url, cfg)
-        del tree
-        pinned = pinned_columns(target, cfg)
-        by_url = {c.url: c for c in first}
-        for column in pinned:
-            known = by_url.get(column.url)
-            by_url[column.url] = dataclasses.replace(
-                column, first_level=known.first_level if known else True, source="pinned"
-            )
-        on_homepage = {c.url for c in first}
-        first_reads = await read_columns(
-            list(by_url.values())[: cfg.max_columns],
-            home_url,
-            as_of,
-            ctx.fetcher,
-            cfg,
-            known=on_homepage,
-            deadline=deadline,
+async def read_site_columns(target: Site, job_id: str, ctx: CheckContext) -> Observation:
+    """Read the homepage, its columns and their sub-columns, within the crawl budget."""
+    cfg = ctx.settings.columns
+    deadline = time.monotonic() + crawl_budget_s(ctx.settings, cfg.budget_s)
+    result = await ctx.fetcher.get(target.url, purpose="crawl")
+    now = ctx.clock.now()
+    as_of = day_of(now)
+    observed = ColumnsRead(target.url, result.final_url, as_of.isoformat())
+    if not result.ok:
+        reason = result.failure.value if result.failure else "http_error"
+        return Observation(NAME, target.id, job_id, now, Outcome.FAILED, reason, observed.to_payload())
+    home_url = result.final_url
+    tree = parse(result.text)
+    shown = homepage_items(tree, home_url, as_of)
+    footer = footer_facts(result.text)
+    first = homepage_columns(tree, home_url, cfg)
+    del tree
+    pinned = pinned_columns(target, cfg)
+    by_url = {c.url: c for c in first}
+    for column in pinned:
+        known = by_url.get(column.url)
+        by_url[column.url] = dataclasses.replace(
+            column, first_level=known.first_level if known else True, source="pinned"
         )
-        subs: dict[str, ColumnLink] = {}
-        for read in first_reads:
-            for sub in read.subs:
-                if sub.url not in by_url:
-                    subs.setdefault(sub.url, sub)
-        # a pinned column the homepage does not link but a second-level page does is a sub-column
-        linked_below = {sub.url for read in first_reads for sub in read.subs if sub.url != read.column.url}
-        for read in first_reads:
-            url = read.column.url
-            if read.column.source == "pinned" and url not in on_homepage and url in linked_below:
-                read.column = dataclasses.replace(read.column, first_level=False)
-        room = max(0, cfg.max_columns - len(first_reads))
-        sub_reads = await read_columns(
-            list(subs.values())[:room], home_url, as_of, ctx.fetcher, cfg, discover=False, deadline=deadline
-        )
-        newest, latest = newest_and_latest(shown, as_of)
-        homepage = HomepageColumns(
-            url=home_url,
-            newest=newest,
-            latest=latest,
-            navigation_only=not any(i.date for i in shown),
-            second_level=tuple(r.column.url for r in first_reads if r.column.first_level),
-            footer=Footer(
-                footer.id_code,
-                footer.conac,
-                footer.icp,
-                footer.police,
-                footer.jiucuo_sitecode,
-                footer.jiucuo,
-                footer.found_any,
-            ),
-        )
-        columns = tuple(column_entry(r, as_of) for r in (*first_reads, *sub_reads))
-        observed = dataclasses.replace(observed, homepage=homepage, columns=columns)
-        return Observation(NAME, target.id, job_id, now, Outcome.OK, None, observed.to_payload())
+    on_homepage = {c.url for c in first}
+    first_reads = await read_columns(
+        list(by_url.values())[: cfg.max_columns],
+        home_url,
+        as_of,
+        ctx.fetcher,
+        cfg,
+        known=on_homepage,
+        deadline=deadline,
+    )
+    subs: dict[str, ColumnLink] = {}
+    for read in first_reads:
+        for sub in read.subs:
+            if sub.url not in by_url:
+                subs.setdefault(sub.url, sub)
+    # a pinned column the homepage does not link but a second-level page does is a sub-column
+    linked_below = {sub.url for read in first_reads for sub in read.subs if sub.url != read.column.url}
+    for read in first_reads:
+        url = read.column.url
+        if read.column.source == "pinned" and url not in on_homepage and url in linked_below:
+            read.column = dataclasses.replace(read.column, first_level=False)
+    room = max(0, cfg.max_columns - len(first_reads))
+    sub_reads = await read_columns(
+        list(subs.values())[:room], home_url, as_of, ctx.fetcher, cfg, discover=False, deadline=deadline
+    )
+    newest, latest = newest_and_latest(shown, as_of)
+    homepage = HomepageColumns(
+        url=home_url,
+        newest=newest,
+        latest=latest,
+        navigation_only=not any(i.date for i in shown),
+        second_level=tuple(r.column.url for r in first_reads if r.column.first_level),
+        footer=Footer(
+            footer.id_code,
+            footer.conac,
+            footer.icp,
+            footer.police,
+            footer.jiucuo_sitecode,
+            footer.jiucuo,
+            footer.found_any,
+        ),
+    )
+    columns = tuple(column_entry(r, as_of) for r in (*first_reads, *sub_reads))
+    observed = dataclasses.replace(observed, homepage=homepage, columns=columns)
+    return Observation(NAME, target.id, job_id, now, Outcome.OK, None, observed.to_payload())
 
 
 async def read_columns(
@@ -256,7 +251,7 @@ def column_entry(read: ColumnRead, as_of: dt.date) -> ColumnEntry:
     )
 
 
-CHECK = ColumnsCheck()
+CHECK = Check(NAME, Site, interval_s, read_site_columns)
 
 
 async def inspect_columns(

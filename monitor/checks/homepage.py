@@ -11,39 +11,34 @@ from __future__ import annotations
 
 import dataclasses
 
-from monitor.checks.base import CheckContext
+from monitor.checks.base import Check, CheckContext
 from monitor.extract.html import parse, summarize
-from monitor.model import Observation, Outcome, Site, Target
+from monitor.model import Observation, Outcome, Site
 from monitor.observations import HOMEPAGE as NAME
 from monitor.observations import HomepageRead
 from monitor.settings import Settings
 
 
-class HomepageCheck:
-    name = NAME
-
-    def applies_to(self, target: Target) -> bool:
-        return isinstance(target, Site)
-
-    def interval_s(self, target: Target, settings: Settings) -> float:
-        return settings.crawl.homepage_interval_s
-
-    async def run(self, target: Target, job_id: str, ctx: CheckContext) -> Observation:
-        assert isinstance(target, Site)
-        result = await ctx.fetcher.get(target.url, purpose="homepage")
-        now = ctx.clock.now()
-        read = HomepageRead(target.url, result.final_url, result.status, result.encoding)
-        if not result.ok:
-            reason = result.failure.value if result.failure else "http_error"
-            return Observation(NAME, target.id, job_id, now, Outcome.FAILED, reason, read.to_payload())
-        page = summarize(parse(result.text))
-        read = dataclasses.replace(
-            read,
-            title=page.title,
-            site_id_code=page.meta.get("SiteIDCode") or None,
-            link_count=page.anchor_count,
-        )
-        return Observation(NAME, target.id, job_id, now, Outcome.OK, None, read.to_payload())
+def interval_s(settings: Settings) -> float:
+    return settings.crawl.homepage_interval_s
 
 
-CHECK = HomepageCheck()
+async def read_homepage(target: Site, job_id: str, ctx: CheckContext) -> Observation:
+    """Read the homepage once (a crawl: retried)."""
+    result = await ctx.fetcher.get(target.url, purpose="homepage")
+    now = ctx.clock.now()
+    read = HomepageRead(target.url, result.final_url, result.status, result.encoding)
+    if not result.ok:
+        reason = result.failure.value if result.failure else "http_error"
+        return Observation(NAME, target.id, job_id, now, Outcome.FAILED, reason, read.to_payload())
+    page = summarize(parse(result.text))
+    read = dataclasses.replace(
+        read,
+        title=page.title,
+        site_id_code=page.meta.get("SiteIDCode") or None,
+        link_count=page.anchor_count,
+    )
+    return Observation(NAME, target.id, job_id, now, Outcome.OK, None, read.to_payload())
+
+
+CHECK = Check(NAME, Site, interval_s, read_homepage)

@@ -23,11 +23,11 @@ import time
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from monitor.checks.base import CheckContext, crawl_budget_s
+from monitor.checks.base import Check, CheckContext, crawl_budget_s
 from monitor.extract.html import host_matches, parse
 from monitor.extract.services import Entry, service_entries
 from monitor.extract.soft404 import soft404_reason
-from monitor.model import FetchResult, Observation, Outcome, Site, Target
+from monitor.model import FetchResult, Observation, Outcome, Site
 from monitor.observations import SERVICES as NAME
 from monitor.observations import PlatformLink, ServiceEntry, ServicePage, ServicesRead
 from monitor.settings import Settings
@@ -146,59 +146,54 @@ async def check_platform_links(
     return checked
 
 
-class ServicesCheck:
-    name = NAME
+def interval_s(settings: Settings) -> float:
+    return settings.services.interval_s
 
-    def applies_to(self, target: Target) -> bool:
-        return isinstance(target, Site)
 
-    def interval_s(self, target: Target, settings: Settings) -> float:
-        return settings.services.interval_s
-
-    async def run(self, target: Target, job_id: str, ctx: CheckContext) -> Observation:
-        assert isinstance(target, Site)
-        cfg = ctx.settings.services
-        keywords = cfg.all_entry_keywords()
-        budget = Budget(ctx.settings)
-        home = await ctx.fetcher.get(target.url, purpose=PURPOSE)
-        observed = ServicesRead(target.url, home.final_url, home.status)
-        if not home.ok:
-            reason = home.failure.value if home.failure else "http_error"
-            return Observation(
-                NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, observed.to_payload()
-            )
-        entries = service_entries(parse(home.text), home.final_url, keywords, cfg.max_label_chars)
-        platform: dict[str, Entry] = {e.url: e for e in entries if is_platform(e.url, ctx.settings)}
-        own_pages = [e for e in entries if not is_platform(e.url, ctx.settings) and e.via == "label"]
-        service_pages: list[ServicePage] = []
-        truncated = False
-        for entry in own_pages[: cfg.max_service_pages]:
-            timeout_s = budget.timeout_s()
-            if timeout_s is None:
-                truncated = True
-                break
-            page = await ctx.fetcher.get(entry.url, purpose=PURPOSE, timeout_s=timeout_s)
-            found = 0
-            if page.ok and is_platform(page.final_url, ctx.settings):  # the entry redirects to the platform
-                platform.setdefault(page.final_url, Entry(page.final_url, entry.text, "label"))
-                found = 1
-            elif page.ok:
-                items = service_entries(parse(page.text), page.final_url, keywords, cfg.max_label_chars)
-                from_page = [i for i in items if is_platform(i.url, ctx.settings)]
-                found = len(from_page)
-                for item in from_page:
-                    platform.setdefault(item.url, item)
-            service_pages.append(ServicePage(entry.url, page.ok, found))
-        chosen = dict(list(platform.items())[: cfg.max_platform_links])
-        observed = dataclasses.replace(
-            observed,
-            entries=tuple(ServiceEntry(e.url, e.text, e.via, e.url in platform) for e in entries),
-            service_pages=tuple(service_pages),
-            linked=bool(platform),
-            truncated=truncated,
-            platform_links=tuple(await check_platform_links(chosen, ctx, budget) if chosen else ()),
+async def follow_services(target: Site, job_id: str, ctx: CheckContext) -> Observation:
+    """Follow the homepage's service entries to the platform and open its links."""
+    cfg = ctx.settings.services
+    keywords = cfg.all_entry_keywords()
+    budget = Budget(ctx.settings)
+    home = await ctx.fetcher.get(target.url, purpose=PURPOSE)
+    observed = ServicesRead(target.url, home.final_url, home.status)
+    if not home.ok:
+        reason = home.failure.value if home.failure else "http_error"
+        return Observation(
+            NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, observed.to_payload()
         )
-        return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.OK, None, observed.to_payload())
+    entries = service_entries(parse(home.text), home.final_url, keywords, cfg.max_label_chars)
+    platform: dict[str, Entry] = {e.url: e for e in entries if is_platform(e.url, ctx.settings)}
+    own_pages = [e for e in entries if not is_platform(e.url, ctx.settings) and e.via == "label"]
+    service_pages: list[ServicePage] = []
+    truncated = False
+    for entry in own_pages[: cfg.max_service_pages]:
+        timeout_s = budget.timeout_s()
+        if timeout_s is None:
+            truncated = True
+            break
+        page = await ctx.fetcher.get(entry.url, purpose=PURPOSE, timeout_s=timeout_s)
+        found = 0
+        if page.ok and is_platform(page.final_url, ctx.settings):  # the entry redirects to the platform
+            platform.setdefault(page.final_url, Entry(page.final_url, entry.text, "label"))
+            found = 1
+        elif page.ok:
+            items = service_entries(parse(page.text), page.final_url, keywords, cfg.max_label_chars)
+            from_page = [i for i in items if is_platform(i.url, ctx.settings)]
+            found = len(from_page)
+            for item in from_page:
+                platform.setdefault(item.url, item)
+        service_pages.append(ServicePage(entry.url, page.ok, found))
+    chosen = dict(list(platform.items())[: cfg.max_platform_links])
+    observed = dataclasses.replace(
+        observed,
+        entries=tuple(ServiceEntry(e.url, e.text, e.via, e.url in platform) for e in entries),
+        service_pages=tuple(service_pages),
+        linked=bool(platform),
+        truncated=truncated,
+        platform_links=tuple(await check_platform_links(chosen, ctx, budget) if chosen else ()),
+    )
+    return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.OK, None, observed.to_payload())
 
 
-CHECK = ServicesCheck()
+CHECK = Check(NAME, Site, interval_s, follow_services)

@@ -29,7 +29,7 @@ async def check_once(loaded: Loaded, only: set[str] | None, as_of: float | None)
         targets: list[Target] = [t for t in runtime.targets.values() if only is None or t.id in only]
         store = runtime.store()
 
-        async def observe(target: Target, check: Check, ctx: CheckContext) -> None:
+        async def observe(target: Target, check: Check[Any], ctx: CheckContext) -> None:
             job = Job(check.name, target.id, runtime.clock.now())
             await store.record(await check.run(target, job.job_id, ctx))
 

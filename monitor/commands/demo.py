@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from monitor import logs
 from monitor.app import ROLES, install_signal_handlers, run_roles
+from monitor.commands.demo_console import LEGEND, announce_stop, explain_for_newcomers, injected, time_banner
+from monitor.commands.demo_webhook import DemoWebhook
 from monitor.inventory import load_config
 from monitor.model import Finding
 from monitor.runtime import open_runtime
@@ -42,6 +47,8 @@ DEMO_SETTINGS: dict[str, Any] = {
         "job_timeout_s": 60,
         "slots": 32,
         "tick_s": 0.25,
+        # Ctrl-C stops within 3 s: a job still running after 1 s is handed back (the demo starts clean anyway)
+        "shutdown_grace_s": 1.0,
     },
     # Content checks every two minutes instead of every few hours, so that stale and empty columns, broken
     # links, missing services and silent accounts show up during a first look too.
@@ -53,11 +60,18 @@ DEMO_SETTINGS: dict[str, Any] = {
 }
 
 
-def demo_config(sim: SimWeb, data_dir: Path) -> dict[str, Any]:
+def demo_config(
+    sim: SimWeb, data_dir: Path, webhook: DemoWebhook | None = None, public_url: str = ""
+) -> dict[str, Any]:
     config = dict(sim.inventory())
     config.update(DEMO_SETTINGS)
     config["data_dir"] = str(data_dir)
     config.pop("redis_url", None)
+    if webhook is not None:  # every owner hears through the demo's webhook, printed on the console
+        rows: list[Any] = [*(config.get("sites") or ()), *(config.get("accounts") or ())]  # type: ignore[misc]
+        for row in rows:
+            row["owners"] = [webhook.owner_url(row["id"])]
+        config["notify"] = {"public_url": public_url}
     return config
 
 
@@ -87,9 +101,22 @@ async def print_findings_as_they_change(runtime: Any, stop: asyncio.Event, every
 async def run_demo(*, seed: int, listen: tuple[str, int], duration_s: float | None) -> None:
     data_dir = Settings().effective_data_dir() / "demo"
     data_dir.mkdir(parents=True, exist_ok=True)
-    async with SimWeb(seed=seed, scenario="demo", probe_timeout_s=PROBE_TIMEOUT_S, media_cases=True) as sim:
+    # The demo's Redis is flushed at start, so it must be its own: never GOVMON_REDIS_URL's, nor the embedded
+    # one a daemon of GOVMON_DATA_DIR uses (the environment wins over the configuration file).
+    os.environ.pop("GOVMON_REDIS_URL", None)
+    os.environ["GOVMON_DATA_DIR"] = str(data_dir)
+    logs.configure(
+        level=os.environ.get("GOVMON_LOG_LEVEL") or "WARNING",
+        json=False,
+        before_render=[explain_for_newcomers(DEMO_SETTINGS["engine"]["job_timeout_s"])],
+    )
+    async with (
+        SimWeb(seed=seed, scenario="demo", probe_timeout_s=PROBE_TIMEOUT_S, media_cases=True) as sim,
+        DemoWebhook(sys.stdout) as webhook,
+    ):
         path = data_dir / "govmon-demo.yaml"
-        path.write_text(yaml.safe_dump(demo_config(sim, data_dir), allow_unicode=True, sort_keys=False))
+        config = demo_config(sim, data_dir, webhook, f"http://{listen[0]}:{listen[1]}")
+        path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
         loaded = load_config(path)
         for problem in loaded.problems:
             print(f"govmon demo: {problem}")
@@ -101,8 +128,22 @@ async def run_demo(*, seed: int, listen: tuple[str, int], duration_s: float | No
             f"govmon demo: {len(loaded.sites)} simulated sites, {len(loaded.accounts)} accounts on loopback"
         )
         for site in sim.sites:
-            print(f"  {site.name:28} {site.url:48} {site.profile}")
+            label = injected(
+                site,
+                probe_timeout_s=PROBE_TIMEOUT_S,
+                slow_latency_s=sim.slow_latency_s,
+                flaky_ratio=sim.flaky_ratio,
+            )
+            print(f"  {site.name:28} {site.url:48} {label}")
+        for line in time_banner(DEMO_SETTINGS["availability"], DEMO_SETTINGS["links"]["interval_s"]):
+            print(line)
+        for line in LEGEND:
+            print(line)
         print(f"govmon demo: configuration written to {path}")
+        print(
+            f"govmon demo: every owner's notices go to a webhook at http://{webhook.host}:{webhook.port}/owner/ID "
+            "and are printed here as 'notice → owner/ID'"
+        )
         print(
             f"govmon demo: metrics at http://{listen[0]}:{listen[1]}/metrics, findings at "
             f"http://{listen[0]}:{listen[1]}/api/findings; Ctrl-C stops"
@@ -114,6 +155,7 @@ async def run_demo(*, seed: int, listen: tuple[str, int], duration_s: float | No
             async with asyncio.TaskGroup() as group:
                 group.create_task(run_roles(runtime, ROLES, stop, listen))
                 group.create_task(print_findings_as_they_change(runtime, stop))
+                group.create_task(announce_stop(stop, sys.stdout))
                 if duration_s is not None:
                     group.create_task(_stop_after(stop, duration_s))
     print("govmon demo: stopped")

@@ -1,4 +1,5 @@
-"""The table of rules. Each rule is pure: (target, history, now, settings) → findings."""
+"""The table of rules: each a ``Rule`` record naming the codes it emits (docs/indicators.md names the function
+that decides each code). Each rule is pure: (target, history, now, settings) → findings."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from monitor.rules.base import History, Rule
 RULES: tuple[Rule, ...] = (
     availability.RULE,
     media_rule.RULE,
-    *freshness.RULES,
+    freshness.HOMEPAGE_RULE,
+    columns_rules.COLUMN_RULE,
+    freshness.FUTURE_RULE,
     *columns_rules.RULES,
     misfiled.RULE,
     topics.RULE,

@@ -16,7 +16,7 @@ from monitor.clock import to_datetime
 from monitor.model import Finding, Outcome, Severity, Site, Status, Target
 from monitor.observations import AVAILABILITY as PROBE_CHECK
 from monitor.observations import ProbeSample
-from monitor.rules.base import History, make_finding
+from monitor.rules.base import History, Rule, make_finding
 from monitor.settings import AvailabilitySettings, Settings
 
 CODE = "site.unreachable"
@@ -67,71 +67,69 @@ def project_due(samples: Sequence[ProbeSample], now: float, cfg: AvailabilitySet
     return None
 
 
-class UnreachableRule:
-    name: str = CODE
-    needs: tuple[str, ...] = (PROBE_CHECK,)
+def lookback_s(settings: Settings) -> float:
+    return settings.availability.window_days * DAY_S
 
-    def lookback_s(self, settings: Settings) -> float:
-        return settings.availability.window_days * DAY_S
 
-    def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
-        if not isinstance(target, Site):
-            return []
-        cfg = settings.availability
-        samples = valid_samples(history, now, cfg.window_days * DAY_S)
-        total = len(samples)
-        if total < cfg.min_probes:
-            return []  # too few samples: no verdict either way
-        failures = [s for s in samples if not s.ok]
-        ratio = len(failures) / total
-        evidence = {
-            "url": target.url,
-            "probes": total,
-            "failures": len(failures),
-            "failure_ratio": round(ratio, 4),
-            "window_days": cfg.window_days,
-            "recent_failures": [
-                {
-                    "at": to_datetime(s.at).isoformat(timespec="seconds"),
-                    "reason": s.reason,
-                    "http_status": s.status,
-                    "latency_s": s.latency_s,
-                }
-                for s in failures[-RECENT_FAILURES_SHOWN:]
-            ],
-        }
-        summary = f"近 {cfg.window_days:g} 天 {total} 次探测中 {len(failures)} 次无法访问（{ratio:.2%}）"
-        if ratio >= cfg.fail_ratio:
-            message = f"{summary}，达到 {cfg.fail_ratio:.0%} 的单项否决线（站点无法访问）"
-            return [
-                make_finding(
-                    target,
-                    CODE,
-                    Severity.VETO,
-                    Status.VIOLATION,
-                    message,
-                    now,
-                    evidence=evidence,
-                    count=len(failures),
-                )
-            ]
-        if ratio >= cfg.warn_ratio:
-            due_at = project_due(samples, now, cfg)
-            message = f"{summary}，已超过 {cfg.warn_ratio:.0%} 预警线，{cfg.fail_ratio:.0%} 即单项否决"
-            return [
-                make_finding(
-                    target,
-                    CODE,
-                    Severity.VETO,
-                    Status.AT_RISK,
-                    message,
-                    now,
-                    evidence=evidence,
-                    count=len(failures),
-                    due=to_datetime(due_at) if due_at else None,
-                )
-            ]
+def site_unreachable(target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
+    """site.unreachable: the failed share of the window's judged probes against the veto and warning lines."""
+    if not isinstance(target, Site):
         return []
+    cfg = settings.availability
+    samples = valid_samples(history, now, cfg.window_days * DAY_S)
+    total = len(samples)
+    if total < cfg.min_probes:
+        return []  # too few samples: no verdict either way
+    failures = [s for s in samples if not s.ok]
+    ratio = len(failures) / total
+    evidence = {
+        "url": target.url,
+        "probes": total,
+        "failures": len(failures),
+        "failure_ratio": round(ratio, 4),
+        "window_days": cfg.window_days,
+        "recent_failures": [
+            {
+                "at": to_datetime(s.at).isoformat(timespec="seconds"),
+                "reason": s.reason,
+                "http_status": s.status,
+                "latency_s": s.latency_s,
+            }
+            for s in failures[-RECENT_FAILURES_SHOWN:]
+        ],
+    }
+    summary = f"近 {cfg.window_days:g} 天 {total} 次探测中 {len(failures)} 次无法访问（{ratio:.2%}）"
+    if ratio >= cfg.fail_ratio:
+        message = f"{summary}，达到 {cfg.fail_ratio:.0%} 的单项否决线（站点无法访问）"
+        return [
+            make_finding(
+                target,
+                CODE,
+                Severity.VETO,
+                Status.VIOLATION,
+                message,
+                now,
+                evidence=evidence,
+                count=len(failures),
+            )
+        ]
+    if ratio >= cfg.warn_ratio:
+        due_at = project_due(samples, now, cfg)
+        message = f"{summary}，已超过 {cfg.warn_ratio:.0%} 预警线，{cfg.fail_ratio:.0%} 即单项否决"
+        return [
+            make_finding(
+                target,
+                CODE,
+                Severity.VETO,
+                Status.AT_RISK,
+                message,
+                now,
+                evidence=evidence,
+                count=len(failures),
+                due=to_datetime(due_at) if due_at else None,
+            )
+        ]
+    return []
 
 
-RULE = UnreachableRule()
+RULE = Rule(CODE, {CODE: Severity.VETO}, (PROBE_CHECK,), lookback_s, site_unreachable)

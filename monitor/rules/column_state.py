@@ -14,17 +14,16 @@ inspection sampling window (``deadlines.upcoming_windows``); ``due`` is the star
 
 from __future__ import annotations
 
-import abc
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from monitor.deadlines import day_of, first_sampled_day_from, stale_from, start_of, upcoming_windows
-from monitor.model import Finding, Observation, Outcome, Site, Target
+from monitor.model import Finding, Observation, Severity, Site, Target
 from monitor.observations import COLUMNS as COLUMNS_CHECK
 from monitor.observations import ColumnEntry, ColumnsRead, HomepageColumns, Item
-from monitor.rules.base import History
+from monitor.rules.base import History, Rule, latest_ok
 from monitor.settings import Settings
 
 WINDOWED = ("news", "notice", "planning")
@@ -41,33 +40,21 @@ def lookback_s(settings: Settings) -> float:
     return max(LOOKBACK_INTERVALS * settings.crawl.columns_interval_s, 86400.0)
 
 
-class ColumnsRule:
-    """What every rule over the ``columns`` observation shares: the check it reads and how far back."""
-
-    needs: tuple[str, ...] = (COLUMNS_CHECK,)
-
-    def lookback_s(self, settings: Settings) -> float:
-        return lookback_s(settings)
+SiteJudge = Callable[[Site, "SiteColumns", float, Settings], list[Finding]]
+"""(site, its column state, now, settings) → findings: a rule's deciding function over the columns read."""
 
 
-class SiteColumnsRule(ColumnsRule, abc.ABC):
-    """A rule judged on a site's column state: sites only, and no verdict when the site was not read."""
+def columns_rule(name: str, codes: Mapping[str, Severity], judge: SiteJudge) -> Rule:
+    """The rule record of a judge over the ``columns`` observation: sites only, and no verdict when the
+    site was not read (no OK observation within the lookback)."""
 
-    def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
+    def evaluate(target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
         if not isinstance(target, Site):
             return []
         site = site_columns(target, history, now, settings)
-        return [] if site is None else self.judge(target, site, now, settings)
+        return [] if site is None else judge(target, site, now, settings)
 
-    @abc.abstractmethod
-    def judge(self, target: Site, site: SiteColumns, now: float, settings: Settings) -> list[Finding]:
-        """The findings on a site whose columns were read."""
-
-
-def latest_ok(history: History, check: str, now: float) -> Observation | None:
-    """The newest OK observation of ``check`` at or before ``now``."""
-    candidates = [o for o in history.get(check, ()) if o.outcome is Outcome.OK and o.observed_at <= now]
-    return max(candidates, key=lambda o: o.observed_at, default=None)
+    return Rule(name, codes, (COLUMNS_CHECK,), lookback_s, evaluate)
 
 
 def window_days(settings: Settings, target: Target, kind: str) -> int | None:

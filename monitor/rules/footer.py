@@ -7,7 +7,8 @@
   its own evidence url (``<homepage>#icp``) so each is a finding of its own. When none of the five is in
   the HTML, the footer is drawn by a script govmon does not run: the findings are ``unverified``.
 - ``site.domain_nonconforming``: the site's host is not under ``.gov.cn`` (or ``.政务``). Hosts that
-  are IP literals or ``localhost`` are not domain names and are not judged.
+  are IP literals or ``localhost`` are not domain names and are not judged. The evidence names where the
+  ``homepage`` check's newest read landed.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ import ipaddress
 from urllib.parse import urlsplit
 
 from monitor.model import Finding, Severity, Site, Status, Target
-from monitor.observations import ColumnsRead, Footer
-from monitor.rules.base import History, make_finding
-from monitor.rules.column_state import COLUMNS_CHECK, ColumnsRule, latest_ok
+from monitor.observations import COLUMNS as COLUMNS_CHECK
+from monitor.observations import HOMEPAGE, ColumnsRead, Footer, HomepageRead
+from monitor.rules.base import History, Rule, latest_ok, make_finding
+from monitor.rules.column_state import lookback_s as columns_lookback_s
 from monitor.settings import Settings
 
 FOOTER_CODE = "footer.identifier_missing"
@@ -41,32 +43,30 @@ def missing_items(footer: Footer) -> list[str]:
     return missing
 
 
-class FooterRule(ColumnsRule):
-    name = FOOTER_CODE
-
-    def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
-        if not isinstance(target, Site):
-            return []
-        observation = latest_ok(history, COLUMNS_CHECK, now)
-        homepage = ColumnsRead.from_observation(observation).homepage if observation else None
-        footer = homepage.footer if homepage else None
-        if homepage is None or footer is None:
-            return []  # not read: no verdict
-        home = (homepage.url or target.url).split("#")[0]
-        status = Status.VIOLATION if footer.found_any else Status.UNVERIFIED
-        findings = []
-        for key in missing_items(footer):
-            message = f"页脚缺少{ITEMS[key]}"
-            if key == "jiucuo" and footer.jiucuo:
-                code = footer.jiucuo_sitecode
-                message = f"“我为政府网站找错”入口的 sitecode（{code}）与网站标识码不一致"
-            if status is Status.UNVERIFIED:
-                message = f"页面 HTML 中没有页脚标识（可能由脚本生成），无法核实{ITEMS[key]}"
-            evidence = {"url": f"{home}#{key}", "item": key, "page": home}
-            findings.append(
-                make_finding(target, FOOTER_CODE, Severity.DEDUCTION, status, message, now, evidence=evidence)
-            )
-        return findings
+def footer_identifiers(target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
+    """footer.identifier_missing: one finding per identifier the newest columns read did not see."""
+    if not isinstance(target, Site):
+        return []
+    observation = latest_ok(history, COLUMNS_CHECK, now)
+    homepage = ColumnsRead.from_observation(observation).homepage if observation else None
+    footer = homepage.footer if homepage else None
+    if homepage is None or footer is None:
+        return []  # not read: no verdict
+    home = (homepage.url or target.url).split("#")[0]
+    status = Status.VIOLATION if footer.found_any else Status.UNVERIFIED
+    findings = []
+    for key in missing_items(footer):
+        message = f"页脚缺少{ITEMS[key]}"
+        if key == "jiucuo" and footer.jiucuo:
+            code = footer.jiucuo_sitecode
+            message = f"“我为政府网站找错”入口的 sitecode（{code}）与网站标识码不一致"
+        if status is Status.UNVERIFIED:
+            message = f"页面 HTML 中没有页脚标识（可能由脚本生成），无法核实{ITEMS[key]}"
+        evidence = {"url": f"{home}#{key}", "item": key, "page": home}
+        findings.append(
+            make_finding(target, FOOTER_CODE, Severity.DEDUCTION, status, message, now, evidence=evidence)
+        )
+    return findings
 
 
 def is_domain_name(host: str) -> bool:
@@ -77,32 +77,39 @@ def is_domain_name(host: str) -> bool:
     return False
 
 
-class DomainRule:
-    name = DOMAIN_CODE
-    needs: tuple[str, ...] = ()
+def domain_nonconforming(target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
+    """site.domain_nonconforming: judged on the inventory's URL; the evidence adds where the newest homepage
+    read landed (``final_url``), so a reader sees a redirect to another host."""
+    if not isinstance(target, Site):
+        return []
+    host = (urlsplit(target.url).hostname or "").lower().rstrip(".")
+    if not is_domain_name(host) or host.endswith(GOV_SUFFIXES):
+        return []
+    message = f"网站域名 {host} 不以 .gov.cn（或 .政务）结尾"
+    evidence = {"url": target.url, "host": host}
+    homepage = latest_ok(history, HOMEPAGE, now)
+    if homepage is not None:
+        evidence["final_url"] = HomepageRead.from_observation(homepage).final_url
+    return [
+        make_finding(
+            target,
+            DOMAIN_CODE,
+            Severity.DEDUCTION,
+            Status.VIOLATION,
+            message,
+            now,
+            evidence=evidence,
+        )
+    ]
 
-    def lookback_s(self, settings: Settings) -> float:
-        return 0.0
 
-    def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
-        if not isinstance(target, Site):
-            return []
-        host = (urlsplit(target.url).hostname or "").lower().rstrip(".")
-        if not is_domain_name(host) or host.endswith(GOV_SUFFIXES):
-            return []
-        message = f"网站域名 {host} 不以 .gov.cn（或 .政务）结尾"
-        return [
-            make_finding(
-                target,
-                DOMAIN_CODE,
-                Severity.DEDUCTION,
-                Status.VIOLATION,
-                message,
-                now,
-                evidence={"url": target.url, "host": host},
-            )
-        ]
+def homepage_lookback_s(settings: Settings) -> float:
+    return 2 * settings.crawl.homepage_interval_s
 
 
-FOOTER_RULE = FooterRule()
-DOMAIN_RULE = DomainRule()
+FOOTER_RULE = Rule(
+    FOOTER_CODE, {FOOTER_CODE: Severity.DEDUCTION}, (COLUMNS_CHECK,), columns_lookback_s, footer_identifiers
+)
+DOMAIN_RULE = Rule(
+    DOMAIN_CODE, {DOMAIN_CODE: Severity.DEDUCTION}, (HOMEPAGE,), homepage_lookback_s, domain_nonconforming
+)

@@ -1,11 +1,8 @@
-"""是否更新 (国办秘函〔2019〕19号): the homepage, each column, and faked dates.
+"""是否更新 (国办秘函〔2019〕19号): the homepage and faked dates (each column: ``monitor.rules.columns``).
 
 - ``homepage.stale`` (veto): no dated item on the homepage within ``freshness.homepage_days`` (14). A
   navigation-only homepage (no dated item at all) is judged by its second-level pages (the first-level
   columns it links to): stale only when every one of them is.
-- ``column.stale`` (deduction, one per column): newest item older than the category's window (news 14,
-  notice 183, planning 365 days; per region and per target in ``freshness.overrides``).
-- ``column.empty`` (deduction, one per column): a column page that shows no item (暂无信息).
 - ``content.future_date`` (veto, 弄虚作假): an item dated after the monitoring point.
 
 Every window rule is ``at_risk`` with ``due`` (start of the first stale day) ahead of time, see
@@ -24,8 +21,8 @@ from monitor.observations import Item
 from monitor.rules.base import make_finding
 from monitor.rules.column_state import (
     SiteColumns,
-    SiteColumnsRule,
     at_risk_day,
+    columns_rule,
     due_at,
     newest_by,
     parse_day,
@@ -33,152 +30,80 @@ from monitor.rules.column_state import (
 )
 from monitor.settings import Settings
 
-CATEGORY_LABELS = {
-    "news": "动态要闻",
-    "notice": "通知公告/政策文件",
-    "planning": "人事/规划计划",
-    "other": "其他",
-}
+HOMEPAGE_STALE = "homepage.stale"
+FUTURE_DATE = "content.future_date"
 
 
-class HomepageStaleRule(SiteColumnsRule):
-    name = "homepage.stale"
-
-    def judge(self, target: Site, site: SiteColumns, now: float, settings: Settings) -> list[Finding]:
-        window = window_days(settings, target, "homepage")
-        if window is None:
-            return []
-        home = site.homepage
-        evidence: dict[str, Any] = {"url": home.url or target.url, "window_days": window}
-        if not home.navigation_only:
-            newest = newest_by(home.newest, home.latest, site.today)
-            evidence |= {"navigation_only": False, "newest": newest.isoformat() if newest else None}
-            where = "首页"
-        else:
-            pages = [c for c in site.columns if c.first_level and not c.entry.error]
-            if not pages or any(c.entry.script_filled for c in pages):
-                return []  # nothing read, or a page govmon cannot read the dates of: no verdict
-            newest = max((c.newest for c in pages if c.newest), default=None)
-            evidence |= {
-                "navigation_only": True,
-                "newest": newest.isoformat() if newest else None,
-                "items": [c.evidence for c in pages],
-            }
-            where = f"首页仅为导航，其 {len(pages)} 个二级页面"
-        idle = (site.today - newest).days if newest else None
-        if newest is None or (idle is not None and idle > window):
-            since = f"最新信息为 {newest.isoformat()}（{idle} 天前）" if newest else "没有注明日期的信息"
-            message = f"{where}超过 {window} 天未更新：{since}"
-            return [
-                make_finding(
-                    target, self.name, Severity.VETO, Status.VIOLATION, message, now, evidence=evidence
-                )
-            ]
-        lead = settings.columns.at_risk_lead_days.get("homepage", 0)
-        risk = at_risk_day(stale_from(newest, window), site.today, lead, settings)
-        if risk is None:
-            return []
-        message = f"{where}已 {idle} 天未更新，{risk.isoformat()} 起超过 {window} 天（首页不更新，单项否决）"
+def homepage_stale(target: Site, site: SiteColumns, now: float, settings: Settings) -> list[Finding]:
+    """homepage.stale: the homepage (or, navigation only, all its second-level pages) idle past its window."""
+    window = window_days(settings, target, "homepage")
+    if window is None:
+        return []
+    home = site.homepage
+    evidence: dict[str, Any] = {"url": home.url or target.url, "window_days": window}
+    if not home.navigation_only:
+        newest = newest_by(home.newest, home.latest, site.today)
+        evidence |= {"navigation_only": False, "newest": newest.isoformat() if newest else None}
+        where = "首页"
+    else:
+        pages = [c for c in site.columns if c.first_level and not c.entry.error]
+        if not pages or any(c.entry.script_filled for c in pages):
+            return []  # nothing read, or a page govmon cannot read the dates of: no verdict
+        newest = max((c.newest for c in pages if c.newest), default=None)
+        evidence |= {
+            "navigation_only": True,
+            "newest": newest.isoformat() if newest else None,
+            "items": [c.evidence for c in pages],
+        }
+        where = f"首页仅为导航，其 {len(pages)} 个二级页面"
+    idle = (site.today - newest).days if newest else None
+    if newest is None or (idle is not None and idle > window):
+        since = f"最新信息为 {newest.isoformat()}（{idle} 天前）" if newest else "没有注明日期的信息"
+        message = f"{where}超过 {window} 天未更新：{since}"
         return [
             make_finding(
-                target,
-                self.name,
-                Severity.VETO,
-                Status.AT_RISK,
-                message,
-                now,
-                evidence=evidence,
-                due=due_at(risk),
+                target, HOMEPAGE_STALE, Severity.VETO, Status.VIOLATION, message, now, evidence=evidence
             )
         ]
+    lead = settings.columns.at_risk_lead_days.get("homepage", 0)
+    risk = at_risk_day(stale_from(newest, window), site.today, lead, settings)
+    if risk is None:
+        return []
+    message = f"{where}已 {idle} 天未更新，{risk.isoformat()} 起超过 {window} 天（首页不更新，单项否决）"
+    return [
+        make_finding(
+            target,
+            HOMEPAGE_STALE,
+            Severity.VETO,
+            Status.AT_RISK,
+            message,
+            now,
+            evidence=evidence,
+            due=due_at(risk),
+        )
+    ]
 
 
-class ColumnStaleRule(SiteColumnsRule):
-    """column.stale and column.empty, one finding per column (evidence for the aggregate vetoes)."""
-
-    name = "column.stale"
-
-    def judge(self, target: Site, site: SiteColumns, now: float, settings: Settings) -> list[Finding]:
-        findings = []
-        for column in site.columns:
-            evidence = column.evidence | {"window_days": column.window_days}
-            label = CATEGORY_LABELS.get(column.category, column.category)
-            if column.state == "empty":
-                message = f"栏目“{column.name}”为空栏目（页面无任何信息）"
-                findings.append(
-                    make_finding(
-                        target,
-                        "column.empty",
-                        Severity.DEDUCTION,
-                        Status.VIOLATION,
-                        message,
-                        now,
-                        evidence=evidence,
-                    )
-                )
-            elif column.state == "stale":
-                since = (
-                    f"最新信息为 {column.newest.isoformat()}（{(site.today - column.newest).days} 天前）"
-                    if column.newest
-                    else "没有注明日期的信息"
-                )
-                message = f"{label}栏目“{column.name}”超过 {column.window_days} 天未更新：{since}"
-                findings.append(
-                    make_finding(
-                        target,
-                        self.name,
-                        Severity.DEDUCTION,
-                        Status.VIOLATION,
-                        message,
-                        now,
-                        evidence=evidence,
-                    )
-                )
-            elif column.risk_day is not None and column.newest is not None:
-                idle = (site.today - column.newest).days
-                message = (
-                    f"{label}栏目“{column.name}”已 {idle} 天未更新，"
-                    f"{column.risk_day.isoformat()} 起超过 {column.window_days} 天"
-                )
-                findings.append(
-                    make_finding(
-                        target,
-                        self.name,
-                        Severity.DEDUCTION,
-                        Status.AT_RISK,
-                        message,
-                        now,
-                        evidence=evidence,
-                        due=due_at(column.risk_day),
-                    )
-                )
-        return findings
-
-
-class FutureDateRule(SiteColumnsRule):
+def future_dates(target: Site, site: SiteColumns, now: float, settings: Settings) -> list[Finding]:
     """content.future_date (弄虚作假): an item dated after the monitoring point's day."""
-
-    name = "content.future_date"
-
-    def judge(self, target: Site, site: SiteColumns, now: float, settings: Settings) -> list[Finding]:
-        future = _future_items(site)
-        if not future:
-            return []
-        first = min(item["date"] for item in future)
-        message = f"{len(future)} 条信息的发布日期晚于监测时间点（最早 {first}）"
-        evidence = {"url": site.homepage.url or target.url, "items": future}
-        return [
-            make_finding(
-                target,
-                self.name,
-                Severity.VETO,
-                Status.VIOLATION,
-                message,
-                now,
-                evidence=evidence,
-                count=len(future),
-            )
-        ]
+    future = _future_items(site)
+    if not future:
+        return []
+    first = min(item["date"] for item in future)
+    message = f"{len(future)} 条信息的发布日期晚于监测时间点（最早 {first}）"
+    evidence = {"url": site.homepage.url or target.url, "items": future}
+    return [
+        make_finding(
+            target,
+            FUTURE_DATE,
+            Severity.VETO,
+            Status.VIOLATION,
+            message,
+            now,
+            evidence=evidence,
+            count=len(future),
+        )
+    ]
 
 
 def _future_items(site: SiteColumns) -> list[dict[str, Any]]:
@@ -196,7 +121,5 @@ def _future_items(site: SiteColumns) -> list[dict[str, Any]]:
     return future
 
 
-HOMEPAGE_RULE = HomepageStaleRule()
-COLUMN_RULE = ColumnStaleRule()
-FUTURE_RULE = FutureDateRule()
-RULES = (HOMEPAGE_RULE, COLUMN_RULE, FUTURE_RULE)
+HOMEPAGE_RULE = columns_rule(HOMEPAGE_STALE, {HOMEPAGE_STALE: Severity.VETO}, homepage_stale)
+FUTURE_RULE = columns_rule(FUTURE_DATE, {FUTURE_DATE: Severity.VETO}, future_dates)

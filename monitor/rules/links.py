@@ -15,7 +15,7 @@ from __future__ import annotations
 from monitor.model import Finding, Outcome, Severity, Site, Status, Target
 from monitor.observations import LINKS as LINKS_CHECK
 from monitor.observations import LinkProblem, LinksRead
-from monitor.rules.base import History, make_finding
+from monitor.rules.base import History, Rule, latest, make_finding
 from monitor.settings import Settings
 
 HOMEPAGE_CODE = "links.broken_homepage"
@@ -40,49 +40,50 @@ def _reason_zh(reason: str | None, status: int | None) -> str:
     return REASONS_ZH.get(reason or "", reason or "无法访问")
 
 
-class BrokenLinksRule:
-    name: str = "links"
-    needs: tuple[str, ...] = (LINKS_CHECK,)
-
-    def lookback_s(self, settings: Settings) -> float:
-        return 2 * settings.links.interval_s
-
-    def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
-        if not isinstance(target, Site):
-            return []
-        observations = [o for o in history.get(LINKS_CHECK, ()) if o.observed_at <= now]
-        if not observations:
-            return []
-        latest = max(observations, key=lambda o: o.observed_at)
-        if latest.outcome is not Outcome.OK:
-            return []
-        read = LinksRead.from_observation(latest)
-        findings = []
-        for entry, status in [(e, Status.VIOLATION) for e in read.broken] + [
-            (e, Status.UNVERIFIED) for e in read.unverified
-        ]:
-            findings.append(self._finding(target, entry, status, latest.observed_at))
-        return findings
-
-    @staticmethod
-    def _finding(target: Target, entry: LinkProblem, status: Status, at: float) -> Finding:
-        code = HOMEPAGE_CODE if entry.on_homepage else OTHER_CODE
-        where = "首页" if entry.on_homepage else "页面"
-        text = entry.text or entry.url
-        why = _reason_zh(entry.reason, entry.http_status)
-        if status is Status.UNVERIFIED:
-            message = f"{where}链接“{text}”的网站拒绝自动访问（HTTP {entry.http_status}），无法核实"
-        else:
-            message = f"{where}链接“{text}”不可用：{why}"
-        evidence = {
-            "url": entry.url,
-            "text": entry.text,
-            "http_status": entry.http_status,
-            "reason": entry.reason,
-            "detail": entry.detail,
-            "page": entry.page,
-        }
-        return make_finding(target, code, Severity.DEDUCTION, status, message, at, evidence=evidence)
+def lookback_s(settings: Settings) -> float:
+    return 2 * settings.links.interval_s
 
 
-RULE = BrokenLinksRule()
+def broken_links(target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
+    """links.broken_homepage and links.broken: one finding per broken (or unverified) link of the newest cycle."""
+    if not isinstance(target, Site):
+        return []
+    newest = latest(history, LINKS_CHECK, now)
+    if newest is None or newest.outcome is not Outcome.OK:
+        return []
+    read = LinksRead.from_observation(newest)
+    findings = []
+    for entry, status in [(e, Status.VIOLATION) for e in read.broken] + [
+        (e, Status.UNVERIFIED) for e in read.unverified
+    ]:
+        findings.append(link_finding(target, entry, status, newest.observed_at))
+    return findings
+
+
+def link_finding(target: Target, entry: LinkProblem, status: Status, at: float) -> Finding:
+    code = HOMEPAGE_CODE if entry.on_homepage else OTHER_CODE
+    where = "首页" if entry.on_homepage else "页面"
+    text = entry.text or entry.url
+    why = _reason_zh(entry.reason, entry.http_status)
+    if status is Status.UNVERIFIED:
+        message = f"{where}链接“{text}”的网站拒绝自动访问（HTTP {entry.http_status}），无法核实"
+    else:
+        message = f"{where}链接“{text}”不可用：{why}"
+    evidence = {
+        "url": entry.url,
+        "text": entry.text,
+        "http_status": entry.http_status,
+        "reason": entry.reason,
+        "detail": entry.detail,
+        "page": entry.page,
+    }
+    return make_finding(target, code, Severity.DEDUCTION, status, message, at, evidence=evidence)
+
+
+RULE = Rule(
+    "links",
+    {HOMEPAGE_CODE: Severity.DEDUCTION, OTHER_CODE: Severity.DEDUCTION},
+    (LINKS_CHECK,),
+    lookback_s,
+    broken_links,
+)

@@ -13,7 +13,7 @@ import re
 
 from monitor.model import Finding, Severity, Site, Status
 from monitor.rules.base import make_finding
-from monitor.rules.column_state import SiteColumns, SiteColumnsRule
+from monitor.rules.column_state import SiteColumns, columns_rule
 from monitor.settings import ColumnsSettings, Settings
 
 CODE = "column.misfiled"
@@ -30,34 +30,32 @@ def is_policy_column(name: str, settings: ColumnsSettings) -> bool:
     return any(word in name for word in settings.policy_keywords) and "解读" not in name
 
 
-class MisfiledRule(SiteColumnsRule):
-    name = CODE
-
-    def judge(self, target: Site, site: SiteColumns, now: float, settings: Settings) -> list[Finding]:
-        cfg = settings.columns
-        findings = []
-        for column in site.columns:
-            if column.category != "notice" or not is_policy_column(column.name, cfg):
-                continue
-            items = column.entry.items or ()
-            news = [i for i in items if i.title and not is_document(i.title, cfg)]
-            if len(news) < cfg.misfiled_min_items:
-                continue
-            message = f"政策文件类栏目“{column.name}”中有 {len(news)} 条非文件信息（如“{news[0].title}”）"
-            evidence = column.evidence | {"items": [i.to_payload() for i in news[:SHOWN_ITEMS]]}
-            findings.append(
-                make_finding(
-                    target,
-                    CODE,
-                    Severity.DEDUCTION,
-                    Status.VIOLATION,
-                    message,
-                    now,
-                    evidence=evidence,
-                    count=len(news),
-                )
+def column_misfiled(target: Site, site: SiteColumns, now: float, settings: Settings) -> list[Finding]:
+    """column.misfiled: one finding per policy-document column holding enough news items."""
+    cfg = settings.columns
+    findings = []
+    for column in site.columns:
+        if column.category != "notice" or not is_policy_column(column.name, cfg):
+            continue
+        items = column.entry.items or ()
+        news = [i for i in items if i.title and not is_document(i.title, cfg)]
+        if len(news) < cfg.misfiled_min_items:
+            continue
+        message = f"政策文件类栏目“{column.name}”中有 {len(news)} 条非文件信息（如“{news[0].title}”）"
+        evidence = column.evidence | {"items": [i.to_payload() for i in news[:SHOWN_ITEMS]]}
+        findings.append(
+            make_finding(
+                target,
+                CODE,
+                Severity.DEDUCTION,
+                Status.VIOLATION,
+                message,
+                now,
+                evidence=evidence,
+                count=len(news),
             )
-        return findings
+        )
+    return findings
 
 
-RULE = MisfiledRule()
+RULE = columns_rule(CODE, {CODE: Severity.DEDUCTION}, column_misfiled)

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from monitor.model import Finding, Observation, Outcome, Severity, Site, Status, Target
+from monitor.model import Finding, Outcome, Severity, Site, Status, Target
 from monitor.observations import SERVICES as SERVICES_CHECK
 from monitor.observations import PlatformLink, ServicesRead
-from monitor.rules.base import History, make_finding
+from monitor.rules.base import History, Rule, latest, make_finding
 from monitor.settings import Settings
 
 MISSING = "service.missing"
@@ -32,12 +32,6 @@ RESULT_TEXT = {
     "unchecked": "本轮检查时间不足，未能核实",
 }
 UNVERIFIED_RESULTS = ("platform_down", "blocked", "unchecked")
-
-
-def latest(history: History, check: str, now: float) -> Observation | None:
-    """The newest observation of ``check`` at or before ``now`` (whatever its outcome)."""
-    seen = [o for o in history.get(check, ()) if o.observed_at <= now]
-    return max(seen, key=lambda o: o.observed_at) if seen else None
 
 
 def broken_findings(target: Target, links: Sequence[PlatformLink], now: float) -> list[Finding]:
@@ -63,42 +57,46 @@ def broken_findings(target: Target, links: Sequence[PlatformLink], now: float) -
     return findings
 
 
-class ServicesRule:
-    name: str = "services"
-    needs: tuple[str, ...] = (SERVICES_CHECK,)
-
-    def lookback_s(self, settings: Settings) -> float:
-        return 3 * settings.services.interval_s
-
-    def evaluate(self, target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
-        if not isinstance(target, Site):
-            return []
-        obs = latest(history, SERVICES_CHECK, now)
-        if obs is None or obs.outcome is not Outcome.OK:
-            return []
-        read = ServicesRead.from_observation(obs)
-        entries = read.entries or ()
-        if not entries:
-            return [
-                make_finding(
-                    target, MISSING, Severity.VETO, Status.VIOLATION,
-                    "首页未发现办事服务入口（办事服务、网上办事、政务服务、办事大厅、在线办理）", now,
-                    evidence={"url": target.url},
-                )
-            ]  # fmt: skip
-        findings = []
-        if not read.linked and not read.truncated:
-            shown = [{"url": e.url, "text": e.text} for e in entries[:SHOWN]]
-            findings.append(
-                make_finding(
-                    target, NOT_LINKED, Severity.DEDUCTION, Status.VIOLATION,
-                    f"{len(entries)} 个办事服务入口均未链接到一体化政务服务平台", now,
-                    evidence={"url": target.url, "entries": shown},
-                    count=len(entries),
-                )
-            )  # fmt: skip
-        findings += broken_findings(target, read.platform_links, now)
-        return findings
+def lookback_s(settings: Settings) -> float:
+    return 3 * settings.services.interval_s
 
 
-RULE = ServicesRule()
+def judge_services(target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
+    """service.missing and service.not_linked from the newest read; service.broken from ``broken_findings``."""
+    if not isinstance(target, Site):
+        return []
+    obs = latest(history, SERVICES_CHECK, now)
+    if obs is None or obs.outcome is not Outcome.OK:
+        return []
+    read = ServicesRead.from_observation(obs)
+    entries = read.entries or ()
+    if not entries:
+        return [
+            make_finding(
+                target, MISSING, Severity.VETO, Status.VIOLATION,
+                "首页未发现办事服务入口（办事服务、网上办事、政务服务、办事大厅、在线办理）", now,
+                evidence={"url": target.url},
+            )
+        ]  # fmt: skip
+    findings = []
+    if not read.linked and not read.truncated:
+        shown = [{"url": e.url, "text": e.text} for e in entries[:SHOWN]]
+        findings.append(
+            make_finding(
+                target, NOT_LINKED, Severity.DEDUCTION, Status.VIOLATION,
+                f"{len(entries)} 个办事服务入口均未链接到一体化政务服务平台", now,
+                evidence={"url": target.url, "entries": shown},
+                count=len(entries),
+            )
+        )  # fmt: skip
+    findings += broken_findings(target, read.platform_links, now)
+    return findings
+
+
+RULE = Rule(
+    "services",
+    {MISSING: Severity.VETO, NOT_LINKED: Severity.DEDUCTION, BROKEN: Severity.DEDUCTION},
+    (SERVICES_CHECK,),
+    lookback_s,
+    judge_services,
+)

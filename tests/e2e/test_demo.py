@@ -14,7 +14,7 @@ import pytest
 from monitor.engine.kv.connect import free_port
 
 pytestmark = pytest.mark.slow
-BANNER_ROW = re.compile(r"^  (\S+)\s+http://\S+\s+(\w+)$")
+BANNER_ROW = re.compile(r"^  (\S+)\s+http://\S+\s+(\w+)\b")
 OPENED = re.compile(r"opened\s+\[veto/violation\] (\S+) \(\d+\) site\.unreachable")
 
 
@@ -33,4 +33,6 @@ def test_demo_shows_the_unreachable_sites_and_content_findings(tmp_path):
     assert opened == injected, done.stdout[-3000:]
     codes = set(re.findall(r"opened\s+\[\w+/\w+\] .*? \(\S+\) ([a-z_]+\.[a-z_]+):", done.stdout))
     assert {"column.stale", "media.stale"} <= codes, sorted(codes)  # content checks ran too
+    notified = set(re.findall(r"notice   → owner/(\S+): 【单项否决】", done.stdout))  # what owners received
+    assert len(notified) >= len(injected), done.stdout[-3000:]  # each unreachable site's owner heard of it
     assert "govmon demo: stopped" in done.stdout

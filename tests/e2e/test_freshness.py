@@ -212,7 +212,7 @@ async def test_a_spent_crawl_budget_leaves_the_remaining_columns_unread_not_stal
     from monitor.clock import SystemClock
     from monitor.fetch import Fetcher
     from monitor.model import Site
-    from monitor.rules.freshness import COLUMN_RULE
+    from monitor.rules.columns import COLUMN_RULE
     from monitor.settings import Settings
 
     async with SimWeb(seed=3, sites="freshness") as sim:

@@ -6,8 +6,9 @@ import datetime as dt
 from typing import Any
 
 from monitor.model import SHANGHAI, Observation, Outcome, Site, Status
+from monitor.rules.columns import COLUMN_RULE
 from monitor.rules.columns import RULES as COUNT_RULES
-from monitor.rules.freshness import COLUMN_RULE, FUTURE_RULE, HOMEPAGE_RULE
+from monitor.rules.freshness import FUTURE_RULE, HOMEPAGE_RULE
 from monitor.rules.misfiled import RULE as MISFILED_RULE
 from monitor.rules.topics import RULE as TOPIC_RULE
 from monitor.settings import Settings

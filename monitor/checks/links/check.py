@@ -23,13 +23,13 @@ import asyncio
 import dataclasses
 import time
 
-from monitor.checks.base import CheckContext, crawl_budget_s
+from monitor.checks.base import Check, CheckContext, crawl_budget_s
 from monitor.checks.links.checker import Checked, LinkChecker, for_context, page_of
 from monitor.checks.links.crawl import TEXT_CHARS, FoundLink, Frontier, select_links
 from monitor.checks.links.urls import is_file, same_site
 from monitor.checks.links.verdict import BROKEN, OK, UNVERIFIED, Verdict
 from monitor.extract.html import extract_page, parse
-from monitor.model import Observation, Outcome, Site, Target
+from monitor.model import Observation, Outcome, Site
 from monitor.observations import LINKS as NAME
 from monitor.observations import LinkCounts, LinkProblem, LinksRead
 from monitor.settings import Settings
@@ -40,34 +40,29 @@ PAGES_AT_ONCE = 4
 """Crawled pages of one site read and checked at once (each checks its links concurrently)."""
 
 
-class LinksCheck:
-    name = NAME
+def interval_s(settings: Settings) -> float:
+    return settings.links.interval_s
 
-    def applies_to(self, target: Target) -> bool:
-        return isinstance(target, Site)
 
-    def interval_s(self, target: Target, settings: Settings) -> float:
-        return settings.links.interval_s
-
-    async def run(self, target: Target, job_id: str, ctx: CheckContext) -> Observation:
-        assert isinstance(target, Site)
-        started = time.monotonic()
-        home = await ctx.fetcher.get(target.url, purpose="links")
-        observed = LinksRead(target.url, home.final_url, home.status)
-        if not home.ok or not home.text:
-            reason = home.failure.value if home.failure else "empty_page"
-            return Observation(
-                NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, observed.to_payload()
-            )
-        walk = SiteWalk(target, ctx, for_context(ctx))
-        budget_s = crawl_budget_s(ctx.settings, ctx.settings.links.budget_s)
-        try:
-            async with asyncio.timeout(max(0.0, budget_s - (time.monotonic() - started))):
-                await walk.run(home.final_url, home.text)
-        except TimeoutError:
-            walk.budget_spent = True
-        observed = walk.summary(observed)
-        return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.OK, None, observed.to_payload())
+async def check_links(target: Site, job_id: str, ctx: CheckContext) -> Observation:
+    """Read the homepage, then walk the site breadth-first, judging every link found."""
+    started = time.monotonic()
+    home = await ctx.fetcher.get(target.url, purpose="links")
+    observed = LinksRead(target.url, home.final_url, home.status)
+    if not home.ok or not home.text:
+        reason = home.failure.value if home.failure else "empty_page"
+        return Observation(
+            NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, observed.to_payload()
+        )
+    walk = SiteWalk(target, ctx, for_context(ctx))
+    budget_s = crawl_budget_s(ctx.settings, ctx.settings.links.budget_s)
+    try:
+        async with asyncio.timeout(max(0.0, budget_s - (time.monotonic() - started))):
+            await walk.run(home.final_url, home.text)
+    except TimeoutError:
+        walk.budget_spent = True
+    observed = walk.summary(observed)
+    return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.OK, None, observed.to_payload())
 
 
 class SiteWalk:
@@ -192,4 +187,4 @@ class SiteWalk:
         )
 
 
-CHECK = LinksCheck()
+CHECK = Check(NAME, Site, interval_s, check_links)

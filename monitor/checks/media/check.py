@@ -23,11 +23,11 @@ import datetime as dt
 import json
 from typing import Any
 
-from monitor.checks.base import CheckContext
+from monitor.checks.base import Check, CheckContext
 from monitor.checks.media.posts import Post, Posts, Validators
 from monitor.checks.media.sources import source_for
 from monitor.clock import to_datetime
-from monitor.model import Account, Observation, Outcome, Target
+from monitor.model import Account, Observation, Outcome
 from monitor.observations import MEDIA as NAME
 from monitor.observations import MediaRead, MediaReading, RecentPost
 from monitor.settings import Settings
@@ -60,20 +60,15 @@ def summarize(posts: Posts, now: dt.datetime) -> MediaReading:
     )
 
 
-class MediaCheck:
-    name = NAME
+def interval_s(settings: Settings) -> float:
+    return settings.media.poll_interval_s
 
+
+class MediaCheck:
     def __init__(self) -> None:
         self._memory: collections.OrderedDict[str, dict[str, Any]] = collections.OrderedDict()
 
-    def applies_to(self, target: Target) -> bool:
-        return isinstance(target, Account)
-
-    def interval_s(self, target: Target, settings: Settings) -> float:
-        return settings.media.poll_interval_s
-
-    async def run(self, target: Target, job_id: str, ctx: CheckContext) -> Observation:
-        assert isinstance(target, Account)
+    async def run(self, target: Account, job_id: str, ctx: CheckContext) -> Observation:
         observed_at = ctx.clock.now()
         now = to_datetime(observed_at)
         source = source_for(target)
@@ -161,4 +156,4 @@ def _iso(moment: dt.datetime | None) -> str | None:
     return moment.isoformat(timespec="seconds") if moment else None
 
 
-CHECK = MediaCheck()
+CHECK = Check(NAME, Account, interval_s, MediaCheck().run)
