@@ -732,3 +732,84 @@ class MediaRead:
             detail=p.get("detail"),
             kind=p.get("kind"),
         )
+
+
+# ---------------------------------------------------------------------------------------------- content
+CONTENT = "content"
+"""The payload key of the homepage read's content-safety part (issue 12), ``ContentRead``."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ContentHit:
+    """One content-safety hit: the page (or attachment) it is on, the snapshot kept of that page, and the
+    extractor's record (``monitor.extract``'s ``HiddenLink``/``ErrorHit``/``PersonalData``/``Sign`` as JSON:
+    numbers are already masked)."""
+
+    page: str
+    snapshot: str | None
+    detail: Mapping[str, Any]
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"page": self.page, "snapshot": self.snapshot, **self.detail}
+
+    @classmethod
+    def from_payload(cls, p: Mapping[str, Any]) -> ContentHit:
+        detail = {k: v for k, v in p.items() if k not in ("page", "snapshot")}
+        return cls(str(p.get("page") or ""), p.get("snapshot"), detail)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ContentRead:
+    """What the homepage read found for content safety (``homepage`` payload key ``content``): the homepage's
+    snapshot, how many pages and attachments were read, and each kind of hit. ``tamper_diff`` and
+    ``new_hosts`` explain ``tamper`` signs judged against the baseline (``baseline_at``, None: no baseline
+    yet, only first-look signs)."""
+
+    snapshot: str | None = None
+    pages_read: int = 0
+    attachments_read: int = 0
+    hidden_links: tuple[ContentHit, ...] = ()
+    tamper: tuple[ContentHit, ...] = ()
+    serious_errors: tuple[ContentHit, ...] = ()
+    personal_data: tuple[ContentHit, ...] = ()
+    baseline_at: float | None = None
+    tamper_diff: tuple[str, ...] = ()
+    new_hosts: tuple[str, ...] = ()
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "snapshot": self.snapshot,
+            "pages_read": self.pages_read,
+            "attachments_read": self.attachments_read,
+            "hidden_links": [h.to_payload() for h in self.hidden_links],
+            "tamper": [h.to_payload() for h in self.tamper],
+            "serious_errors": [h.to_payload() for h in self.serious_errors],
+            "personal_data": [h.to_payload() for h in self.personal_data],
+            "baseline_at": self.baseline_at,
+            "tamper_diff": list(self.tamper_diff),
+            "new_hosts": list(self.new_hosts),
+        }
+
+    @classmethod
+    def from_observation(cls, observation: Observation) -> ContentRead | None:
+        """None when the read carries no content part (a failed read, or one from before issue 12)."""
+        p = observation.payload.get(CONTENT)
+        if not isinstance(p, Mapping):
+            return None
+
+        def hits(name: str) -> tuple[ContentHit, ...]:
+            return tuple(ContentHit.from_payload(h) for h in _maps(p.get(name)))
+
+        baseline_at = p.get("baseline_at")
+        return cls(
+            snapshot=p.get("snapshot"),
+            pages_read=_int(p.get("pages_read")),
+            attachments_read=_int(p.get("attachments_read")),
+            hidden_links=hits("hidden_links"),
+            tamper=hits("tamper"),
+            serious_errors=hits("serious_errors"),
+            personal_data=hits("personal_data"),
+            baseline_at=None if baseline_at is None else float(baseline_at),
+            tamper_diff=tuple(str(line) for line in p.get("tamper_diff") or ()),
+            new_hosts=tuple(str(h) for h in p.get("new_hosts") or ()),
+        )

@@ -19,6 +19,7 @@ import structlog
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from monitor.api import evidence as evidence_api
 from monitor.api import findings as findings_api
 from monitor.api.auth import token_middleware
 from monitor.api.compliance import Compliance, ComplianceCollector
@@ -138,6 +139,7 @@ def build_app(runtime: Runtime, *, shared_gauges: bool = True) -> web.Applicatio
     app.router.add_get("/metrics", metrics_view)
     app.router.add_get("/healthz", healthz_view)
     findings_api.add_routes(app.router, runtime)
+    evidence_api.add_routes(app.router, runtime)
     app.router.add_get("/api/targets", targets_view)
     StatusPages(runtime).add_to(app.router)
     return app

@@ -10,6 +10,7 @@ import datetime as dt
 import html
 import random
 
+from monitor.sim import contentcases
 from monitor.sim.catalogue import PLATFORM_HOST
 from monitor.sim.chrome import Frame
 from monitor.sim.dates import chinese_date, spell
@@ -58,6 +59,8 @@ class SiteRenderer:
             for item in column.items:
                 self.articles[item.path] = (column, item)
         self.faults = {link.url_path: link for link in site.links if link.host == site.host}
+        self.defaced = False
+        """``SimWeb.deface``: the homepage is replaced wholesale from then on (``contentcases.replaced``)."""
         self.local_services = {s.path: s.name for s in site.services if s.host == site.host}
         newest = sorted(
             (i for c in site.columns if c.category == "news" for i in c.items), key=lambda i: i.published
@@ -79,7 +82,14 @@ class SiteRenderer:
 
     def render(self, path: str) -> Reply:
         if path in ("/", "/index.html", "/index.shtml"):
+            if self.defaced:
+                return Reply(200, contentcases.replacement_page(self.frame.url).encode("utf-8"))
             return self.encode(self.home())
+        if (
+            path == contentcases.attachment_path(self.site.id)
+            and "privacy_attachment" in self.site.spec.content
+        ):
+            return Reply(200, contentcases.attachment(self.site.id), "text/csv")
         if path in self.pages:
             column, index = self.pages[path]
             return self.encode(self.column_page(column, index))
@@ -156,11 +166,15 @@ class SiteRenderer:
             for link in s.links
             if link.page == "/"
         )
+        kinds = s.spec.content
+        parts.append(contentcases.body_extra(kinds, f.url, s.id))
         parts.append(
             '<div class="home-block links"><div class="hd"><h2>友情链接</h2></div><ul>'
             f'<li><a href="{f.url("www.gov.cn", "/")}" target="_blank">中国政府网</a></li>{injected}</ul></div></div>'
         )
-        return f.page(s.name, "首页", "".join(parts))
+        page = f.page(contentcases.defaced_title(kinds, s.name), "首页", "".join(parts))
+        extra = contentcases.head_extra(kinds, f.url)
+        return page.replace("</head>", extra + "</head>", 1) if extra else page
 
     def _service_block(self) -> str:
         s, f = self.site, self.frame

@@ -73,6 +73,9 @@ class SiteSpec:
     # slug -> list template, overriding the drawn one (any of listing's, including "split" and "script")
     list_templates: Mapping[str, str] = dataclasses.field(default_factory=dict)
     list_traps: tuple[str, ...] = ()  # slugs whose list pages carry not-a-date traps (listing.py)
+    content: tuple[
+        str, ...
+    ] = ()  # contentcases.CONTENT_KINDS: hidden links, tampering, errors, personal data, traps
 
     def __post_init__(self) -> None:
         problems = []
@@ -90,6 +93,9 @@ class SiteSpec:
             problems.append(f"channel {self.channel!r} not in {CHANNELS}")
         if self.messages not in MESSAGE_FAULTS:
             problems.append(f"messages {self.messages!r} not in {MESSAGE_FAULTS}")
+        from monitor.sim.contentcases import CONTENT_KINDS
+
+        problems += [f"content kind {k!r}" for k in self.content if k not in CONTENT_KINDS]
         if problems:
             raise ValueError("bad SiteSpec: " + "; ".join(problems))
 

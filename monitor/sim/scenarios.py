@@ -11,7 +11,7 @@ import random
 
 from monitor.sim.records import SiteSpec
 
-SCENARIOS = ("demo", "mix", "freshness", "links", "services")
+SCENARIOS = ("demo", "mix", "freshness", "links", "services", "content")
 
 DEMO: tuple[SiteSpec, ...] = (
     SiteSpec(kind="portal"),
@@ -126,6 +126,31 @@ SERVICES: tuple[SiteSpec, ...] = (
 """One site per 办事服务 / 互动交流 failure mode, two healthy ones and one that cannot be read."""
 
 
+_HIDDEN = ("display_none", "visibility_hidden", "off_screen", "font_size_zero", "zero_size")
+_TRAPS = (
+    "lottery_centre",
+    "gov_video",
+    "gov_cdn_script",
+    "masked_id",
+    "invalid_id",
+    "contact_mobile",
+    "own_menu",
+)
+CONTENT: tuple[SiteSpec, ...] = (
+    SiteSpec(kind="portal", content=_TRAPS),  # healthy, with every trap: nothing to find
+    SiteSpec(kind="department"),  # healthy, plain
+    SiteSpec(content=_HIDDEN),  # hidden by inline styles
+    SiteSpec(health="gbk", content=("style_block", "marquee", "script_write", "inner_html")),  # GBK page
+    SiteSpec(content=("tamper_script", "tamper_redirect")),  # foreign malware script, script redirect
+    SiteSpec(content=("tamper_title",)),  # the SEO hack's title
+    SiteSpec(content=("replaced",)),  # healthy at first; SimWeb.deface(host) replaces the homepage
+    SiteSpec(content=("serious_error", "privacy_id", "privacy_mobile", "privacy_attachment")),
+    SiteSpec(health="gbk", content=("serious_error", "privacy_id", "masked_id", "invalid_id")),
+)
+"""Content safety (issue 12, ``tests/e2e/test_content.py``): two healthy sites (one with every trap), every
+hidden-link kind, every tamper kind, dictionary hits and personal data, in UTF-8 and GBK."""
+
+
 def specs_for(seed: int, sites: int | str) -> tuple[SiteSpec, ...]:
     """``sites`` is a count (the seeded mix) or a scenario name."""
     if isinstance(sites, int):
@@ -138,4 +163,6 @@ def specs_for(seed: int, sites: int | str) -> tuple[SiteSpec, ...]:
         return LINKS
     if sites == "services":
         return SERVICES
+    if sites == "content":
+        return CONTENT
     raise ValueError(f"unknown scenario {sites!r}; known: {', '.join(SCENARIOS)} or a number of sites")

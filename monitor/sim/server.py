@@ -35,6 +35,7 @@ from monitor.sim.catalogue import (
     PLATFORM_HOST,
     UNREACHABLE_HOST,
 )
+from monitor.sim.contentcases import CONTENT_HOSTS
 from monitor.sim.feeds import FeedRenderer
 from monitor.sim.hostile import Hostile, is_bot
 from monitor.sim.listeners import Listeners, loopback_addresses
@@ -146,7 +147,11 @@ class SimWeb:
                  (CONTROL_HOST, "control"), (BOT_HOST, "bot"), (UNREACHABLE_HOST, "unreachable")]  # fmt: skip
         roles += [(name, "external") for name in EXTERNAL_HOSTS]
         if self.media_cases:
-            roles.append((SLOW_BRIDGE_HOST, "bridge"))  # last, so no other host's address moves
+            roles.append((SLOW_BRIDGE_HOST, "bridge"))  # after the others, so no other host's address moves
+        if any(
+            s.spec.content for s in self._sites
+        ):  # foreign hosts of content cases, last for the same reason
+            roles += [(name, "external") for name in CONTENT_HOSTS]
         for name, role in roles:
             profile = HostProfile(down=role == "unreachable", rng=random.Random(f"{self.seed}:{name}:flaky"))
             if name == SLOW_BRIDGE_HOST:
@@ -243,6 +248,16 @@ class SimWeb:
             "hostile_host": HOSTILE_HOST,
             "control_url": self.url(CONTROL_HOST),
         }
+
+    def deface(self, key: str) -> None:
+        """Replace a site's homepage wholesale from now on (``contentcases.replacement_page``): the tampering
+        only a comparison with the previous read can see."""
+        site = self.site(key)
+        renderer = self._hosts[site.host].renderer
+        assert renderer is not None
+        renderer.defaced = True
+        for cached in [k for k in self._cache if k[0] == site.host]:
+            del self._cache[cached]
 
     def set_profile(
         self,

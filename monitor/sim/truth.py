@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from monitor.sim.catalogue import PLATFORM_HOST
+from monitor.sim.contentcases import content_truth
 from monitor.sim.mediacases import expected_findings
 from monitor.sim.pages import homepage_newest
 from monitor.sim.profiles import HostProfile
@@ -162,6 +163,9 @@ def site_truth(site: SimSite, profile: HostProfile, now: dt.datetime) -> dict[st
             if c.category == "topic" and c.newest and (now.date() - c.newest.date()).days > 180
         ],
         "domain_nonconforming": not site.host.endswith(".gov.cn"),
+        **content_truth(
+            site.spec.content, base, lambda host, path: f"http://{host}:{site.port}{path}", site.id
+        ),
     }
 
 
