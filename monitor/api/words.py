@@ -21,6 +21,13 @@ STATE = {
     State.DISMISSED: "已排除（误报）",
     State.RESOLVED: "已恢复",
 }
+HISTORY = {
+    State.OPEN: "发现",
+    State.ACKNOWLEDGED: "已确认",
+    State.DISMISSED: "排除为误报",
+    State.RESOLVED: "已恢复",
+}
+"""A history entry's state as the event it records (the finding opened, was acknowledged …)."""
 KIND = {"site": "政府网站", "account": "政务新媒体"}
 PLATFORM = {
     "wechat": "微信公众号",

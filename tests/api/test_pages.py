@@ -5,6 +5,7 @@ check last ran), that hostile evidence stays text, and the 404 page."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -91,7 +92,10 @@ async def stored_runtime(redis, keys, metrics, settings: Settings | None = None)
     lifecycle = Lifecycle(redis, keys)
     await evaluate(runtime, SITES[0], PROVINCE, at(2026, 11, 20, 9, 12))
     await lifecycle.acknowledge(PROVINCE[0].id, "李四", "机房线路整改中", at(2026, 11, 21, 8, 30).timestamp())
-    await evaluate(runtime, SITES[1], [*SHAOYANG, FALSE_POSITIVE, FIXED], at(2026, 11, 22, 10))
+    homepage_at_risk = dataclasses.replace(SHAOYANG[0], status=Status.AT_RISK, due=at(2026, 11, 23))
+    await evaluate(
+        runtime, SITES[1], [homepage_at_risk, *SHAOYANG[1:], FALSE_POSITIVE, FIXED], at(2026, 11, 22, 10)
+    )
     await lifecycle.dismiss(
         FALSE_POSITIVE.id, "张三", "该链接为站外下载，人工核实可用", at(2026, 11, 23, 9).timestamp()
     )
@@ -198,6 +202,9 @@ async def test_target_page_shows_findings_evidence_due_dates_history_and_each_ch
         in text
     )
     assert "HTTP 状态 404 原因 HTTP 错误（http_error）" in text
+    assert (
+        "处理记录 2026-11-22 10:00 发现 · 预警 2026-11-23 10:00 状态变更 · 已违规" in text
+    )  # homepage.stale
     # when each check last ran, with its outcome and reason
     assert "可访问性探测 availability 2026-11-24 11:55 已完成 — 每 1 小时" in text
     assert "栏目更新 columns 2026-11-24 09:30 未能读取 超时 timeout 每 6 小时" in text
@@ -205,14 +212,14 @@ async def test_target_page_shows_findings_evidence_due_dates_history_and_each_ch
     # a dismissed false positive and a fixed veto stay visible on the page, with who and why
     closed = text[text.index("已排除或已恢复 2 项") :]
     assert "其他页面不可用链接 links.broken 扣分 已违规 已排除（误报）" in closed
-    assert "2026-11-23 09:00 已排除（误报） · 处理人：张三 · 理由：该链接为站外下载，人工核实可用" in closed
+    assert "2026-11-23 09:00 排除为误报 · 处理人：张三 · 理由：该链接为站外下载，人工核实可用" in closed
     assert "互动回应差（无有效咨询建言渠道） interaction.missing 单项否决 已违规 已恢复" in closed
 
 
 async def test_target_page_shows_lifecycle_acknowledgement_with_who_and_why(client):
     text = (await page(client, "/targets/4300000001")).text
     assert "首次发现 2026-11-20 09:12 最近发现 2026-11-24 10:00" in text
-    assert "2026-11-20 09:12 待处理 · 预警" in text
+    assert "2026-11-20 09:12 发现 · 预警" in text
     assert "2026-11-21 08:30 已确认 · 处理人：李四 · 说明：机房线路整改中" in text
 
 
