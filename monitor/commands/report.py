@@ -42,7 +42,7 @@ async def _read_redis(loaded: Loaded, quarter: str) -> sources.Loaded:
     from monitor.runtime import open_runtime
 
     window = sampling_window(quarter, loaded.settings.inspection)
-    async with open_runtime(loaded, stop_embedded=False) as runtime:
+    async with open_runtime(loaded) as runtime:  # an embedded server this started stops with it
         return await sources.read_history(runtime.redis, runtime.keys, window, loaded.settings, loaded.sites)
 
 

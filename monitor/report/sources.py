@@ -2,25 +2,23 @@
 
 A file may come from another machine or a manual inspection, so a bad line is reported as
 ``FILE:LINE: what is wrong`` and the rest is used: one typo does not lose a quarter. Redis is read through
-the findings lifecycle (``monitor.engine.lifecycle``) when it is installed; until then through the
-current findings, which is all a deployment without the lifecycle keeps.
+the findings lifecycle (``monitor.engine.lifecycle``): every finding open at some moment of the window, one
+record per episode, and the targets observed on each day.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib.util
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import redis.asyncio as aioredis
 import structlog
 
 from monitor.deadlines import SamplingWindow, start_of
-from monitor.engine.findings import FindingStore
+from monitor.engine import lifecycle
 from monitor.engine.kv.keys import Keys
 from monitor.engine.store import Store
 from monitor.model import Site
@@ -77,23 +75,12 @@ async def read_history(
     settings: Settings,
     sites: Sequence[Site],
 ) -> Loaded:
-    """Records, checked targets and 附件1's counts from govmon's Redis, over the sampling window."""
+    """Records, checked targets (observed on at least one day of the window) and 附件1's counts from
+    govmon's Redis, over the sampling window."""
     start = start_of(window.first_day)
     end = start_of(window.last_day + dt.timedelta(days=1)) - dt.timedelta(microseconds=1)
-    if importlib.util.find_spec("monitor.engine.lifecycle") is not None:
-        from monitor.engine import lifecycle  # type: ignore[attr-defined,unused-ignore]
-
-        raw: list[dict[str, Any]] = await lifecycle.quarter_records(redis, keys, start, end)
-        checked: set[str] | None = await lifecycle.checked_targets(
-            redis, keys, window.first_day, window.last_day
-        )
-    else:
-        # TODO(lifecycle): switch to monitor.engine.lifecycle's quarter_records(redis, keys, start, end)
-        # and checked_targets(redis, keys, first_day, last_day) once it lands; until then the current
-        # findings stand for the quarter and every inventory target counts as checked.
-        current = await FindingStore(redis, keys).query()
-        raw = [finding.to_json() for finding in current]
-        checked = None
+    raw = await lifecycle.quarter_records(redis, keys, start, end)
+    checked = await lifecycle.checked_targets(redis, keys, window.first_day, window.last_day)
     records: list[FindingRecord] = []
     problems: list[str] = []
     for data in raw:

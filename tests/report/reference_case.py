@@ -118,6 +118,21 @@ def inventory_yaml(settings: str = "", sites=SITES, accounts=ACCOUNTS) -> str:
     return "\n".join(lines) + "\n"
 
 
+MESSAGES = {
+    "homepage.stale": "首页超过14天无新内容",
+    "media.stale": "最近一次发布在15天前，超过14天的更新期限",
+    "media.interaction_missing": "未提供有效互动交流功能",
+    "media.never_published": "纳入全国政务新媒体信息报送系统监管后从未发布信息",
+    "service.not_linked": "办事服务未链接“互联网+政务服务”一体化平台办事事项",
+    "media.stale_week": "1周内无内容更新",
+    "site.unreachable": "7天内 6% 的探测失败",
+    "columns.stale": "3 个动态要闻栏目、1 个政策文件栏目超过更新期限",
+    "columns.empty": "5 个空白栏目",
+    "content.hidden_link": "首页存在指向博彩网站的暗链",
+}
+"""Messages as govmon words them, for the findings below that do not give their own."""
+
+
 def finding(name: str, code: str, severity: str, status: str, **fields: Any) -> dict[str, Any]:
     """A CONTRACT.md finding of the named target; ``first_seen``/``last_seen`` make it a lifecycle record."""
     target_id, region = BY_NAME.get(name, ("4399999999", "省直单位"))
@@ -130,7 +145,7 @@ def finding(name: str, code: str, severity: str, status: str, **fields: Any) -> 
         "code": code,
         "severity": severity,
         "status": status,
-        "message": fields.pop("message", f"{name} {code}"),
+        "message": fields.pop("message", MESSAGES.get(code, code)),
         "count": None,
         "evidence": {"url": fields.pop("url", f"https://evidence.example.cn/{target_id}/{code}")},
         "observed_at": fields.pop("observed_at", fields.get("last_seen") or fields.get("first_seen")),
