@@ -1,8 +1,8 @@
 """A browser's way past the API token to the status pages: the token once in the address, then a cookie.
 
 A browser cannot send ``Authorization: Bearer``, and the link an owner gets from ops must open the page.
-So, for the pages only (GET or HEAD of ``/`` and ``/targets/…``), the token middleware (``monitor.api.auth``)
-hands a request without a bearer token to ``page_access``:
+So, for the pages only (GET or HEAD of ``/``, ``/targets/…`` and the evidence snapshots they link), the
+token middleware (``monitor.api.auth``) hands a request without a bearer token to ``page_access``:
 
 - ``?token=TOKEN`` (right): a 303 to the same page without the token in its address (nor in history,
   bookmarks or a Referer), setting a cookie;
@@ -36,9 +36,16 @@ QUERY = "token"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+PAGE_PREFIXES = ("/targets/", "/api/evidence/")
+"""Besides ``/``: the target pages, and the evidence snapshots they link (served inert by
+``monitor.api.evidence``: text, or HTML under a sandbox CSP)."""
+
+
 def is_page(request: web.Request) -> bool:
-    """A read of a status page (the JSON API and every write keep to the bearer token)."""
-    return request.method in ("GET", "HEAD") and (request.path == "/" or request.path.startswith("/targets/"))
+    """A read of a status page or a snapshot it links (the JSON API and every write keep to the bearer)."""
+    return request.method in ("GET", "HEAD") and (
+        request.path == "/" or request.path.startswith(PAGE_PREFIXES)
+    )
 
 
 def cookie_value(token: str) -> str:

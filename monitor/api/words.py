@@ -103,6 +103,7 @@ EVIDENCE = {
     "answered": "答复日期",
     "note": "备注",
     "by": "处理人",
+    "snapshot": "页面快照",
 }
 CATEGORY = {
     "news": "动态要闻",

@@ -19,8 +19,9 @@ from aiohttp import DummyCookieJar
 from aiohttp.test_utils import TestClient, TestServer
 from playwright.async_api import Browser, Page, async_playwright
 
-from monitor.api import build_app
+from monitor.api import RUNTIME, build_app
 from monitor.clock import FixedClock
+from monitor.engine.evidence import EvidenceStore
 from monitor.engine.lifecycle import Lifecycle
 from monitor.inventory import Loaded
 from monitor.model import SHANGHAI, Account, Finding, Observation, Outcome, Severity, Site, Status
@@ -283,6 +284,24 @@ async def test_a_browser_gives_the_token_once_in_the_address_and_then_reads_page
     assert (await guarded.get("/api/findings", headers=jar)).status == 401
     assert (await guarded.post("/api/findings", headers=jar, json={})).status == 401
     assert (await guarded.get("/", headers={"Cookie": "govmon_pages=forged"})).status == 401
+
+
+async def test_a_snapshot_of_the_judged_page_opens_from_the_finding_by_the_pages_cookie(guarded, redis, keys):
+    hacked = "<html><body><h1>被篡改的首页</h1><script>alert('x')</script></body></html>"
+    store = EvidenceStore(redis, keys, budget_bytes=1_000_000)
+    digest = await store.put(hacked, url=SITES[3].url, status=200, observed_at=NOW.timestamp())
+    tampered = finding(SITES[3], "content.tampered", Severity.VETO, Status.VIOLATION, message="首页内容被替换",
+                       evidence={"url": SITES[3].url, "snapshot": digest})  # fmt: skip
+    await evaluate(guarded.server.app[RUNTIME], SITES[3], [tampered], NOW)
+    once = await guarded.get("/targets/4301000001", params={"token": TOKEN}, allow_redirects=False)
+    jar = {"Cookie": f"govmon_pages={once.cookies['govmon_pages'].value}"}
+    seen = VisibleText.of(await (await guarded.get("/targets/4301000001", headers=jar)).text())
+    assert "页面快照 查看当时的页面 · 纯文本" in seen.text
+    assert f"/api/evidence/{digest}?format=html" in seen.hrefs
+    snapshot = await guarded.get(f"/api/evidence/{digest}", params={"format": "html"}, headers=jar)
+    assert snapshot.status == 200 and "被篡改的首页" in await snapshot.text()
+    assert snapshot.headers["Content-Security-Policy"].startswith("sandbox")  # its script never runs
+    assert (await guarded.get(f"/api/evidence/{digest}")).status == 401  # without the cookie
 
 
 # ---------------------------------------------------------------------------------------------- in a browser
