@@ -399,6 +399,11 @@ async def test_on_a_desktop_the_overview_is_the_tongbao_table(redis, keys, metri
         await page.wait_for_url(f"{base}/targets/4305000001")
         assert await page.get_by_role("heading", name="邵阳市人民政府门户网站").is_visible()
         await page.goto(f"{base}/")
+        await page.emulate_media(media="print")  # printed: no filter chips, the table and findings stay
+        assert not await page.get_by_role("navigation", name="按地区筛选").is_visible()
+        assert await page.get_by_role("columnheader", name="存在单项否决问题的目标数").is_visible()
+        assert len(await page.pdf(format="A4")) > 10_000
+        await page.emulate_media(media="screen")
         shot = screenshot_dir(tmp_path) / "status-overview.png"
         await page.screenshot(path=shot, full_page=True)
         assert 0 < shot.stat().st_size < SCREENSHOT_MAX_BYTES
