@@ -14,7 +14,7 @@ from monitor.report.build import Report
 
 _ENVIRONMENT = jinja2.Environment(
     loader=jinja2.PackageLoader("monitor.report", "templates"),
-    autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
+    autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,

@@ -115,7 +115,9 @@ def test_forecast_from_the_command_line_marks_what_is_due(
 
 def test_every_format_is_written_to_the_output_directory(config: Path, tmp_path: Path) -> None:
     path = tmp_path / "q1.jsonl"
-    path.write_text(json.dumps(GOOD, ensure_ascii=False) + "\n", encoding="utf-8")
+    hostile = GOOD | {"evidence": {"url": "javascript:alert(1)"}, "message": "<script>x</script>", "id": "h"}
+    lines = [json.dumps(GOOD, ensure_ascii=False), json.dumps(hostile, ensure_ascii=False)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "out"
     assert (
         main(["report", "--quarter", "2022Q1", "-c", str(config), "--findings", str(path), "-o", str(out)])
@@ -132,3 +134,5 @@ def test_every_format_is_written_to_the_output_directory(config: Path, tmp_path:
     ]
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "<td>乙县</td><td>1</td><td>1</td><td>1</td><td>100%</td>" in html
+    assert 'href="javascript:' not in html  # evidence from hostile pages is shown, never linked
+    assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
