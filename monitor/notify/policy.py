@@ -247,7 +247,9 @@ def decide_events(
         groups.setdefault((kind, event.finding.target), []).append(event)
         if kind == NoticeKind.VETO:
             openings.setdefault(event.finding.code, {})[event.finding.target] = event.at
-    storming: dict[str, Storm] = dict(storms)
+    # a storm's supervisors stay folded into its 【汇总】 for one window (and one more while the leader closes
+    # it); without a leader (``check --notify``) it simply lapses
+    storming = {c: s for c, s in storms.items() if now < s.started_at + 2 * settings.storm_window_s}
     started: list[Storm] = []
     notices: list[Notice] = []
     for code, fresh in openings.items():

@@ -4,6 +4,7 @@ Markdown robot; a channel down for a while and back; restarts and a second leade
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import time
@@ -207,3 +208,34 @@ async def test_storm_over_two_batches_one_summary_to_supervisors_and_ops_then_a_
         await Deliverer(redis, keys, settings, metrics, clock).run(asyncio.Event(), until_idle=True)
         assert len(hook.received) - sum(len(v) for v in by_path.values()) == 2
         assert "8 个目标" in hook.received[-1].body["title"]
+
+
+async def test_scheduler_failover_the_standby_takes_the_lease_and_repeats_nothing(redis, keys, metrics):
+    async with Receiver() as hook:
+        settings = NotifySettings(**{**FAST, "tick_s": 0.05})
+        fs = [finding("4300000001", "links.broken", severity=S.DEDUCTION, status=Status.VIOLATION)]
+        await FindingStore(redis, keys).replace("4300000001", fs)
+        aud = audience_for({"4300000001": (hook.url(),)})
+        clock = FixedClock(T0)  # 10:00, after the 09:00 digest time
+
+        def leader() -> NoticeLeader:
+            return NoticeLeader(redis, keys, settings, InspectionSettings(), aud, clock)
+
+        first = asyncio.create_task(leader().run(asyncio.Event(), owner="scheduler-a", lease_ttl_s=0.5))
+        deadline = time.monotonic() + 5
+        while not await redis.zcard(keys.outbox_due):
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.02)
+        first.cancel()  # dies holding the lease: the standby waits for it to expire
+        with contextlib.suppress(asyncio.CancelledError):
+            await first
+        stop = asyncio.Event()
+        standby = asyncio.create_task(leader().run(stop, owner="scheduler-b", lease_ttl_s=0.5))
+        while await redis.get(keys.lease("notifier")) != "scheduler-b":
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.2)  # a few of the new leader's ticks
+        stop.set()
+        await standby
+        await Deliverer(redis, keys, settings, metrics, clock).run(asyncio.Event(), until_idle=True)
+        assert [r.body["title"][:6] for r in hook.received] == ["【每日汇总】"]
