@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
 import os
 import sys
@@ -258,6 +259,18 @@ def inspect_failure(report: dict[str, object]) -> str:
     return reason
 
 
+def address_unusable(exc: BaseException) -> OSError | None:
+    """The bind failure (port taken, address not ours, port not allowed) that stopped a serving command,
+    found inside the task groups' exception groups: a usage problem, not a traceback."""
+    if isinstance(exc, OSError) and exc.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+        return exc
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            if (found := address_unusable(inner)) is not None:
+                return found
+    return None
+
+
 def cmd_not_built(args: argparse.Namespace) -> int:
     raise UsageError(NOT_BUILT.format(name=args.command))
 
@@ -335,6 +348,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return HANDLERS.get(args.command, cmd_not_built)(args)
     except (UsageError, RedisUnavailable) as exc:
         print(f"govmon: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (OSError, BaseExceptionGroup) as exc:
+        taken = address_unusable(exc)
+        if taken is None:
+            raise
+        print(f"govmon: {taken.strerror}; pass --listen HOST:PORT with a free port", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

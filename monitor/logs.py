@@ -5,15 +5,22 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Sequence
 
 import structlog
 
 
-def configure(level: str | None = None, json: bool = True) -> None:
+def configure(
+    level: str | None = None, json: bool = True, before_render: Sequence[structlog.typing.Processor] = ()
+) -> None:
+    """``before_render``: processors run on each event just before it is rendered (the demo rewords a few
+    events for newcomers). The console renderer colours only a terminal: ANSI codes in a file are noise."""
     level_name = (level or os.environ.get("GOVMON_LOG_LEVEL") or "INFO").upper()
     numeric = getattr(logging, level_name, logging.INFO)
     renderer: structlog.typing.Processor = (
-        structlog.processors.JSONRenderer(ensure_ascii=False) if json else structlog.dev.ConsoleRenderer()
+        structlog.processors.JSONRenderer(ensure_ascii=False)
+        if json
+        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
     )
     structlog.configure(
         processors=[
@@ -21,6 +28,7 @@ def configure(level: str | None = None, json: bool = True) -> None:
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=False),
             structlog.processors.format_exc_info,
+            *before_render,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),

@@ -19,6 +19,7 @@ import structlog
 
 from monitor.checks import CheckContext
 from monitor.checks.controls import ControlProbe
+from monitor.checks.links.checker import drain as drain_link_cache
 from monitor.clock import Clock, SystemClock
 from monitor.engine.findings import FindingStore
 from monitor.engine.kv.connect import EmbeddedRedis, RedisUnavailable, client
@@ -163,6 +164,7 @@ async def check_context(runtime: Runtime) -> AsyncIterator[CheckContext]:
                 keys=runtime.keys,
             )
         finally:
+            await drain_link_cache(fetcher)  # writes of jobs cancelled at shutdown land while Redis is up
             await watch.stop()
 
 

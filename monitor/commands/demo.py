@@ -47,8 +47,8 @@ DEMO_SETTINGS: dict[str, Any] = {
         "job_timeout_s": 60,
         "slots": 32,
         "tick_s": 0.25,
-        # Ctrl-C stops within 3 s: a job still running after 1 s is handed back (the demo starts clean anyway)
-        "shutdown_grace_s": 1.0,
+        # Ctrl-C stops within 3 s: a job still running after 0.5 s is handed back (the demo starts clean anyway)
+        "shutdown_grace_s": 0.5,
     },
     # Content checks every two minutes instead of every few hours, so that stale and empty columns, broken
     # links, missing services and silent accounts show up during a first look too.

@@ -236,6 +236,25 @@ class LinkChecker:
             except RedisError as exc:
                 log.warning("links.cache_unavailable", error=str(exc))
 
+    async def drain(self) -> None:
+        """At shutdown, before Redis closes: cancel the URL checks still running on their own (each runs
+        shielded so that its other callers keep the answer, so cancelling a job leaves it running), then let
+        the pending cache write land. Nothing is left to talk to a closed Redis and log a failure."""
+        running = list(self._inflight.values())
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.wait(running)
+        if self._flusher is not None and not self._flusher.done():
+            await asyncio.wait([self._flusher])
+
+
+async def drain(fetcher: Fetcher) -> None:
+    """Before ``fetcher``'s process closes Redis: let its checker's pending cache writes land."""
+    checker = _per_fetcher.get(fetcher)
+    if checker is not None:
+        await checker.drain()
+
 
 _per_fetcher: weakref.WeakKeyDictionary[Fetcher, LinkChecker] = weakref.WeakKeyDictionary()
 
