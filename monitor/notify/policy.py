@@ -192,6 +192,7 @@ def _notice(
     targets: tuple[TargetInfo, ...] = (),
     note: str = "",
     title_extra: str = "",
+    title: str | None = None,
 ) -> Notice | None:
     urls = _unique(recipients)
     if not urls:
@@ -203,7 +204,7 @@ def _notice(
         kind=kind,
         recipients=urls,
         findings=tuple(findings),
-        title=title_for(kind, target, findings, title_extra),
+        title=title or title_for(kind, target, findings, title_extra),
         due=min(dues) if dues else None,
         decided_at=now,
         not_before=now if pierce else quiet_until(now, settings),
@@ -436,7 +437,9 @@ def _digests(
             NoticeKind.DIGEST, [url], group, id_parts=(url, local.date()), now=now, settings=settings,
             target=targets[0] if len(targets) == 1 else None, targets=targets,
             note=f"{local.date()}：{len(targets)} 个目标，{len(group)} 项扣分或提示",
-            title_extra=f"{local.date()}：{len(group)} 项",
+            title=f"【每日汇总】{local.date()} "
+            + (f"{targets[0].name}（{targets[0].id}）" if len(targets) == 1 else f"{len(targets)} 个目标")
+            + f"：{len(group)} 项扣分或提示",
         )  # fmt: skip
         if notice:
             notices.append(notice)

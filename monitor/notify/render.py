@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -45,10 +46,11 @@ def when(moment: dt.datetime | None) -> str:
 
 
 def evidence_lines(evidence: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(label, value) pairs of a finding's evidence, in the order an owner needs them."""
+    """(label, value) pairs of a finding's evidence, in the order an owner needs them. ``name`` is a column's
+    where the evidence is a column's (it has a ``category``), else the missing or faulty item's."""
     labels = (
-        ("url", "地址"), ("name", "栏目"), ("text", "链接文字"), ("http_status", "HTTP 状态"),
-        ("reason", "原因"), ("newest", "最新信息日期"), ("category", "栏目类别"),
+        ("url", "地址"), ("name", "栏目" if "category" in evidence else "项目"), ("text", "链接文字"),
+        ("http_status", "HTTP 状态"), ("reason", "原因"), ("newest", "最新信息日期"), ("category", "栏目类别"),
     )  # fmt: skip
     lines = [(label, str(evidence[key])) for key, label in labels if evidence.get(key) not in (None, "")]
     items = evidence.get("items")
@@ -141,6 +143,8 @@ class Renderer:
             }
             return Message(notice.title, json.dumps(payload, ensure_ascii=False), "json")
         body = self._env.get_template(TEMPLATES[fmt]).render(self.context(notice))
+        if fmt == "html":  # the template's line breaks would indent the text part apprise derives from it
+            body = re.sub(r">\s*\n\s*", ">", body)
         return Message(notice.title, body.strip() + "\n", fmt)
 
     def for_url(self, notice: Notice, url: str) -> Message:

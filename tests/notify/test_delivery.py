@@ -83,7 +83,8 @@ async def test_email_has_html_and_text_parts_and_markdown_robot_gets_markdown(re
             assert mail["Subject"].startswith("【单项否决】")
             text = mail.get_body(("plain",)).get_content()
             html = mail.get_body(("html",)).get_content()
-            assert "site.unreachable" in text and "<li>" in html and "4300000001" in text
+            assert "site.unreachable" in text and "<br>· 规则：" in html and "4300000001" in text
+            assert "\n· 情况：" in text.replace("\r\n", "\n")  # one line per fact, as a mail client shows it
             (markdown,) = robot.received
             body = markdown.body["markdown"]["text"]
             assert body.startswith("### 【单项否决】") and "**1. 站点无法访问**（site.unreachable）" in body
