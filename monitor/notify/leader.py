@@ -19,7 +19,8 @@ from monitor.engine.kv.keys import Keys
 from monitor.engine.kv.lease import Lease
 from monitor.notify.consumer import StormMemory
 from monitor.notify.outbox import Outbox
-from monitor.notify.policy import Audience, Notice, decide_storm_close, decide_tick
+from monitor.notify.policy import Audience, Notice, decide_storm_close
+from monitor.notify.reminders import decide_tick
 from monitor.settings import InspectionSettings, NotifySettings
 
 log = structlog.get_logger(__name__)

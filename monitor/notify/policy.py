@@ -1,5 +1,6 @@
 """Who hears what, and when: pure functions from finding events, open findings, recipients, the calendar and
 ``now`` to ``Notice``s (no I/O; the clock is an argument), so the schedule is tested with literal inputs.
+This module decides on lifecycle events and storms; ``reminders`` decides the calendar's notices.
 
 Rules (issue 9, docs/notify.md):
 - a veto violation that opens (or an at_risk one that becomes a violation): at once, to the target's owners
@@ -28,10 +29,9 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from monitor.deadlines import SamplingWindow, start_of, upcoming_windows
 from monitor.model import SHANGHAI, EventKind, Finding, FindingEvent, Severity, State, Status
 from monitor.notify.words import KIND_WORDS, words_for
-from monitor.settings import InspectionSettings, NotifySettings
+from monitor.settings import NotifySettings
 
 
 class NoticeKind(enum.StrEnum):
@@ -141,7 +141,7 @@ def _unique(urls: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(u for u in urls if u))
 
 
-def _live(f: Finding) -> bool:
+def is_live(f: Finding) -> bool:
     """Open for notices: not dismissed, not resolved, and judged (unverified never notifies owners)."""
     return f.state in (None, State.OPEN, State.ACKNOWLEDGED) and f.status != Status.UNVERIFIED
 
@@ -180,7 +180,7 @@ def title_for(
     return head + extra
 
 
-def _notice(
+def build_notice(
     kind: NoticeKind,
     recipients: Iterable[str],
     findings: Sequence[Finding],
@@ -275,7 +275,7 @@ def decide_events(
             recipients += audience.supervisors(target_id)
         ids = sorted(f.id for f in findings)
         at = max(e.at for e in group)
-        notice = _notice(kind, recipients, findings, id_parts=(target_id, at, *ids), now=now,
+        notice = build_notice(kind, recipients, findings, id_parts=(target_id, at, *ids), now=now,
                          settings=settings, target=info)  # fmt: skip
         if notice:
             notices.append(notice)
@@ -300,7 +300,7 @@ def _storm_notice(
         if final
         else "，此后新增的目标不再逐一通知监管人员，窗口结束时另发最终汇总。"
     )
-    notice = _notice(
+    notice = build_notice(
         NoticeKind.STORM, recipients, (), id_parts=(storm.code, storm.bucket, "final" if final else "first"),
         now=now, settings=settings, targets=infos, note=note,
         title_extra=f"{words.indicator}（{storm.code}）：{len(infos)} 个目标",
@@ -319,139 +319,12 @@ def decide_storm_close(
     return True, _storm_notice(storm, target_ids, audience, settings, now, final=True)
 
 
-# ------------------------------------------------------------------------------------------------- ticks
-def decide_tick(
-    findings: Sequence[Finding],
-    audience: Audience,
-    settings: NotifySettings,
-    inspection: InspectionSettings,
-    now: float,
-) -> list[Notice]:
-    """The leader's periodic decisions over the open findings: reminders and digests."""
-    live = [f for f in findings if _live(f) and not muted(f.target, settings, now)]
-    reminding = [f for f in live if f.state != State.ACKNOWLEDGED]
-    return [
-        *_due_reminders(reminding, audience, settings, now),
-        *_window_reminders(reminding, audience, settings, inspection, now),
-        *_digests(reminding, audience, settings, now),
-    ]
-
-
-def _seen(f: Finding) -> float:
-    moment = f.first_seen or f.observed_at
-    return moment.timestamp()
-
-
-def _by_target(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
-    grouped: dict[str, list[Finding]] = {}
-    for f in findings:
-        grouped.setdefault(f.target, []).append(f)
-    return grouped
-
-
-def _due_reminders(
-    findings: Sequence[Finding], audience: Audience, settings: NotifySettings, now: float
-) -> list[Notice]:
-    """The latest passed point ``due − d days`` of each at_risk veto finding that was open before it."""
-    last = min(settings.remind_days, default=0)
-    groups: dict[tuple[str, int, dt.date], list[Finding]] = {}
-    for f in findings:
-        if f.severity != Severity.VETO or f.status != Status.AT_RISK or f.due is None:
-            continue
-        due = f.due.timestamp()
-        passed = [d for d in settings.remind_days if due - d * 86400 <= now < due]
-        if passed:
-            days = min(passed)
-            if _seen(f) <= due - days * 86400:
-                groups.setdefault((f.target, days, f.due.astimezone(SHANGHAI).date()), []).append(f)
-    notices = []
-    for (target_id, days, due_day), group in sorted(groups.items()):
-        recipients = [*audience.owners.get(target_id, ())]
-        if days == last:
-            recipients += audience.supervisors(target_id)
-        notice = _notice(
-            NoticeKind.REMINDER, recipients, group, id_parts=(target_id, "due", due_day, days), now=now,
-            settings=settings, target=audience.info(group[0]), note=f"距到期还有 {days} 天",
-            title_extra=f"（{days} 天后到期）",
-        )  # fmt: skip
-        if notice:
-            notices.append(notice)
-    return notices
-
-
-def _next_window(today: dt.date, inspection: InspectionSettings) -> SamplingWindow | None:
-    return next((w for w in upcoming_windows(today, inspection) if w.first_day > today), None)
-
-
-def _window_reminders(
-    findings: Sequence[Finding],
-    audience: Audience,
-    settings: NotifySettings,
-    inspection: InspectionSettings,
-    now: float,
-) -> list[Notice]:
-    """Open veto findings (violations and at_risk) shortly before the next sampling window opens."""
-    today = dt.datetime.fromtimestamp(now, tz=SHANGHAI).date()
-    window = _next_window(today, inspection)
-    if window is None:
-        return []
-    opens = start_of(window.first_day).timestamp()
-    passed = [d for d in settings.window_remind_days if opens - d * 86400 <= now < opens]
-    if not passed:
-        return []
-    days = min(passed)
-    point = opens - days * 86400
-    notices = []
-    vetoes = [f for f in findings if f.severity == Severity.VETO and _seen(f) <= point]
-    for target_id, group in sorted(_by_target(vetoes).items()):
-        recipients = [*audience.owners.get(target_id, ()), *audience.supervisors(target_id)]
-        note = f"{window.quarter} 抽查窗口 {window.first_day} 至 {window.last_day}，{days} 天后开始"
-        notice = _notice(
-            NoticeKind.REMINDER, recipients, group, id_parts=(target_id, "window", window.quarter, days),
-            now=now, settings=settings, target=audience.info(group[0]), note=note,
-            title_extra=f"（抽查窗口 {days} 天后开始）",
-        )  # fmt: skip
-        if notice:
-            notices.append(notice)
-    return notices
-
-
-def _digests(
-    findings: Sequence[Finding], audience: Audience, settings: NotifySettings, now: float
-) -> list[Notice]:
-    """One digest a day per owner URL: its targets' open deductions and warnings, from ``digest_at``."""
-    local = dt.datetime.fromtimestamp(now, tz=SHANGHAI)
-    if local.time() < settings.digest_at:
-        return []
-    per_owner: dict[str, list[Finding]] = {}
-    for f in findings:
-        if f.severity == Severity.VETO:
-            continue
-        for url in audience.owners.get(f.target, ()):
-            per_owner.setdefault(url, []).append(f)
-    notices = []
-    for url, group in sorted(per_owner.items()):
-        group.sort(key=lambda f: (f.target, f.code))
-        targets = tuple(dict.fromkeys(audience.info(f) for f in group))
-        notice = _notice(
-            NoticeKind.DIGEST, [url], group, id_parts=(url, local.date()), now=now, settings=settings,
-            target=targets[0] if len(targets) == 1 else None, targets=targets,
-            note=f"{local.date()}：{len(targets)} 个目标，{len(group)} 项扣分或提示",
-            title=f"【每日汇总】{local.date()} "
-            + (f"{targets[0].name}（{targets[0].id}）" if len(targets) == 1 else f"{len(targets)} 个目标")
-            + f"：{len(group)} 项扣分或提示",
-        )  # fmt: skip
-        if notice:
-            notices.append(notice)
-    return notices
-
-
 def trial_notice(
     target: TargetInfo, audience: Audience, settings: NotifySettings, now: float
 ) -> Notice | None:
     """``govmon notices test TARGET``: one message to everyone who would hear of that target's vetoes."""
     recipients = [*audience.owners.get(target.id, ()), *audience.supervisors(target.id)]
-    return _notice(
+    return build_notice(
         NoticeKind.TEST, recipients, (), id_parts=(target.id, now), now=now, settings=settings, target=target,
         note="这是一条测试消息：收到即表示 govmon 能把通知送到这里。",
     )  # fmt: skip

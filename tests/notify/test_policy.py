@@ -13,8 +13,8 @@ from monitor.notify.policy import (
     TargetInfo,
     decide_events,
     decide_storm_close,
-    decide_tick,
 )
+from monitor.notify.reminders import decide_tick
 from monitor.settings import InspectionSettings, NotifySettings
 from tests.notify.support import T0, event, finding
 

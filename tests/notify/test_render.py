@@ -13,7 +13,8 @@ import pytest
 
 from monitor.model import EventKind, Status
 from monitor.model import Severity as S
-from monitor.notify.policy import Audience, NoticeKind, TargetInfo, decide_events, decide_tick, trial_notice
+from monitor.notify.policy import Audience, NoticeKind, TargetInfo, decide_events, trial_notice
+from monitor.notify.reminders import decide_tick
 from monitor.notify.render import Renderer
 from monitor.notify.words import CODE_WORDS
 from monitor.settings import InspectionSettings, NotifySettings
