@@ -20,7 +20,6 @@ import asyncio
 import bisect
 import dataclasses
 import datetime as dt
-import json
 import time
 import zlib
 from array import array
@@ -171,12 +170,8 @@ class Compliance:
             for site, document in zip(batch, replies, strict=True):
                 if document is None:
                     continue  # not crawled yet: looked for again at the next scrape
-                payload = json.loads(document).get("payload") or {}
-                self._columns[site.id] = _ColumnsRead(
-                    read_at=now,
-                    homepage=payloads.homepage_newest(payload) if payload else None,
-                    worst=payloads.oldest_column_by_category(payload) if payload else {},
-                )
+                homepage, worst = payloads.columns_ages(document)
+                self._columns[site.id] = _ColumnsRead(read_at=now, homepage=homepage, worst=worst)
 
     def _columns_due(self, target_id: str, now: float) -> bool:
         read = self._columns.get(target_id)

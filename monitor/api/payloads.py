@@ -1,9 +1,6 @@
-"""What the compliance metrics read from stored observations, one small function per check.
-
-Kept apart so that switching to typed payloads (``monitor/observations.py``, when it lands) touches only
-this file. Every function takes the stored JSON document (``Observation.to_json``) or its payload and
-returns plain values; none raises on a payload it does not understand (it returns None instead).
-"""
+"""What the compliance metrics read from stored observations, through ``monitor.observations``' typed
+records, one small function per check. Each takes the stored JSON document (``Observation.to_json``) as
+Redis returns it and returns plain values."""
 
 from __future__ import annotations
 
@@ -12,16 +9,22 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from monitor.model import Observation, Outcome
+from monitor.observations import ColumnsRead, ProbeSample
+
+
+def observation(document: str | bytes) -> Observation:
+    return Observation.from_json(json.loads(document))
+
 
 def probe_sample(document: str | bytes) -> tuple[float, bool | None]:
     """One availability sample as the rule counts it: ``(observed_at, failed)``, failed None for a
     discarded probe (taken while govmon was unwell, never counted against the site, as
     ``rules/availability.py`` judges)."""
-    data = json.loads(document)
-    if data.get("outcome") != "ok":
-        return float(data["observed_at"]), None
-    payload = data.get("payload") or {}
-    return float(data["observed_at"]), not bool(payload.get("ok"))
+    stored = observation(document)
+    if stored.outcome is not Outcome.OK:
+        return stored.observed_at, None
+    return stored.observed_at, not ProbeSample.from_observation(stored).ok
 
 
 def _day(text: Any) -> dt.date | None:
@@ -33,34 +36,28 @@ def _day(text: Any) -> dt.date | None:
         return None
 
 
-def homepage_newest(payload: Mapping[str, Any]) -> dt.date | None:
-    """The homepage's newest dated item, from the ``columns`` check's payload; for a navigation-only
-    homepage the newest of its first-level pages, as ``homepage.stale`` judges it."""
-    home = payload.get("homepage") or {}
-    if not home.get("navigation_only"):
-        return _day(home.get("newest"))
-    days = [
-        _day(c.get("newest"))
-        for c in payload.get("columns") or ()
-        if c.get("first_level") and not c.get("error")
-    ]
-    return max((d for d in days if d is not None), default=None)
-
-
-def oldest_column_by_category(payload: Mapping[str, Any]) -> dict[str, dt.date]:
-    """Per column category, the newest item date of its most idle dated column (the worst column).
-
-    Columns with no dated item (empty, or undated rows) have no age: they are the ``columns.empty`` and
-    ``column.stale`` findings' business, and appear in ``govmon_finding_open``."""
+def columns_ages(document: str | bytes) -> tuple[dt.date | None, dict[str, dt.date]]:
+    """From a ``columns`` observation: the homepage's newest dated item (for a navigation-only homepage the
+    newest of its first-level pages, as ``homepage.stale`` judges it), and per column category the newest
+    item date of its most idle dated column (the worst column). Columns with no dated item (empty, or
+    undated rows) have no age: they are the ``columns.empty`` and ``column.stale`` findings' business, and
+    appear in ``govmon_finding_open``. A failed read has neither."""
+    read = ColumnsRead.from_observation(observation(document))
+    if read.homepage is None:
+        return None, {}
+    if read.homepage.navigation_only:
+        pages = [_day(c.newest) for c in read.columns if c.first_level and not c.error]
+        homepage = max((d for d in pages if d is not None), default=None)
+    else:
+        homepage = _day(read.homepage.newest)
     worst: dict[str, dt.date] = {}
-    for column in payload.get("columns") or ():
-        newest = _day(column.get("newest"))
-        if newest is None or column.get("error"):
+    for column in read.columns:
+        newest = _day(column.newest)
+        if newest is None or column.error:
             continue
-        category = str(column.get("category") or "other")
-        if category not in worst or newest < worst[category]:
-            worst[category] = newest
-    return worst
+        if column.category not in worst or newest < worst[column.category]:
+            worst[column.category] = newest
+    return homepage, worst
 
 
 def media_silent_since(evidence: Mapping[str, Any]) -> dt.date | None:
