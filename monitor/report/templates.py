@@ -24,10 +24,17 @@ _ENVIRONMENT = jinja2.Environment(
 
 def md_cell(value: object) -> str:
     """A markdown table cell: pipes escaped, line breaks flattened."""
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return md_text(value).replace("|", "\\|").replace("\n", " ")
+
+
+def md_text(value: object) -> str:
+    """Markdown running text: angle brackets escaped, so that a page's ``<script>`` quoted in a message stays
+    text in viewers that pass HTML through."""
+    return str(value).replace("<", "&lt;").replace(">", "&gt;")
 
 
 _ENVIRONMENT.filters["md_cell"] = md_cell
+_ENVIRONMENT.filters["md_text"] = md_text
 
 
 def render(template: str, report: Report) -> str:

@@ -136,3 +136,5 @@ def test_every_format_is_written_to_the_output_directory(config: Path, tmp_path:
     assert "<td>乙县</td><td>1</td><td>1</td><td>1</td><td>100%</td>" in html
     assert 'href="javascript:' not in html  # evidence from hostile pages is shown, never linked
     assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+    markdown = (out / "report.md").read_text(encoding="utf-8")
+    assert "<script>" not in markdown and "&lt;script&gt;x&lt;/script&gt;" in markdown
