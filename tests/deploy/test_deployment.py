@@ -160,3 +160,16 @@ def test_kubernetes_configuration_loads_and_every_referenced_file_exists():
             assert not loaded.problems, loaded.problems
     for name in KUSTOMIZATION["resources"]:
         assert (DEPLOY / "k8s" / name).exists(), name
+
+
+@pytest.mark.parametrize("unit", sorted((DEPLOY / "systemd").glob("*.service")), ids=lambda p: p.name)
+def test_systemd_units_start_a_command_the_cli_parses_and_serve_health(unit):
+    (exec_start,) = re.findall(r"^ExecStart=(\S+) (.*)$", unit.read_text(encoding="utf-8"), re.M)
+    assert exec_start[0] == "/usr/local/bin/govmon"
+    argv = exec_start[1].replace("%i", "1").split()
+    args = build_parser().parse_args(argv)
+    assert args.listen is not None and args.listen[0] == "127.0.0.1", (
+        f"{unit.name}: serves /healthz on loopback"
+    )
+    if args.command in ROLE_PORTS:  # worker@1 listens on 9741, worker@2 on 9742, …
+        assert args.listen[1] == ROLE_PORTS[args.command], unit.name
