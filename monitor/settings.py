@@ -418,6 +418,11 @@ class NotifySettings(_Strict):
     templates: Path | None = Field(
         default=None, description="a directory of templates replacing the defaults"
     )
+    event_max_age_s: float = Field(
+        default=86400.0,
+        gt=0,
+        description="lifecycle events older than this are history, not news: no notice (e.g. after an upgrade)",
+    )
     markdown_schemes: tuple[str, ...] = Field(
         default=(),
         description="more apprise schemes sent Markdown (dingtalk, wecombot, feishu … already are)",
@@ -494,9 +499,12 @@ class ContentSettings(_Strict):
 
     pages: int = Field(8, ge=0, description="same-site pages read after the homepage per homepage read")
     budget_s: float = Field(60.0, gt=0, description="seconds the homepage check may spend on those pages")
-    link_lists: tuple[str, ...] = Field(default=(), description="more illicit host/keyword lists (badlinks format)")
+    link_lists: tuple[str, ...] = Field(
+        default=(), description="more illicit host/keyword lists (badlinks format)"
+    )
     excluded_domains: tuple[str, ...] = Field(
-        default=(), description="hosts whose links and scripts are never illicit (besides the site, .gov.cn, platform)"
+        default=(),
+        description="hosts whose links and scripts are never illicit (besides the site, .gov.cn, platform)",
     )
     trusted_script_hosts: tuple[str, ...] = Field(
         default=(
@@ -506,17 +514,25 @@ class ContentSettings(_Strict):
         ),
         description="script/iframe hosts a new appearance of is no sign of tampering",
     )  # fmt: skip
-    error_lists: tuple[str, ...] = Field(default=(), description="the province's serious-error lists (txt or csv)")
-    sample_dictionary: bool = Field(True, description="also match the shipped sample serious-error dictionary")
+    error_lists: tuple[str, ...] = Field(
+        default=(), description="the province's serious-error lists (txt or csv)"
+    )
+    sample_dictionary: bool = Field(
+        True, description="also match the shipped sample serious-error dictionary"
+    )
     attachments: bool = Field(True, description="read linked txt/csv/xlsx/docx attachments for personal data")
     attachment_bytes: int = Field(5_000_000, gt=0, description="largest attachment read")
-    baseline_ttl_days: float = Field(184.0, gt=0, description="a tamper baseline not refreshed for this long goes")
+    baseline_ttl_days: float = Field(
+        184.0, gt=0, description="a tamper baseline not refreshed for this long goes"
+    )
 
 
 class EvidenceSettings(_Strict):
     """Snapshots kept as evidence (monitor.engine.evidence)."""
 
-    budget_bytes: int = Field(512 * 1024 * 1024, gt=0, description="bytes of compressed snapshots kept in Redis")
+    budget_bytes: int = Field(
+        512 * 1024 * 1024, gt=0, description="bytes of compressed snapshots kept in Redis"
+    )
     retention_days: float = Field(184.0, gt=0, description="the current and the previous quarter")
 
 

@@ -149,6 +149,10 @@ class EventConsumer:
 
     async def handle(self, events: Sequence[FindingEvent]) -> list[Notice]:
         now = self._clock.now()
+        fresh = [e for e in events if now - e.at <= self._settings.event_max_age_s]
+        if len(fresh) < len(events):  # the group reads the stream from its start: old events are history
+            log.info("notify.events_too_old", skipped=len(events) - len(fresh))
+        events = fresh
         codes = {e.finding.code for e in events}
         decision = decide_events(
             events, self._audience, self._settings, now,

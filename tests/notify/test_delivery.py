@@ -28,6 +28,7 @@ FAST = {
     "poll_s": 0.02,
     "send_timeout_s": 5,
     "rate_per_channel": 1000,
+    "event_max_age_s": 10 * 365 * 86400.0,  # the events here are dated T0, whatever the system clock says
 }
 
 
@@ -240,3 +241,14 @@ async def test_scheduler_failover_the_standby_takes_the_lease_and_repeats_nothin
         await standby
         await Deliverer(redis, keys, settings, metrics, clock).run(asyncio.Event(), until_idle=True)
         assert [r.body["title"][:6] for r in hook.received] == ["【每日汇总】"]
+
+
+async def test_events_older_than_a_day_are_history_not_news(redis, keys, metrics):
+    async with Receiver() as hook:
+        settings = NotifySettings(**{**FAST, "event_max_age_s": 86400.0})
+        aud = audience_for({t: (hook.url(),) for t in ("4300000001", "4300000002")})
+        old = event(EventKind.OPENED, finding("4300000001"), at=T0 - dt.timedelta(days=2))
+        new = event(EventKind.OPENED, finding("4300000002"), at=T0 - dt.timedelta(hours=1))
+        await append(redis, keys, old, new)  # e.g. the stream a lifecycle filled before the notifier existed
+        await drain(redis, keys, settings, aud, metrics, FixedClock(T0))
+        assert [p["target"]["id"] for p in hook.payloads()] == ["4300000002"]
