@@ -124,6 +124,10 @@ class EventConsumer:
                 log.warning("notify.events_unavailable", error=repr(exc))
                 handled = 0
                 await asyncio.sleep(1.0)
+            except Exception:  # a bug deciding a batch: it stays pending and is retried, the worker lives on
+                log.exception("notify.events_failed", consumer=self._consumer)
+                handled = 0
+                await asyncio.sleep(CLAIM_IDLE_S / 10)
             if until_idle and handled == 0:
                 return
 

@@ -141,12 +141,17 @@ class Deliverer:
             self._metrics.notices.labels(scheme, kind, "deferred").inc()
             log.info("notice.deferred", notice=notice.id, kind=kind, to=masked(url), why="rate limit")
             return
-        message = self._renderer.for_url(notice, url)
         target = expand(with_notice_header(url, notice.id))
         try:
+            message = self._renderer.for_url(notice, url)
             ok, error = await asyncio.wait_for(asyncio.to_thread(send_now, target, message), s.send_timeout_s)
         except TimeoutError:
             ok, error = False, f"no answer within {s.send_timeout_s:g} s"
+        except (
+            Exception
+        ) as exc:  # a broken user template or an apprise bug: this delivery fails, not the worker
+            log.exception("notice.send_error", notice=notice.id, to=masked(url))
+            ok, error = False, f"{type(exc).__name__}: {exc}"[:300]
         now = self._clock.now()
         if ok:
             await self.outbox.mark_sent(delivery, now, s.sent_mark_ttl_s)

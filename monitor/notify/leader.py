@@ -82,6 +82,10 @@ class NoticeLeader:
                         await self.tick()
                 except (ConnectionError, TimeoutError, OSError, aioredis.RedisError) as exc:
                     log.warning("notify.leader_redis_unavailable", error=repr(exc))
+                except (
+                    Exception
+                ):  # a bug in one round: logged; the next tick tries again, the scheduler lives on
+                    log.exception("notify.tick_failed", owner=owner)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), min(self._settings.tick_s, lease_ttl_s / 3))
         finally:

@@ -252,3 +252,14 @@ async def test_events_older_than_a_day_are_history_not_news(redis, keys, metrics
         await append(redis, keys, old, new)  # e.g. the stream a lifecycle filled before the notifier existed
         await drain(redis, keys, settings, aud, metrics, FixedClock(T0))
         assert [p["target"]["id"] for p in hook.payloads()] == ["4300000002"]
+
+
+async def test_a_broken_user_template_fails_its_deliveries_not_the_worker(redis, keys, metrics, tmp_path):
+    async with Receiver() as hook:
+        (tmp_path / "notice.txt.j2").write_text("{{ no_such_field.x }}\n")
+        settings = NotifySettings(**{**FAST, "templates": tmp_path, "max_attempts": 1})
+        await append(redis, keys, event(EventKind.OPENED, finding()))
+        deliverer = await drain(redis, keys, settings, audience_for({"4300000001": (hook.url(),)}), metrics,
+                                FixedClock(T0))  # fmt: skip
+        (dead,) = await deliverer.outbox.dead()
+        assert "UndefinedError" in dead.error and hook.received == []
