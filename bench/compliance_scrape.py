@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import os
 import random
 import tempfile
 import time
@@ -229,6 +230,7 @@ async def main_async(args: argparse.Namespace) -> None:
             used = int((await redis.info("memory"))["used_memory"]) - before
             compliance = Compliance()
             metrics.registry.register(ComplianceCollector(compliance))
+            load = os.getloadavg()[0]  # other processes sharing the cores inflate the times below
             cold_s, body = await scrape(metrics.registry, compliance, runtime)
             warm = []
             for _ in range(3):
@@ -251,7 +253,8 @@ async def main_async(args: argparse.Namespace) -> None:
     lines = [
         f"{args.sites:,} sites ({args.days} days × {args.probes_per_day} probes, {args.columns} columns each) and "
         f"{args.accounts:,} accounts, findings in the shares the bench's docstring states; {report.machine()}, "
-        f"govmon {report.revision()}, {report.today()} (`python -m bench.compliance_scrape`).",
+        f"govmon {report.revision()}, {report.today()}, load average {load:.1f} when the scrapes began "
+        "(`python -m bench.compliance_scrape`).",
         "",
         report.table(("series", "count", "per 1,000 sites"), rows),
         "",
