@@ -4,12 +4,15 @@ vetoed or at risk, how old homepages and columns are, availability, broken links
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client.parser import text_string_to_metric_families
 
 from monitor.api import build_app
+from monitor.api.compliance import Compliance
 from monitor.clock import FixedClock
 from monitor.inventory import Loaded
 from monitor.model import SHANGHAI, Account, Job, Observation, Outcome, Severity, Site, Status, Target
@@ -201,3 +204,21 @@ async def test_metrics_token_asks_scrapes_for_a_bearer_token(redis, keys, metric
         assert (await client.get("/healthz")).status == 200  # health stays open for probes
     finally:
         await client.close()
+
+
+async def test_overlapping_scrapes_share_one_reading_and_a_cancelled_one_does_not_stop_it(
+    redis, keys, metrics
+):
+    runtime = runtime_for(redis, keys, metrics)
+    await arrange(runtime)
+    compliance = Compliance()
+    first, second = await asyncio.gather(compliance.refresh(runtime), compliance.refresh(runtime))
+    assert first is second  # one reading served both
+    hung_up = asyncio.ensure_future(compliance.refresh(runtime))
+    await asyncio.sleep(0)  # the scrape has started a reading
+    reading = compliance._reading  # white box: the reading the scrape waits for
+    hung_up.cancel()  # Prometheus gave up on this scrape
+    with contextlib.suppress(asyncio.CancelledError):
+        await hung_up
+    assert reading is not None and (await asyncio.wait_for(reading, 10)) is compliance.snapshot
+    assert compliance.snapshot is not first
