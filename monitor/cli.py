@@ -175,6 +175,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"{site.id}\tsite\t{site.region}\t{site.name}")
         for account in loaded.accounts:
             print(f"{account.id}\taccount\t{account.region}\t{account.name}")
+    if loaded.fatal:  # the report is the output; a script watching stderr still learns that nothing can run
+        where = args.config or os.environ.get("GOVMON_CONFIG")
+        print(f"govmon: {where} is not usable: fix the fatal problems listed above", file=sys.stderr)
     return loaded.exit_status
 
 
@@ -198,7 +201,6 @@ def cmd_roles(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from monitor.clock import parse_moment
-    from monitor.commands.check import check_once, print_findings
 
     loaded = load(args)
     try:
@@ -211,6 +213,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError(
             f"unknown target {unknown[0]!r}: not in the inventory (govmon validate --list prints the ids)"
         )
+    # imported after the usage checks: it loads every check, slow for a one-line mistake
+    from monitor.commands.check import check_once, print_findings
+
     findings = asyncio.run(check_once(loaded, set(args.target) or None, as_of))
     print_findings(findings, as_json=args.json)
     if args.notify:
@@ -223,7 +228,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_inspect(args: argparse.Namespace) -> int:
     from monitor.clock import parse_moment
-    from monitor.commands.inspect import inspect_location
 
     try:
         if args.as_of:
@@ -235,6 +239,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     loaded = None
     if args.config or os.environ.get("GOVMON_CONFIG"):
         loaded = load(args)
+    from monitor.commands.inspect import inspect_location  # after the usage checks, like check's
+
     report = asyncio.run(inspect_location(args.location, loaded, args.as_of))
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 SEVERITY_ORDER = {"veto": 0, "deduction": 1, "warning": 2}
 STATUS_MARK = {"violation": "✗", "at_risk": "!", "unverified": "?"}
+LEGEND = (
+    "✗ violation: true now · ! at risk: a violation on its due day unless fixed · "
+    "? unverified: govmon could not judge (never counted in reports)"
+)
 
 
 async def check_once(loaded: Loaded, only: set[str] | None, as_of: float | None) -> list[Finding]:
@@ -62,3 +66,4 @@ def print_findings(findings: list[Finding], *, as_json: bool, out: Any = None) -
             f"{f.code}: {f.message}{due}",
             file=out,
         )
+    print(LEGEND, file=out)
