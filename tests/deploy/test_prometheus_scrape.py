@@ -92,14 +92,14 @@ async def test_prometheus_scrapes_govmon_and_the_veto_alert_names_the_unreachabl
         try:
             async with Prometheus(prom_config, tmp_path / "prometheus") as prom:
                 alerted: dict[str, set[str]] = {}
-                deadline = time.monotonic() + 90
+                deadline = time.monotonic() + 120  # ~15 s on an idle machine; CI machines are shared
                 while time.monotonic() < deadline:
                     alerted = await veto_alerts(prom)
                     if alerted.get("site.unreachable", set()) >= injected:
                         break
                     await asyncio.sleep(1)
                 vetoes = await veto_findings(api)
-                assert alerted.get("site.unreachable") == injected, log_path.read_text()[-3000:]
+                assert alerted.get("site.unreachable") == injected, (alerted, log_path.read_text()[-3000:])
                 for code, targets in alerted.items():
                     assert targets <= vetoes.get(code, set()), f"{code}: alert for {targets - vetoes[code]}"
 
@@ -121,7 +121,7 @@ async def test_prometheus_scrapes_govmon_and_the_veto_alert_names_the_unreachabl
 
 async def wait_for_content(prom: Prometheus) -> None:
     """Until the columns crawl, the media poll and an at_risk due date show (they follow the probes)."""
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 40
     wanted = ("govmon_column_age_days", "govmon_account_silent_days", "govmon_homepage_age_days")
     while time.monotonic() < deadline:
         present = [bool(await prom.query(name)) for name in wanted]
