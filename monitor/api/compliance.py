@@ -156,6 +156,7 @@ class Compliance:
                     if failed is not None:
                         samples.add(observed_at, failed)
                 samples.trim(cutoff)
+                await asyncio.sleep(0)  # in `govmon run` probes share this loop: parse in small slices
 
     async def _read_columns(self, runtime: Runtime, sites: Sequence[Site], now: float) -> None:
         """Re-read the columns payload of each site not read within ``reread_s`` (spread by a hash of the
@@ -172,6 +173,7 @@ class Compliance:
                     continue  # not crawled yet: looked for again at the next scrape
                 homepage, worst = payloads.columns_ages(document)
                 self._columns[site.id] = _ColumnsRead(read_at=now, homepage=homepage, worst=worst)
+                await asyncio.sleep(0)
 
     def _columns_due(self, target_id: str, now: float) -> bool:
         read = self._columns.get(target_id)
