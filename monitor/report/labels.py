@@ -64,7 +64,8 @@ CSV_HEADER = ("地区", "实际运行数", "检查数", "发现存在突出问�
 
 TOTAL = "合计"
 
-FORECAST_LABELS = {"open": "预计：违规持续", "at_risk": "预计：到期"}
+FORECAST_LABELS = {"open": "预计：违规未整改，检查时仍存在", "at_risk": "预计：到期"}
+"""How a forecast problem is marked; an at_risk one is followed by its due day."""
 
 
 def indicator(code: str, message: str) -> str:

@@ -100,8 +100,10 @@ def problem_text(problem: Problem) -> str:
     if problem.message and problem.message != problem.words:
         parts.append(f"：{problem.message}")
     if problem.forecast:
-        due = f"，{day_words(problem.due)}到期" if problem.due else ""
-        parts.append(f"（{FORECAST_LABELS[problem.forecast]}{due}）")
+        if problem.forecast == "at_risk" and problem.due:
+            parts.append(f"（预计：{day_words(problem.due)}到期）")
+        else:
+            parts.append(f"（{FORECAST_LABELS[problem.forecast]}）")
     else:
         parts.append(f"（{_days(problem)}）")
     return "".join(parts)

@@ -107,7 +107,7 @@ def test_forecast_from_the_command_line_marks_what_is_due(
     out = capsys.readouterr().out
     assert "（预测）" in out
     assert "乙县政府门户网站（s2）（预计）" in out
-    assert "预计：到期，2022年1月10日到期" in out
+    assert "（预计：2022年1月10日到期）" in out
     assert "| 乙县 | 1 | 1 | 1 | 100% |" in out
     assert main(args) == 0  # the quarter as it stood: an at_risk never counts
     assert "| 乙县 | 1 | 1 | 0 | 0 |" in capsys.readouterr().out
