@@ -244,8 +244,11 @@ class _Judge:
             return None
         if record.status == "violation" and start <= end:
             return self._problem(record, self.window.first_day, self.window.last_day, "open")
-        if record.status == "at_risk" and record.due is not None:
-            due = day_of(record.due.timestamp())
+        due_at = record.due if record.status == "at_risk" else None
+        if record.status == "violation" and start > end:
+            due_at = start  # at_risk at as_of by its history: due when it turned into a violation
+        if due_at is not None:
+            due = day_of(due_at.timestamp())
             if due <= self.window.last_day:
                 first = max(due, self.window.first_day)
                 return self._problem(record, first, self.window.last_day, "at_risk", due)

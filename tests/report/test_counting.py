@@ -185,6 +185,17 @@ def test_forecast_inside_the_window_keeps_what_was_seen_and_ignores_what_came_la
     assert result.problems[0].problems[0].forecast is None
 
 
+def test_forecast_in_the_past_reads_the_history_of_a_finding_that_turned_later() -> None:
+    history = [
+        {"at": "2022-02-20T08:00:00+08:00", "state": "open", "status": "at_risk"},
+        {"at": "2022-03-01T08:00:00+08:00", "state": "open", "status": "violation"},
+    ]
+    turned = violation(first="2022-02-20T08:00:00+08:00", last="2022-03-08T08:00:00+08:00", history=history)
+    result = report(turned, as_of="2022-02-27T12:00:00+08:00")
+    problem = result.problems[0].problems[0]
+    assert (problem.forecast, problem.due) == ("at_risk", dt.date(2022, 3, 1))
+
+
 def test_without_as_of_at_risk_never_counts() -> None:
     due_inside = violation(
         "s2",
