@@ -53,6 +53,7 @@ from monitor.checks.links.checker import LinkChecker
 from monitor.clock import SystemClock
 from monitor.engine.kv.connect import EmbeddedRedis, client, free_port
 from monitor.engine.kv.keys import Keys
+from monitor.engine.kv.state import RedisState
 from monitor.engine.loopwatch import LoopWatch
 from monitor.fetch import Fetcher
 from monitor.metrics import Metrics
@@ -113,7 +114,7 @@ async def context(
             controls = ControlProbe(fetcher, (), timeout_s=15.0, cache_s=30.0)
             yield CheckContext(
                 fetcher, settings, SystemClock(), Metrics(), LoopWatch(), controls, structlog.get_logger(),
-                redis=redis, keys=Keys(prefix=prefix),
+                state=RedisState(redis, Keys(prefix=prefix)),
             )  # fmt: skip
     finally:
         await redis.aclose()
@@ -146,7 +147,7 @@ async def govmon_round(
     inventory: dict[str, Any], sites: list[Site], pages: int, redis_url: str, prefix: str
 ) -> dict[str, dict[str, Any]]:
     async with context(inventory, pages, redis_url, prefix) as ctx:
-        checker = LinkChecker(ctx.fetcher, ctx.settings.links, redis=ctx.redis, keys=ctx.keys)
+        checker = LinkChecker(ctx.fetcher, ctx.settings.links, state=ctx.state)
         cold = await walk(sites[0], ctx, checker)
         warm = await walk(sites[0], ctx, checker)
         other = await walk(sites[-1], ctx, checker)

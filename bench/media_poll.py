@@ -5,8 +5,9 @@ repository root).
 
 The simulator runs in its own process (``python -m monitor.sim serve --sites 0 --accounts N``), so its CPU
 is not counted: every account sits on one bridge host (``rsshub.example.net``), a third each in RSS 2.0,
-Atom and JSON Feed, 8–20 entries a feed. This process runs the ``media`` check itself (``MediaCheck.run``:
-conditional GET through the shared ``Fetcher``, parse, summarise, keep the validators in Redis) over every
+Atom and JSON Feed, 8–20 entries a feed. This process runs the ``media`` check itself (``poll_account``:
+conditional GET through the shared ``Fetcher``, parse, summarise, keep the validators in ``ctx.state``:
+Redis) over every
 account, ``--concurrency`` at a time, in three passes per round:
 
 * ``cold``: first poll of every account (connections opened, the simulator renders and caches each feed);
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import os
 import shutil
 import signal
@@ -36,15 +38,18 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import redis.asyncio as aioredis
 import structlog
 import yaml
 
 from monitor.checks.base import CheckContext
 from monitor.checks.controls import ControlProbe
-from monitor.checks.media.check import MediaCheck
+from monitor.checks.media.check import poll_account
+from monitor.checks.state import MemoryState
 from monitor.clock import SystemClock
 from monitor.engine.kv.connect import EmbeddedRedis, client, free_port
 from monitor.engine.kv.keys import Keys
+from monitor.engine.kv.state import RedisState
 from monitor.engine.loopwatch import LoopWatch
 from monitor.fetch import Fetcher
 from monitor.metrics import Metrics
@@ -87,7 +92,7 @@ def simulator(directory: Path, accounts: int, seed: int) -> Any:
 @contextlib.asynccontextmanager
 async def context(
     inventory: dict[str, Any], args: argparse.Namespace, directory: Path
-) -> AsyncIterator[CheckContext]:
+) -> AsyncIterator[tuple[CheckContext, aioredis.Redis | None]]:
     settings = Settings(
         resolve=inventory["resolve"],
         allow_private_networks=True,
@@ -102,10 +107,11 @@ async def context(
     try:
         async with Fetcher(settings.fetch, allow_private=True, resolve=settings.resolve) as fetcher:
             controls = ControlProbe(fetcher, (), timeout_s=15.0, cache_s=30.0)
+            state = RedisState(redis, Keys(prefix="bench")) if redis is not None else MemoryState()
             yield CheckContext(
                 fetcher, settings, SystemClock(), Metrics(), LoopWatch(), controls, structlog.get_logger(),
-                redis=redis, keys=Keys(prefix="bench"),
-            )  # fmt: skip
+                state=state,
+            ), redis  # fmt: skip
     finally:
         if redis is not None:
             await redis.aclose()
@@ -113,16 +119,22 @@ async def context(
             redis_server.stop()
 
 
-async def poll_all(
-    check: MediaCheck, accounts: list[Account], ctx: CheckContext, concurrency: int
-) -> dict[str, float]:
+async def forget(ctx: CheckContext, redis: aioredis.Redis | None) -> CheckContext:
+    """The context with every account's validators forgotten (the next poll of each is a full read)."""
+    if redis is None:
+        return dataclasses.replace(ctx, state=MemoryState())
+    await redis.flushdb()
+    return ctx
+
+
+async def poll_all(accounts: list[Account], ctx: CheckContext, concurrency: int) -> dict[str, float]:
     """One pass: every account polled once. Returns wall seconds, CPU seconds and the outcomes."""
     gate = asyncio.Semaphore(concurrency)
     outcomes = {"ok": 0, "not_modified": 0, "failed": 0}
 
     async def one(account: Account) -> None:
         async with gate:
-            obs = await check.run(account, f"bench:{account.id}", ctx)
+            obs = await poll_account(account, f"bench:{account.id}", ctx)
         if obs.outcome is not Outcome.OK:
             outcomes["failed"] += 1
         elif obs.payload.get("not_modified"):
@@ -146,17 +158,13 @@ async def measure(
         if row["id"] != "hyjj-douyin"  # the 503 archetype: a failure per poll is not a poll rate
     ]
     results: dict[str, list[dict[str, float]]] = {"cold": [], "full": [], "304": []}
-    async with context(inventory, args, directory) as ctx:
+    async with context(inventory, args, directory) as (ctx, redis):
         for round_number in range(args.rounds):
-            if ctx.redis is not None:
-                await ctx.redis.flushdb()
-            first = MediaCheck()
-            results["cold"].append(await poll_all(first, accounts, ctx, args.concurrency))
-            if ctx.redis is not None:
-                await ctx.redis.flushdb()  # forget the validators: every poll fetches and parses
-            fresh = MediaCheck()
-            results["full"].append(await poll_all(fresh, accounts, ctx, args.concurrency))
-            results["304"].append(await poll_all(fresh, accounts, ctx, args.concurrency))
+            ctx = await forget(ctx, redis)
+            results["cold"].append(await poll_all(accounts, ctx, args.concurrency))
+            ctx = await forget(ctx, redis)  # forget the validators: every poll fetches and parses
+            results["full"].append(await poll_all(accounts, ctx, args.concurrency))
+            results["304"].append(await poll_all(accounts, ctx, args.concurrency))
             print(f"round {round_number + 1}: " + ", ".join(
                 f"{name} {len(accounts) / r[-1]['wall_s']:.0f}/s" for name, r in results.items()
             ), flush=True)  # fmt: skip

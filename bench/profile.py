@@ -32,7 +32,7 @@ BUCKETS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("claim jobs (XREADGROUP)", ("JobQueue.claim (",)),
     ("claim loop (reclaim, waiting for a slot)", ("Worker._claim_loop (",)),
     ("heartbeat", ("Worker._heartbeat (",)),
-    ("homepage check: observation, payload", ("HomepageCheck.run (",)),
+    ("homepage check: observation, payload", ("read_homepage (",)),
     ("job bookkeeping (tasks, timeouts, metrics)", ("Worker._run_job (",)),
     ("event loop, sockets, callbacks", ("asyncio/",)),
 )

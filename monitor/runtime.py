@@ -19,11 +19,13 @@ import structlog
 
 from monitor.checks import CheckContext
 from monitor.checks.controls import ControlProbe
-from monitor.checks.links.checker import drain as drain_link_cache
+from monitor.checks.links.checker import LinkChecker
 from monitor.clock import Clock, SystemClock
+from monitor.engine.evidence import EvidenceStore
 from monitor.engine.findings import FindingStore
 from monitor.engine.kv.connect import EmbeddedRedis, RedisUnavailable, client
 from monitor.engine.kv.keys import Keys
+from monitor.engine.kv.state import RedisState
 from monitor.engine.loopwatch import LoopWatch
 from monitor.engine.queue import JobQueue
 from monitor.engine.store import Store
@@ -135,7 +137,8 @@ async def open_runtime(
 
 @contextlib.asynccontextmanager
 async def check_context(runtime: Runtime) -> AsyncIterator[CheckContext]:
-    """The fetcher, loop watch and control probes a worker (or a one-shot check) runs checks with."""
+    """The fetcher, loop watch, control probes, shared state and link checker a worker (or a one-shot check)
+    runs checks with: the composition root of ``CheckContext``."""
     settings = runtime.settings
     watch = LoopWatch(metrics=runtime.metrics)
     async with Fetcher(
@@ -150,6 +153,8 @@ async def check_context(runtime: Runtime) -> AsyncIterator[CheckContext]:
             timeout_s=settings.availability.timeout_s,
             cache_s=settings.availability.control_cache_s,
         )
+        state = RedisState(runtime.redis, runtime.keys)
+        links = LinkChecker(fetcher, settings.links, state=state)
         await watch.start()
         try:
             yield CheckContext(
@@ -160,11 +165,17 @@ async def check_context(runtime: Runtime) -> AsyncIterator[CheckContext]:
                 watch,
                 controls,
                 log,
-                redis=runtime.redis,
-                keys=runtime.keys,
+                state=state,
+                links=links,
+                evidence=EvidenceStore(
+                    runtime.redis,
+                    runtime.keys,
+                    budget_bytes=settings.evidence.budget_bytes,
+                    retention_days=settings.evidence.retention_days,
+                ),
             )
         finally:
-            await drain_link_cache(fetcher)  # writes of jobs cancelled at shutdown land while Redis is up
+            await links.drain()  # writes of jobs cancelled at shutdown land while Redis is up
             await watch.stop()
 
 

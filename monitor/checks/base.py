@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 import structlog
 
+from monitor.checks.state import MemoryState, State
 from monitor.clock import Clock
 from monitor.model import Account, Observation, Site, Target
 from monitor.settings import Settings
 
 if TYPE_CHECKING:
-    import redis.asyncio as aioredis
-
     from monitor.checks.controls import ControlProbe
-    from monitor.engine.kv.keys import Keys
+    from monitor.checks.links.checker import LinkChecker
     from monitor.engine.loopwatch import LoopWatch
     from monitor.fetch import Fetcher
     from monitor.metrics import Metrics
@@ -31,9 +30,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", Site, Account)
 
 
+class Evidence(Protocol):
+    """Where a check keeps page snapshots a finding points at (``monitor.engine.evidence.EvidenceStore`` in
+    workers); the check masks what it passes."""
+
+    async def put(
+        self, masked_text: str, *, url: str, status: int | None, observed_at: float, content_type: str = ...
+    ) -> str:
+        """Store the page; its digest (``evidence.snapshot``)."""
+        ...
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class CheckContext:
-    """Everything a check may use; built once per worker process by ``monitor.app``."""
+    """Everything a check may use; built once per worker process by the composition root
+    (``monitor.runtime.check_context``)."""
 
     fetcher: Fetcher
     settings: Settings
@@ -42,10 +53,14 @@ class CheckContext:
     loop_watch: LoopWatch
     controls: ControlProbe
     log: structlog.typing.FilteringBoundLogger
-    redis: aioredis.Redis | None = None
-    """Shared state across workers (the link verdict cache); None where a check runs without Redis."""
-    keys: Keys | None = None
-    """The key builders for ``redis`` (its deployment's prefix)."""
+    state: State = dataclasses.field(default_factory=MemoryState)
+    """What checks keep between runs (media validators, link verdicts): shared through Redis in workers,
+    in this process where the context is built without it."""
+    links: LinkChecker | None = None
+    """The process's link checker (one in-flight table and verdict cache per worker); None: the links check
+    builds one for its run."""
+    evidence: Evidence | None = None
+    """Where page snapshots go (None: none are kept, the findings carry no snapshot)."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

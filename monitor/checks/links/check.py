@@ -24,7 +24,7 @@ import dataclasses
 import time
 
 from monitor.checks.base import Check, CheckContext, crawl_budget_s
-from monitor.checks.links.checker import Checked, LinkChecker, for_context, page_of
+from monitor.checks.links.checker import Checked, LinkChecker, page_of
 from monitor.checks.links.crawl import TEXT_CHARS, FoundLink, Frontier, select_links
 from monitor.checks.links.urls import is_file, same_site
 from monitor.checks.links.verdict import BROKEN, OK, UNVERIFIED, Verdict
@@ -54,7 +54,7 @@ async def check_links(target: Site, job_id: str, ctx: CheckContext) -> Observati
         return Observation(
             NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, observed.to_payload()
         )
-    walk = SiteWalk(target, ctx, for_context(ctx))
+    walk = SiteWalk(target, ctx, ctx.links or LinkChecker(ctx.fetcher, ctx.settings.links, state=ctx.state))
     budget_s = crawl_budget_s(ctx.settings, ctx.settings.links.budget_s)
     try:
         async with asyncio.timeout(max(0.0, budget_s - (time.monotonic() - started))):

@@ -1,7 +1,8 @@
 """``LinkChecker``: the verdict of many URLs, each fetched at most once per ``links.cache_ttl_s``.
 
-One per worker process (``for_context``). A URL's verdict is looked up in Redis first (one MGET per
-batch), so a hundred county sites linking to www.gov.cn cost one check per interval across every worker;
+One per worker process, built by the composition root (``monitor.runtime.check_context``) and handed to the
+check as ``ctx.links``. A URL's verdict is looked up in the shared ``ctx.state`` first (one read per batch),
+so a hundred county sites linking to www.gov.cn cost one check per interval across every worker;
 a URL already being checked in this process is awaited, not fetched again. Fetches go through the
 worker's ``Fetcher``: the link's own host's politeness slot, the SSRF guard and the body caps apply.
 
@@ -16,7 +17,7 @@ How a URL is read:
   host asks for a longer pause than that cap: a host that says "come back in an hour" is not hammered.
   Still refused: ``unverified``, and the host's further links get one try each, no retry.
 
-A Redis outage costs the cache, never the check.
+A state outage (Redis down) costs the cache, never the check.
 """
 
 from __future__ import annotations
@@ -24,25 +25,19 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
-import json
-import weakref
 from collections.abc import Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import structlog
-from redis.exceptions import RedisError
 
 from monitor.checks.links.verdict import UNVERIFIED, Verdict, is_html, judge
+from monitor.checks.state import State, StateUnavailable
 from monitor.fetch.politeness import parse_retry_after
 from monitor.model import FailureReason, FetchResult
 from monitor.settings import LinkSettings
 
 if TYPE_CHECKING:
-    import redis.asyncio as aioredis
-
-    from monitor.checks.base import CheckContext
-    from monitor.engine.kv.keys import Keys
     from monitor.fetch import Fetcher
 
 log = structlog.get_logger(__name__)
@@ -70,24 +65,28 @@ def url_digest(url: str) -> str:
     return hashlib.blake2b(url.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+def state_name(url: str) -> str:
+    """The URL's verdict's name in ``ctx.state`` (``Keys.link_verdict`` documents its Redis key)."""
+    return f"link:{url_digest(url)}"
+
+
 class LinkChecker:
     def __init__(
         self,
         fetcher: Fetcher,
         settings: LinkSettings,
         *,
-        redis: aioredis.Redis | None = None,
-        keys: Keys | None = None,
+        state: State | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
+        """``state``: where verdicts are shared (None, or ``links.cache_ttl_s`` 0: not cached)."""
         self._fetcher = fetcher
         self._settings = settings
         self._patterns = settings.all_soft404_patterns()
-        self._redis = redis if keys is not None and settings.cache_ttl_s > 0 else None
-        self._keys = keys
+        self._state = state if settings.cache_ttl_s > 0 else None
         self._sleep = sleep
         self._inflight: dict[str, asyncio.Task[tuple[Verdict, FetchResult]]] = {}
-        self._unwritten: dict[str, str] = {}  # cache key → verdict JSON, written by ``_flusher``
+        self._unwritten: dict[str, Any] = {}  # state name → verdict JSON, written by ``_flusher``
         self._flusher: asyncio.Task[None] | None = None
         self._refusing_hosts: set[str] = set()  # still 403/429 after a retry: their other links get one try
         self.fetches = 0
@@ -192,21 +191,20 @@ class LinkChecker:
     # ------------------------------------------------------------------------------------- cache
     async def _cached(self, urls: Iterable[str]) -> dict[str, Checked]:
         ordered = list(urls)
-        if self._redis is None or self._keys is None or not ordered:
+        if self._state is None or not ordered:
             return {}
-        keys = self._keys
         try:
-            values = await self._redis.mget([keys.link_verdict(url_digest(u)) for u in ordered])
-        except RedisError as exc:
+            values = await self._state.get_many([state_name(u) for u in ordered])
+        except StateUnavailable as exc:
             log.warning("links.cache_unavailable", error=str(exc))
             return {}
         found: dict[str, Checked] = {}
-        for url, raw in zip(ordered, values, strict=True):
-            if raw is None:
+        for url, value in zip(ordered, values, strict=True):
+            if value is None:
                 continue
             try:
-                verdict = Verdict.from_json(json.loads(raw))
-            except (ValueError, KeyError, TypeError):
+                verdict = Verdict.from_json(value)
+            except (ValueError, KeyError, TypeError, AttributeError):
                 continue
             if verdict.url == url:  # a digest collision is a miss, never another URL's verdict
                 found[url] = Checked(verdict, cached=True)
@@ -215,29 +213,24 @@ class LinkChecker:
     async def _store(self, verdict: Verdict) -> None:
         """Write ``verdict`` to the shared cache; verdicts finished meanwhile go in the same pipeline
         (one connection and one round trip for a burst, not one per link)."""
-        if self._redis is None or self._keys is None:
+        if self._state is None:
             return
-        key = self._keys.link_verdict(url_digest(verdict.url))
-        self._unwritten[key] = json.dumps(verdict.to_json(), ensure_ascii=False)
+        self._unwritten[state_name(verdict.url)] = verdict.to_json()
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush())
         await asyncio.shield(self._flusher)
 
     async def _flush(self) -> None:
-        assert self._redis is not None
-        ttl_ms = max(1, int(self._settings.cache_ttl_s * 1000))
+        assert self._state is not None
         while self._unwritten:
             batch, self._unwritten = self._unwritten, {}
-            pipe = self._redis.pipeline(transaction=False)
-            for key, value in batch.items():
-                pipe.set(key, value, px=ttl_ms)
             try:
-                await pipe.execute()
-            except RedisError as exc:
+                await self._state.set_many(batch, self._settings.cache_ttl_s)
+            except StateUnavailable as exc:
                 log.warning("links.cache_unavailable", error=str(exc))
 
     async def drain(self) -> None:
-        """At shutdown, before Redis closes: cancel the URL checks still running on their own (each runs
+        """At shutdown, before the state's Redis closes: cancel the URL checks still running on their own (each runs
         shielded so that its other callers keep the answer, so cancelling a job leaves it running), then let
         the pending cache write land. Nothing is left to talk to a closed Redis and log a failure."""
         running = list(self._inflight.values())
@@ -247,25 +240,6 @@ class LinkChecker:
             await asyncio.wait(running)
         if self._flusher is not None and not self._flusher.done():
             await asyncio.wait([self._flusher])
-
-
-async def drain(fetcher: Fetcher) -> None:
-    """Before ``fetcher``'s process closes Redis: let its checker's pending cache writes land."""
-    checker = _per_fetcher.get(fetcher)
-    if checker is not None:
-        await checker.drain()
-
-
-_per_fetcher: weakref.WeakKeyDictionary[Fetcher, LinkChecker] = weakref.WeakKeyDictionary()
-
-
-def for_context(ctx: CheckContext) -> LinkChecker:
-    """The process's checker for this context's fetcher (one in-flight table per worker process)."""
-    checker = _per_fetcher.get(ctx.fetcher)
-    if checker is None:
-        checker = LinkChecker(ctx.fetcher, ctx.settings.links, redis=ctx.redis, keys=ctx.keys)
-        _per_fetcher[ctx.fetcher] = checker
-    return checker
 
 
 def page_of(checked: Checked) -> FetchResult | None:

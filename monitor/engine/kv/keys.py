@@ -74,16 +74,24 @@ class Keys:
         """ZSET JSON observation → observed_at. Writer: store. Bound: trimmed by age (retention) and count."""
         return f"{self.prefix}:hist:{check}:{target_id}"
 
+    def state(self, name: str) -> str:
+        """STRING JSON of one value of the checks' ``ctx.state`` (``monitor.engine.kv.state.RedisState``), named
+        by its check: ``link_verdict`` and ``media_record`` below. Writer: the check, through ``ctx.state``.
+        Bound: PX, the TTL the check gives."""
+        return f"{self.prefix}:{name}"
+
     def link_verdict(self, url_digest: str) -> str:
-        """STRING JSON verdict of one link URL (``monitor.checks.links``), keyed by the URL's digest, so that
-        many sites linking to one URL cost one check per ``links.cache_ttl_s``. Writer: linkcheck. Bound: EX."""
-        return f"{self.prefix}:link:{url_digest}"
+        """STRING JSON verdict of one link URL (``monitor.checks.links``; state name ``link:<digest>``), keyed
+        by the URL's digest, so that many sites linking to one URL cost one check per ``links.cache_ttl_s``.
+        Writer: the link checker. Bound: PX ``links.cache_ttl_s``."""
+        return self.state(f"link:{url_digest}")
 
     def media_record(self, account_id: str) -> str:
         """STRING JSON ``{"etag", "last_modified", "reading", "watched_since"}`` of one account
-        (``monitor.checks.media.check``): conditional-GET validators and the reading a 304 carries forward.
-        Writer: the media check. Bound: one per account, EX ``media.validators_ttl_s``."""
-        return f"{self.prefix}:media:{account_id}"
+        (``monitor.checks.media.check``; state name ``media:<account id>``): conditional-GET validators and the
+        reading a 304 carries forward. Writer: the media check. Bound: one per account, PX
+        ``media.validators_ttl_s``."""
+        return self.state(f"media:{account_id}")
 
     def tamper_baseline(self, site_id: str) -> str:
         """STRING JSON ``monitor.extract.tamper.Baseline`` of one homepage (title, foreign script hosts, masked

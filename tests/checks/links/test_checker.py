@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Any
 
 from monitor.checks.links.checker import LinkChecker, url_digest
+from monitor.engine.kv.state import RedisState
 from monitor.model import FailureReason, FetchResult
 from monitor.settings import LinkSettings
 
@@ -89,8 +90,12 @@ async def test_verdicts_are_shared_through_redis_until_they_expire(redis, keys) 
     answers = {("GET", url): [ok(url)], ("GET", gone): [failed(gone, 404)]}
     first, second = ScriptedFetcher(answers), ScriptedFetcher(answers)
     settings = LinkSettings(cache_ttl_s=60)
-    a = await LinkChecker(first, settings, redis=redis, keys=keys).check_many({url: False, gone: False})  # type: ignore[arg-type]
-    b = await LinkChecker(second, settings, redis=redis, keys=keys).check_many({url: False, gone: False})  # type: ignore[arg-type]
+    a = await LinkChecker(first, settings, state=RedisState(redis, keys)).check_many(
+        {url: False, gone: False}
+    )  # type: ignore[arg-type]
+    b = await LinkChecker(second, settings, state=RedisState(redis, keys)).check_many(
+        {url: False, gone: False}
+    )  # type: ignore[arg-type]
     assert [c.verdict.state for c in a.values()] == [c.verdict.state for c in b.values()] == ["ok", "broken"]
     assert sum(second.calls.values()) == 0 and all(c.cached for c in b.values())
     assert 0 < await redis.pttl(keys.link_verdict(url_digest(gone))) <= 60_000
