@@ -12,7 +12,8 @@ import os
 import signal
 import socket
 import uuid
-from collections.abc import Iterable
+from collections.abc import Coroutine, Iterable
+from typing import Any
 
 import structlog
 
@@ -157,10 +158,23 @@ async def run_roles(
     roles = set(roles)
     async with asyncio.TaskGroup() as group:
         if "scheduler" in roles:
-            group.create_task(run_scheduler(runtime, stop), name="scheduler")
+            group.create_task(_stops_all(run_scheduler(runtime, stop), stop), name="scheduler")
         if "worker" in roles:
-            group.create_task(run_worker(runtime, stop), name="worker")
+            group.create_task(_stops_all(run_worker(runtime, stop), stop), name="worker")
         if listen is not None:
             shared = "api" in roles  # only API processes report shared queue/finding gauges
-            group.create_task(run_api(runtime, stop, listen, shared_gauges=shared), name="api")
+            api = run_api(runtime, stop, listen, shared_gauges=shared)
+            group.create_task(_stops_all(api, stop), name="api")
     log.info("govmon.stopped", roles=sorted(roles))
+
+
+async def _stops_all(role: Coroutine[Any, Any, None], stop: asyncio.Event) -> None:
+    """A role that fails (the API's port taken) sets ``stop`` as a signal would, so the others drain and
+    return the graceful way. Cancellation by the task group alone was not enough: ``govmon run --listen``
+    on an address not of this machine printed nothing and kept running, its scheduler and notifier loops
+    alive (Python 3.11); with ``stop`` set it exits at once with one line and status 2."""
+    try:
+        await role
+    except BaseException:
+        stop.set()
+        raise

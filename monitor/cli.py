@@ -36,6 +36,16 @@ def parse_listen(value: str) -> tuple[str, int]:
     return host.strip("[]") or "127.0.0.1", int(port)
 
 
+def positive_seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {value!r}")
+    return seconds
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -111,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--for",
         dest="duration_s",
-        type=float,
+        type=positive_seconds,
         default=None,
         metavar="SECONDS",
         help="stop after this long (default: until Ctrl-C)",
@@ -234,8 +244,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             parse_moment(args.as_of)
     except ValueError as exc:
         raise UsageError(f"--as-of: {exc}") from exc
-    if "://" not in args.location and not Path(args.location).exists():
-        raise UsageError(f"inspect: no such file {args.location!r} (a URL starts with http:// or https://)")
+    check_location(args.location)
     loaded = None
     if args.config or os.environ.get("GOVMON_CONFIG"):
         loaded = load(args)
@@ -252,6 +261,23 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         print(f"govmon: {inspect_failure(report)}", file=sys.stderr)
         return 1
     return EXIT_OK
+
+
+def check_location(location: str) -> None:
+    """A saved file that can be read, or something shaped like a URL; what a fetch cannot judge is said here."""
+    from urllib.parse import urlsplit
+
+    if "://" in location:
+        try:
+            _ = urlsplit(location).port  # parsing is the check: a bad IPv6 host, a port out of range
+        except ValueError as exc:
+            raise UsageError(f"inspect: not a URL {location!r}: {exc}") from exc
+        return
+    path = Path(location)
+    if not path.exists():
+        raise UsageError(f"inspect: no such file {location!r} (a URL starts with http:// or https://)")
+    if not path.is_file() or not os.access(path, os.R_OK):
+        raise UsageError(f"inspect: {location!r} is not a readable file (give a saved page or feed)")
 
 
 def inspect_failure(report: dict[str, object]) -> str:

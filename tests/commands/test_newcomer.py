@@ -106,6 +106,8 @@ def cases(tmp: Path) -> list[Case]:
         case("inspect", "http://127.0.0.1:9/", exits=1),
         case("inspect", str(tmp / "saved.html"), exits=2),
         case("inspect", exits=2),
+        case("inspect", str(tmp), exits=2),
+        case("inspect", "https://[::1/", exits=2),
         # report
         case("report", "--quarter", "2026Q4", "-c", c, exits=0),
         case("report", "--quarter", "2022Q5", "-c", c, exits=2),
@@ -128,6 +130,8 @@ def cases(tmp: Path) -> list[Case]:
         case("worker", "-c", str(tmp / "missing.yaml"), exits=2),
         case("scheduler", exits=2),
         case("demo", "--for", "soon", exits=2),
+        case("demo", "--for", "-5", exits=2),
+        case("run", "-c", c, "--listen", "192.0.2.1:9731", exits=2),  # not an address of this machine
         *(case(command, "--help", exits=0) for command in HELP),
     ]
 
@@ -140,10 +144,13 @@ def clean_env(tmp: Path, extra: tuple[tuple[str, str], ...] = ()) -> dict[str, s
 
 def run(one: Case, tmp: Path) -> str | None:
     """What is wrong with this run, or None."""
-    done = subprocess.run(
-        [sys.executable, "-m", "monitor", *one.argv],
-        env=clean_env(tmp, one.env), cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "monitor", *one.argv],
+            env=clean_env(tmp, one.env), cwd=ROOT, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return f"still running after 60 s: govmon {' '.join(one.argv)}"
     said = f"govmon {' '.join(one.argv)} → {done.returncode}\n{done.stderr[-1500:]}"
     if "Traceback" in done.stderr or "Traceback" in done.stdout:
         return f"traceback: {said}"
