@@ -63,17 +63,19 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     listing.add_argument("--state", choices=STATES, help="the lifecycle state")
     listing.add_argument("--status", choices=STATUSES, help="the rule's verdict")
-    listing.add_argument("--target", metavar="ID")
-    listing.add_argument("--region", metavar="REGION")
-    listing.add_argument("--code", metavar="CODE")
-    listing.add_argument("--json", action="store_true", help="a JSON array (CONTRACT.md)")
+    listing.add_argument("--target", metavar="ID", help="only this target's findings")
+    listing.add_argument(
+        "--region", metavar="REGION", help="only this region's (市州/部门, as in the inventory)"
+    )
+    listing.add_argument("--code", metavar="CODE", help="only this code (docs/indicators.md)")
+    listing.add_argument("--json", action="store_true", help="a JSON array, fields as in docs/contract.md")
 
     ack = action(
         "ack", "acknowledge a finding: someone is on it", "Acknowledge an open finding; reminders stop."
     )
     ack.add_argument("id", metavar="ID", help="the finding's id (govmon findings list shows them)")
     ack.add_argument("--by", required=True, metavar="NAME", help="who does this (kept in the history)")
-    ack.add_argument("--note", required=True, metavar="TEXT")
+    ack.add_argument("--note", required=True, metavar="TEXT", help="what is being done (kept in the history)")
 
     dismiss = action(
         "dismiss",
@@ -82,7 +84,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     dismiss.add_argument("id", metavar="ID", help="the finding's id (govmon findings list shows them)")
     dismiss.add_argument("--by", required=True, metavar="NAME", help="who does this (kept in the history)")
-    dismiss.add_argument("--reason", required=True, metavar="TEXT")
+    dismiss.add_argument("--reason", required=True, metavar="TEXT", help="why it is not a real problem")
 
     add = action(
         "add",
@@ -90,17 +92,19 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
         "Enter a finding a person found: same lifecycle, notices and report; it resolves only when a person "
         "resolves it (govmon findings resolve). CODE is one of docs/indicators.md's codes.",
     )
-    add.add_argument("--target", required=True, metavar="ID")
-    add.add_argument("--code", required=True, metavar="CODE")
+    add.add_argument("--target", required=True, metavar="ID", help="the site or account (its inventory id)")
+    add.add_argument("--code", required=True, metavar="CODE", help="a code of docs/indicators.md")
     add.add_argument("--evidence", required=True, metavar="URL", help="the page that shows the problem")
     add.add_argument("--note", required=True, metavar="TEXT", help="what the inspection found")
-    add.add_argument("--status", choices=("violation", "at_risk"), default="violation")
+    add.add_argument(
+        "--status", choices=("violation", "at_risk"), default="violation", help="default: violation"
+    )
     add.add_argument("--by", metavar="NAME", help="who found it (default: your login name)")
 
     resolve = action("resolve", "resolve a finding by hand", "Close a finding (a manual one's only way out).")
     resolve.add_argument("id", metavar="ID", help="the finding's id (govmon findings list shows them)")
     resolve.add_argument("--by", required=True, metavar="NAME", help="who does this (kept in the history)")
-    resolve.add_argument("--note", required=True, metavar="TEXT")
+    resolve.add_argument("--note", required=True, metavar="TEXT", help="what was fixed (kept in the history)")
 
     export = action(
         "export",
@@ -108,7 +112,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
         "One JSON object per line (CONTRACT.md, with lifecycle fields; one line per episode); dismissed "
         "findings are left out. govmon report --findings reads the file.",
     )
-    export.add_argument("--quarter", required=True, metavar="YYYYQn")
+    export.add_argument("--quarter", required=True, metavar="YYYYQn", help="e.g. 2026Q4")
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
 
 

@@ -44,7 +44,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
         description="Sends a 【测试】 message now to the target's owners and its region's supervisors, and "
         "says for each recipient (masked) whether it was accepted.",
     )  # fmt: skip
-    test.add_argument("target", metavar="TARGET")
+    test.add_argument("target", metavar="TARGET", help="a site or account id of the inventory")
 
 
 def run(args: argparse.Namespace, loaded: Loaded) -> int:
