@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import os
 import random
+import resource
 import tempfile
 import time
 import uuid
@@ -266,6 +267,8 @@ async def main_async(args: argparse.Namespace) -> None:
         f"**{min(warm):.2f}–{max(warm):.2f} s**.",
         f"- Redis memory for this state: {used / 1e6:,.0f} MB, {used / args.sites / 1e3:,.1f} kB per site "
         f"(availability history, columns observation, findings).",
+        f"- Peak memory of this process (the api's caches, the inventory, the fill): "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:,.0f} MB.",
     ]
     text = "\n".join(lines)
     print(text)
