@@ -118,7 +118,10 @@ class Renderer:
             "targets": [
                 {"id": t.id, "name": t.name, "region": t.region, "link": self.link(t.id)} for t in targets
             ],
-            "findings": [finding_view(f) for f in notice.findings],
+            "findings": [
+                finding_view(f) | ({"status": "已恢复"} if notice.kind.value == "resolved" else {})
+                for f in notice.findings
+            ],
             "due": when(notice.due) if notice.due else "",
             "link": self.link(notice.target.id) if notice.target else "",
             "note": notice.note,
