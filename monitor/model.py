@@ -1,8 +1,8 @@
 """The frozen records that flow through govmon: inventory → job → fetch → observation → finding.
 
 Nothing here does I/O. Every module boundary passes one of these, never a dict of dicts; the only
-dicts are JSON-shaped payloads whose shape the owning check documents (``Observation.payload``) and
-``Finding.evidence``, whose shape CONTRACT.md fixes.
+dicts are JSON-shaped payloads (``Observation.payload``, one typed record per check in
+``monitor.observations``) and ``Finding.evidence``, whose shape CONTRACT.md fixes.
 """
 
 from __future__ import annotations
@@ -141,6 +141,12 @@ class FetchResult:
     def ok(self) -> bool:
         return self.failure is None and self.status is not None and self.status < 400
 
+    @property
+    def reason(self) -> str:
+        """Why the fetch did not give a page, as observations store it: the failure, else ``http_error``
+        (an error status)."""
+        return self.failure.value if self.failure else "http_error"
+
 
 # ---------------------------------------------------------------------------------------------- engine
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -180,8 +186,8 @@ class Outcome(enum.StrEnum):
 class Observation:
     """What one check saw on one target at ``observed_at`` (epoch seconds).
 
-    ``payload`` is JSON-shaped and its shape belongs to the check that made it (documented there);
-    rules read it back through that check's typed accessor, never by poking keys elsewhere.
+    ``payload`` is JSON-shaped: ``to_payload()`` of the check's record in ``monitor.observations``, which
+    rules read back with ``from_observation()``, never by poking keys.
     """
 
     check: str

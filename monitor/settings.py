@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -52,6 +53,16 @@ class InspectionSettings(_Strict):
     windows: dict[str, tuple[dt.date, dt.date]] = Field(default_factory=dict)
 
 
+def with_overrides(defaults: dict[str, Any], *overrides: BaseModel | None) -> dict[str, Any]:
+    """``defaults``, then each override in turn (the later wins: region, then target); an override's unset
+    fields (None) leave the value as it was. The one resolver of per-region and per-target windows."""
+    values = dict(defaults)
+    for override in overrides:
+        if override is not None:
+            values |= {k: v for k, v in override.model_dump().items() if v is not None and k in values}
+    return values
+
+
 class FreshnessOverride(_Strict):
     homepage_days: int | None = Field(None, ge=1)
     news_days: int | None = Field(None, ge=1)
@@ -72,6 +83,18 @@ class FreshnessSettings(_Strict):
     notice_days: int = Field(183, ge=1)
     planning_days: int = Field(365, ge=1)
     overrides: FreshnessOverrides = Field(default_factory=FreshnessOverrides)
+
+    def windows_for(self, target_id: str, region: str) -> dict[str, int]:
+        """``{homepage,news,notice,planning}_days`` for one site: defaults, the region's, the site's."""
+        defaults = {
+            "homepage_days": self.homepage_days,
+            "news_days": self.news_days,
+            "notice_days": self.notice_days,
+            "planning_days": self.planning_days,
+        }
+        return with_overrides(
+            defaults, self.overrides.regions.get(region), self.overrides.targets.get(target_id)
+        )
 
 
 class MediaOverride(_Strict):
@@ -116,16 +139,14 @@ class MediaSettings(_Strict):
 
     def windows_for(self, target_id: str, region: str) -> MediaWindows:
         """Defaults, then the region's override, then the account's."""
-        values = {
+        defaults = {
             "stale_days": self.stale_days,
             "week_days": self.week_days,
             "warn_days": self.warn_days,
             "week_warn_days": self.week_warn_days,
         }
-        for override in (self.overrides.regions.get(region), self.overrides.targets.get(target_id)):
-            if override is not None:
-                values |= {k: v for k, v in override.model_dump().items() if v is not None}
-        return MediaWindows(**values)
+        overrides = (self.overrides.regions.get(region), self.overrides.targets.get(target_id))
+        return MediaWindows(**with_overrides(defaults, *overrides))
 
 
 class RateSettings(_Strict):

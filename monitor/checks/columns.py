@@ -91,7 +91,7 @@ async def read_site_columns(target: Site, job_id: str, ctx: CheckContext) -> Obs
     as_of = day_of(now)
     observed = ColumnsRead(target.url, result.final_url, as_of.isoformat())
     if not result.ok:
-        reason = result.failure.value if result.failure else "http_error"
+        reason = result.reason
         return Observation(NAME, target.id, job_id, now, Outcome.FAILED, reason, observed.to_payload())
     home_url = result.final_url
     tree = parse(result.text)
@@ -189,7 +189,7 @@ async def _read(
         return ColumnRead(column, None, BUDGET_SPENT)
     result = await fetcher.get(column.url, purpose="crawl")
     if not result.ok:
-        return ColumnRead(column, None, result.failure.value if result.failure else "http_error")
+        return ColumnRead(column, None, result.reason)
     tree = parse(result.text)
     column = rename(column, page_meta(tree).get("ColumnName", ""), cfg)
     listing = read_listing(tree, result.final_url, as_of)
@@ -255,10 +255,11 @@ CHECK = Check(NAME, Site, interval_s, read_site_columns)
 
 
 async def inspect_columns(
-    fetcher: Fetcher | None, result: FetchResult, settings: Settings, as_of: dt.date | None = None
+    fetcher: Fetcher | None, result: FetchResult, settings: Settings, as_of: dt.date
 ) -> list[dict[str, Any]]:
     """``govmon inspect`` of a homepage: its first-level columns, each read when a fetcher is given
-    (name, url, category, first_level, newest, count); a saved file lists them unread."""
+    (name, url, category, first_level, newest, count) with dates judged as of ``as_of``; a saved file lists
+    them unread."""
     path = urlsplit(result.final_url).path
     if not result.text or path.rsplit("/", 1)[-1] not in (
         "",
@@ -273,8 +274,7 @@ async def inspect_columns(
     cfg = settings.columns
     columns = homepage_columns(parse(result.text), result.final_url, cfg)
     if fetcher is None:
-        return [column_entry(ColumnRead(c, None, "not read"), dt.date.today()).to_payload() for c in columns]
-    as_of = as_of or day_of(time.time())
+        return [column_entry(ColumnRead(c, None, "not read"), as_of).to_payload() for c in columns]
     reads = await read_columns(
         list(columns[: cfg.max_columns]), result.final_url, as_of, fetcher, cfg, discover=False
     )

@@ -29,7 +29,7 @@ async def read_homepage(target: Site, job_id: str, ctx: CheckContext) -> Observa
     now = ctx.clock.now()
     read = HomepageRead(target.url, result.final_url, result.status, result.encoding)
     if not result.ok:
-        reason = result.failure.value if result.failure else "http_error"
+        reason = result.reason
         return Observation(NAME, target.id, job_id, now, Outcome.FAILED, reason, read.to_payload())
     page = summarize(parse(result.text))
     read = dataclasses.replace(

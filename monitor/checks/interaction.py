@@ -61,7 +61,7 @@ async def read_interaction(target: Site, job_id: str, ctx: CheckContext) -> Obse
     home = await ctx.fetcher.get(target.url, purpose=PURPOSE)
     observed = InteractionRead(target.url, home.final_url, home.status)
     if not home.ok:
-        reason = home.failure.value if home.failure else "http_error"
+        reason = home.reason
         return Observation(
             NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, observed.to_payload()
         )
@@ -144,7 +144,7 @@ async def open_channel(
     if result.ok and matched is None and redirected_home(result):
         matched = "redirect_home"
     working = result.ok and matched is None
-    reason = matched if result.ok else (result.failure.value if result.failure else "http_error")
+    reason = matched if result.ok else result.reason
     row = dataclasses.replace(row, working=working, reason=None if working else reason)
     if not working:
         return row, None

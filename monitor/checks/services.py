@@ -91,7 +91,7 @@ def verdict(result: FetchResult, patterns: tuple[str, ...]) -> tuple[str, str | 
     if result.ok and redirected_home(result):
         return "error_page", "redirect_home"
     if not result.ok:
-        reason = result.failure.value if result.failure else "http_error"
+        reason = result.reason
         return "broken", matched or reason
     if matched:
         return "error_page", matched
@@ -158,7 +158,7 @@ async def follow_services(target: Site, job_id: str, ctx: CheckContext) -> Obser
     home = await ctx.fetcher.get(target.url, purpose=PURPOSE)
     observed = ServicesRead(target.url, home.final_url, home.status)
     if not home.ok:
-        reason = home.failure.value if home.failure else "http_error"
+        reason = home.reason
         return Observation(
             NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, observed.to_payload()
         )

@@ -170,7 +170,7 @@ async def inspect_location(location: str, loaded: Loaded | None, as_of: str | No
             settings.fetch, allow_private=settings.private_networks_allowed(), resolve=settings.resolve
         ) as fetcher:
             result = await fetcher.get(location, purpose="inspect")
-            day = parse_moment(as_of).date() if as_of else None
+            day = parse_moment(as_of).date() if as_of else to_datetime(time.time()).date()
             columns = await inspect_columns(fetcher, result, settings, day)
     report = describe(result, settings.platform_domains, parse_moment(as_of).date() if as_of else None)
     if columns:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from monitor.checks.media.check import FUTURE_TOLERANCE_S
 from monitor.checks.media.feed import looks_like_feed, parse_feed
 from monitor.model import SHANGHAI, FetchResult
-
-FUTURE_TOLERANCE_S = 300.0
 
 
 def is_feed(result: FetchResult) -> bool:

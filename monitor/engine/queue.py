@@ -189,7 +189,7 @@ class JobQueue:
             await pipe.execute()
 
     async def release(self, claim: Claim) -> bool:
-        """Put an unfinished job back for any worker at once (shutdown, or govmon itself is unwell).
+        """Put an unfinished job back for any worker at once (a worker shutting down).
 
         Atomic (one Lua script): re-XADD the job and XACK/XDEL the old message, only if our delivery is
         still the latest one (same delivery count); a job reclaimed by another worker meanwhile is left

@@ -97,9 +97,10 @@ def spread_fraction(value: str) -> float:
     return int.from_bytes(digest, "big") / 2**64
 
 
-async def _wait(stop: asyncio.Event, timeout_s: float) -> None:
+async def wait_or_stop(stop: asyncio.Event, timeout_s: float) -> None:
+    """Wait ``timeout_s`` seconds, or less when ``stop`` is set meanwhile (the roles' idle wait)."""
     with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(timeout_s):
+        async with asyncio.timeout(max(0.0, timeout_s)):
             await stop.wait()
 
 
@@ -213,7 +214,7 @@ class Schedule:
                     log.warning("schedule.leadership_lost", owner=owner)
                 except _RETRYABLE as exc:
                     log.warning("schedule.redis_unavailable", owner=owner, error=repr(exc))
-                await _wait(stop, settings.tick_s if leader else min(settings.tick_s, renew_every_s))
+                await wait_or_stop(stop, settings.tick_s if leader else min(settings.tick_s, renew_every_s))
         except asyncio.CancelledError:
             leader = False  # a cancelled scheduler behaves like a dead one: its lease expires on its own
             raise

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
 import time
 from collections.abc import Awaitable, Callable, Collection
 
@@ -25,9 +24,10 @@ import structlog
 from redis.exceptions import RedisError
 
 from monitor.clock import Clock
+from monitor.engine.evaluate import JOB_KIND as EVALUATE
 from monitor.engine.kv.keys import Keys
 from monitor.engine.queue import JobQueue
-from monitor.engine.schedule import Schedule
+from monitor.engine.schedule import Schedule, wait_or_stop
 from monitor.engine.store import Store
 from monitor.metrics import Metrics
 from monitor.model import Claim, Job, Observation, Outcome
@@ -35,32 +35,14 @@ from monitor.settings import EngineSettings
 
 log = structlog.get_logger(__name__)
 
-EVALUATE = "evaluate"
-"""The job kind of rule evaluation (``monitor.engine.evaluate.JOB_KIND``): brought forward after each observation."""
 CLAIM_BLOCK_MS = 250
 """How long one XREADGROUP waits for new jobs; also how soon a stop is noticed while idle."""
 IDLE_POLL_S = 0.05
 """With ``until_idle``, how often to look again while only our own failed jobs remain (pending)."""
-UNWELL_BACKOFF_S = 5.0
-"""After ``Unwell``, this worker claims nothing for 0.5–1.5 × this long (jittered, so workers spread out)."""
 REDIS_RETRY_S = 1.0
 
 Execute = Callable[[Job], Awaitable[Observation | None]]
 _RETRYABLE = (RedisError,)  # Redis trouble is logged and retried after a pause, never fatal to the worker
-
-
-class Unwell(Exception):
-    """Raised by ``execute`` when govmon itself cannot do the job now (not the target's fault).
-
-    The job is released at once for another worker (it does not count as a failed delivery), and this
-    worker pauses claiming for a jittered back-off.
-    """
-
-
-async def _wait(stop: asyncio.Event, timeout_s: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(max(0.0, timeout_s)):
-            await stop.wait()
 
 
 class Worker:
@@ -94,8 +76,6 @@ class Worker:
         self._evaluate_after = None if evaluate_after is None else frozenset(evaluate_after)
         self._tasks: dict[asyncio.Task[None], Claim] = {}
         self._finishing: set[asyncio.Future[bool]] = set()  # shielded record+ack calls still running
-        self._paused_until = 0.0
-        self._rng = random.Random()
 
     @property
     def in_flight(self) -> int:
@@ -123,10 +103,6 @@ class Worker:
         next_reclaim = time.monotonic()  # at once: jobs of workers that died before we started
         while not stop.is_set():
             try:
-                paused_s = self._paused_until - time.monotonic()
-                if paused_s > 0:
-                    await _wait(stop, paused_s)
-                    continue
                 if time.monotonic() >= next_reclaim and self._free_slots():
                     next_reclaim = time.monotonic() + reclaim_every_s
                     for claim in await self._queue.reclaim(
@@ -139,10 +115,6 @@ class Worker:
                     continue
                 block_ms = 0 if until_idle else CLAIM_BLOCK_MS
                 claims = await self._queue.claim(self.consumer, free, block_ms)
-                if claims and time.monotonic() < self._paused_until:
-                    for claim in claims:  # taken while a job found us unwell: not ours to run now
-                        await self._queue.release(claim)
-                    continue
                 for claim in claims:
                     self._spawn(claim)
                 if claims or not until_idle:
@@ -153,10 +125,10 @@ class Worker:
                     log.info("worker.idle", consumer=self.consumer)
                     return
                 else:  # our failed jobs await redelivery: look again soon, not in a busy loop
-                    await _wait(stop, min(IDLE_POLL_S, max(0.0, next_reclaim - time.monotonic())))
+                    await wait_or_stop(stop, min(IDLE_POLL_S, max(0.0, next_reclaim - time.monotonic())))
             except _RETRYABLE as exc:
                 log.warning("worker.redis_unavailable", consumer=self.consumer, error=repr(exc))
-                await _wait(stop, REDIS_RETRY_S)
+                await wait_or_stop(stop, REDIS_RETRY_S)
 
     async def _idle(self) -> bool:
         backlog, _pending = await self._queue.depth()
@@ -218,12 +190,6 @@ class Worker:
             try:
                 async with asyncio.timeout(self._settings.job_timeout_s) as deadline:
                     observation = await self._execute(job)
-            except Unwell as exc:
-                log.info("job.released_unwell", reason=str(exc), **fields)
-                self._paused_until = time.monotonic() + UNWELL_BACKOFF_S * self._rng.uniform(0.5, 1.5)
-                await self._queue.release(claim)
-                self._metrics.jobs.labels(job.check, "released").inc()
-                return
             except Exception as exc:
                 if isinstance(exc, TimeoutError) and deadline.expired():
                     error = f"job exceeded job_timeout_s ({self._settings.job_timeout_s} s)"

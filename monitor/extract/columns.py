@@ -109,11 +109,6 @@ def normalize(url: str) -> str:
     return url
 
 
-def is_article_url(url: str) -> bool:
-    """Article pages (dated or long-numbered paths) are items, never columns."""
-    return bool(_ARTICLE_PATH.search(urlsplit(url).path))
-
-
 class _UrlFilter:
     """Resolves hrefs to column URLs on the site's host, cheapest tests first (``urljoin`` is the cost:
     most anchors are articles, pagers or other hosts and are dropped before it), one result per href."""

@@ -29,9 +29,6 @@ class FooterFacts:
     jiucuo_sitecode: str | None  # sitecode of the 找错 entry; None: no entry, "": one without a sitecode
     jiucuo: bool  # the entry is there (its sitecode is compared with the 标识码 by the rule)
 
-    def as_payload(self) -> dict[str, object]:
-        return dataclasses.asdict(self)
-
     @property
     def found_any(self) -> bool:
         """False when none of the five is in the HTML: a footer drawn by a script, which govmon cannot see."""

@@ -47,6 +47,13 @@ def latest(history: History, check: str, now: float) -> Observation | None:
     return max(seen, key=lambda o: o.observed_at, default=None)
 
 
+def newest_if_ok(history: History, check: str, now: float) -> Observation | None:
+    """The newest observation of ``check`` at or before ``now`` if it is OK, else None: a newest read that
+    failed judges nothing (no verdict on what was not seen), and an older read is no longer current."""
+    newest = latest(history, check, now)
+    return newest if newest is not None and newest.outcome is Outcome.OK else None
+
+
 def latest_ok(history: History, check: str, now: float) -> Observation | None:
     """The newest OK observation of ``check`` at or before ``now``."""
     candidates = [o for o in history.get(check, ()) if o.outcome is Outcome.OK and o.observed_at <= now]

@@ -64,13 +64,7 @@ def window_days(settings: Settings, target: Target, kind: str) -> int | None:
         return settings.columns.other_days
     if kind not in ("homepage", *WINDOWED):
         return None
-    field = f"{kind}_days"
-    fresh = settings.freshness
-    for override in (fresh.overrides.targets.get(target.id), fresh.overrides.regions.get(target.region)):
-        value = getattr(override, field, None) if override else None
-        if value is not None:
-            return int(value)
-    return int(getattr(fresh, field))
+    return settings.freshness.windows_for(target.id, target.region)[f"{kind}_days"]
 
 
 def parse_day(text: str | None) -> dt.date | None:

@@ -29,10 +29,10 @@ from monitor.deadlines import (
     upcoming_windows,
     within_window,
 )
-from monitor.model import Finding, Outcome, Severity, Site, Status, Target
+from monitor.model import Finding, Severity, Site, Status, Target
 from monitor.observations import INTERACTION as INTERACTION_CHECK
 from monitor.observations import InteractionRead, MessageRow
-from monitor.rules.base import History, Rule, latest, make_finding
+from monitor.rules.base import History, Rule, make_finding, newest_if_ok
 from monitor.settings import Settings
 
 MISSING = "interaction.missing"
@@ -56,8 +56,8 @@ def judge_interaction(target: Target, history: History, now: float, settings: Se
     """interaction.missing from the newest read's channels; then ``unanswered`` and ``replies_stale``."""
     if not isinstance(target, Site):
         return []
-    obs = latest(history, INTERACTION_CHECK, now)
-    if obs is None or obs.outcome is not Outcome.OK:
+    obs = newest_if_ok(history, INTERACTION_CHECK, now)
+    if obs is None:
         return []
     read = InteractionRead.from_observation(obs)
     channels = read.channels or ()

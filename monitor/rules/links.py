@@ -12,10 +12,10 @@ link is its own finding (finding identity is target | code | evidence.url).
 
 from __future__ import annotations
 
-from monitor.model import Finding, Outcome, Severity, Site, Status, Target
+from monitor.model import Finding, Severity, Site, Status, Target
 from monitor.observations import LINKS as LINKS_CHECK
 from monitor.observations import LinkProblem, LinksRead
-from monitor.rules.base import History, Rule, latest, make_finding
+from monitor.rules.base import History, Rule, make_finding, newest_if_ok
 from monitor.settings import Settings
 
 HOMEPAGE_CODE = "links.broken_homepage"
@@ -48,8 +48,8 @@ def broken_links(target: Target, history: History, now: float, settings: Setting
     """links.broken_homepage and links.broken: one finding per broken (or unverified) link of the newest cycle."""
     if not isinstance(target, Site):
         return []
-    newest = latest(history, LINKS_CHECK, now)
-    if newest is None or newest.outcome is not Outcome.OK:
+    newest = newest_if_ok(history, LINKS_CHECK, now)
+    if newest is None:
         return []
     read = LinksRead.from_observation(newest)
     findings = []

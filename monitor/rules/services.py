@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from monitor.model import Finding, Outcome, Severity, Site, Status, Target
+from monitor.model import Finding, Severity, Site, Status, Target
 from monitor.observations import SERVICES as SERVICES_CHECK
 from monitor.observations import PlatformLink, ServicesRead
-from monitor.rules.base import History, Rule, latest, make_finding
+from monitor.rules.base import History, Rule, make_finding, newest_if_ok
 from monitor.settings import Settings
 
 MISSING = "service.missing"
@@ -65,8 +65,8 @@ def judge_services(target: Target, history: History, now: float, settings: Setti
     """service.missing and service.not_linked from the newest read; service.broken from ``broken_findings``."""
     if not isinstance(target, Site):
         return []
-    obs = latest(history, SERVICES_CHECK, now)
-    if obs is None or obs.outcome is not Outcome.OK:
+    obs = newest_if_ok(history, SERVICES_CHECK, now)
+    if obs is None:
         return []
     read = ServicesRead.from_observation(obs)
     entries = read.entries or ()

@@ -5,7 +5,7 @@ import time
 
 import structlog
 
-from monitor.engine.worker import EVALUATE, Unwell, Worker
+from monitor.engine.worker import EVALUATE, Worker
 from monitor.model import Job, Outcome
 
 from .conftest import T0
@@ -236,42 +236,6 @@ async def test_a_job_finishing_within_grace_is_recorded_not_released(
     assert len(await store.history("availability", "site-1", since=0)) == 1
     assert await queue.depth() == (0, 0)
     assert sample(metrics, "govmon_jobs_released_total") == 0
-
-
-async def test_an_unwell_worker_releases_the_job_to_another_worker(
-    redis, keys, queue, store, schedule, metrics, settings, clock
-):
-    await queue.enqueue(Job("availability", "site-1", T0))
-    unwell_calls: list[Job] = []
-
-    async def unwell(job: Job):
-        unwell_calls.append(job)
-        raise Unwell("control probes failed")
-
-    async def healthy(job: Job):
-        return observed(job, clock.now(), by="healthy")
-
-    sick = make_worker(redis, keys, queue, store, schedule, metrics, settings, clock, unwell, consumer="sick")
-    stop = asyncio.Event()
-    sick_run = asyncio.create_task(sick.run(stop))
-    await eventually(lambda: unwell_calls, what="the sick worker trying the job")
-    await eventually(lambda: sample(metrics, "govmon_jobs_released_total") >= 1, what="release")
-
-    good = make_worker(
-        redis, keys, queue, store, schedule, metrics, settings, clock, healthy, consumer="good"
-    )
-    good_run = asyncio.create_task(good.run(stop))
-
-    async def recorded() -> bool:
-        return len(await store.history("availability", "site-1", since=0)) == 1
-
-    await eventually(recorded, what="the healthy worker recording the job")
-    stop.set()
-    await asyncio.wait_for(asyncio.gather(sick_run, good_run), 5)
-
-    assert len(unwell_calls) == 1  # the sick worker backed off instead of taking the job again
-    [observation] = await store.history("availability", "site-1", since=0)
-    assert observation.payload["by"] == "healthy"
 
 
 async def test_a_job_running_longer_than_the_visibility_timeout_is_not_taken_by_another_worker(

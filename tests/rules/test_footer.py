@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -23,7 +24,7 @@ FULL_FOOTER = (
 
 def footer_history(html: str):
     facts = footer_facts(html)
-    footer = facts.as_payload() | {"found_any": facts.found_any}
+    footer = dataclasses.asdict(facts) | {"found_any": facts.found_any}
     payload = {"url": SITE.url, "homepage": {"url": SITE.url, "footer": footer}, "columns": []}
     return {"columns": [Observation("columns", SITE.id, "j", NOW - 60, Outcome.OK, None, payload)]}
 

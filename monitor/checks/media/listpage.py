@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser
 
-from monitor.checks.media.moments import parse_moment_text, to_shanghai
+from monitor.checks.media.moments import parse_moment_text
 from monitor.checks.media.posts import Post
+from monitor.extract.dates import parse_date
 from monitor.model import SHANGHAI
 
 MAX_ITEMS = 500
@@ -91,27 +91,6 @@ def chinese_moment(text: str, as_of: dt.datetime | None = None) -> dt.datetime |
 
 
 def _site_parser(text: str, as_of: dt.date) -> dt.datetime | None:
-    try:
-        from monitor.extract.dates import parse_date  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
-    try:
-        value: Any = parse_date(text, as_of)
-    except Exception:
-        return None
-    return _as_moment(value)
-
-
-def _as_moment(value: Any) -> dt.datetime | None:
-    """The website parser's answer (a datetime, a date, or a record holding one) as a Shanghai moment."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return to_shanghai(value)
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time(), tzinfo=SHANGHAI)
-    for attribute in ("moment", "datetime", "value", "date", "day"):
-        inner = getattr(value, attribute, None)
-        if isinstance(inner, dt.date):
-            return _as_moment(inner)
-    return None
+    """The website date parser's reading (a day, as the start of that day in Shanghai), or None."""
+    day = parse_date(text, as_of)
+    return dt.datetime.combine(day, dt.time(), tzinfo=SHANGHAI) if day is not None else None

@@ -38,9 +38,7 @@ def _posts(result: FetchResult, **fields: Any) -> Posts:
 
 
 def _failed(result: FetchResult) -> Posts:
-    return _posts(
-        result, failure=result.failure.value if result.failure else "http_error", detail=result.detail
-    )
+    return _posts(result, failure=result.reason, detail=result.detail)
 
 
 async def _get(fetcher: Fetcher, url: str, validators: Validators, accept: str) -> FetchResult:
