@@ -11,17 +11,18 @@ import errno
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from monitor import __version__, logs
-from monitor.commands.helptext import NOT_BUILT, add_not_built, parser_help
+from monitor.commands.helptext import ANY_COMMAND_EXITS, NOT_BUILT, add_not_built, parser_help
 
 if TYPE_CHECKING:
     from monitor.inventory import Loaded
 
 EXIT_OK, EXIT_VETO, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_PIPE_CLOSED = 130, 141  # as a shell reports SIGINT and SIGPIPE (128 + signal)
 DEFAULT_LISTEN = "127.0.0.1:9731"
 
 
@@ -54,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="govmon",
         description="Keeps government websites and new-media accounts inside the national inspection rules.",
+        epilog=ANY_COMMAND_EXITS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"govmon {__version__}")
@@ -291,16 +294,25 @@ def inspect_failure(report: dict[str, object]) -> str:
     return reason
 
 
-def address_unusable(exc: BaseException) -> OSError | None:
-    """The bind failure (port taken, address not ours, port not allowed) that stopped a serving command,
-    found inside the task groups' exception groups: a usage problem, not a traceback."""
-    if isinstance(exc, OSError) and exc.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+def found(exc: BaseException, wanted: Callable[[BaseException], bool]) -> BaseException | None:
+    """``exc``, or the first exception inside its (nested) exception groups, that is ``wanted``."""
+    if wanted(exc):
         return exc
     if isinstance(exc, BaseExceptionGroup):
         for inner in exc.exceptions:
-            if (found := address_unusable(inner)) is not None:
-                return found
+            if (hit := found(inner, wanted)) is not None:
+                return hit
     return None
+
+
+def address_unusable(exc: BaseException) -> OSError | None:
+    """The bind failure (port taken, address not ours, port not allowed) that stopped a serving command,
+    found inside the task groups' exception groups: a usage problem, not a traceback."""
+    hit = found(
+        exc,
+        lambda e: isinstance(e, OSError) and e.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES),
+    )
+    return hit if isinstance(hit, OSError) else None
 
 
 def cmd_not_built(args: argparse.Namespace) -> int:
@@ -382,13 +394,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"govmon: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (OSError, BaseExceptionGroup) as exc:
+        if found(exc, lambda e: isinstance(e, BrokenPipeError)):
+            # the reader went away (govmon demo | head): stop quietly, as cat does; nothing more to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_PIPE_CLOSED
         taken = address_unusable(exc)
         if taken is None:
             raise
         print(f"govmon: {taken.strerror}; pass --listen HOST:PORT with a free port", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

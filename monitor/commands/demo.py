@@ -14,13 +14,23 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 import yaml
 
 from monitor import logs
 from monitor.app import ROLES, install_signal_handlers, run_roles
-from monitor.commands.demo_console import LEGEND, announce_stop, explain_for_newcomers, injected, time_banner
+from monitor.commands.demo_console import (
+    LEGEND,
+    Console,
+    accounts_line,
+    announce_stop,
+    explain_for_newcomers,
+    injected,
+    site_row,
+    stop_when_gone,
+    time_banner,
+)
 from monitor.commands.demo_webhook import DemoWebhook
 from monitor.inventory import load_config
 from monitor.model import Finding
@@ -99,6 +109,14 @@ async def print_findings_as_they_change(runtime: Any, stop: asyncio.Event, every
 
 
 async def run_demo(*, seed: int, listen: tuple[str, int], duration_s: float | None) -> None:
+    console = Console(sys.stdout)  # every print of the demo (and its webhook's) goes through it
+    with contextlib.redirect_stdout(cast(TextIO, console)):
+        await _run_demo(console, seed=seed, listen=listen, duration_s=duration_s)
+
+
+async def _run_demo(
+    console: Console, *, seed: int, listen: tuple[str, int], duration_s: float | None
+) -> None:
     data_dir = Settings().effective_data_dir() / "demo"
     data_dir.mkdir(parents=True, exist_ok=True)
     # The demo's Redis is flushed at start, so it must be its own: never GOVMON_REDIS_URL's, nor the embedded
@@ -134,7 +152,8 @@ async def run_demo(*, seed: int, listen: tuple[str, int], duration_s: float | No
                 slow_latency_s=sim.slow_latency_s,
                 flaky_ratio=sim.flaky_ratio,
             )
-            print(f"  {site.name:28} {site.url:48} {label}")
+            print(site_row(site, label))
+        print(accounts_line(sim.accounts))
         for line in time_banner(DEMO_SETTINGS["availability"], DEMO_SETTINGS["links"]["interval_s"]):
             print(line)
         for line in LEGEND:
@@ -156,6 +175,7 @@ async def run_demo(*, seed: int, listen: tuple[str, int], duration_s: float | No
                 group.create_task(run_roles(runtime, ROLES, stop, listen))
                 group.create_task(print_findings_as_they_change(runtime, stop))
                 group.create_task(announce_stop(stop, sys.stdout))
+                group.create_task(stop_when_gone(console, stop))
                 if duration_s is not None:
                     group.create_task(_stop_after(stop, duration_s))
     print("govmon demo: stopped")

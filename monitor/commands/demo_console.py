@@ -10,10 +10,13 @@ code that runs the demo.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, MutableMapping
+import collections
+import os
+import unicodedata
+from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any, TextIO
 
-from monitor.sim.records import BOT_LINK_KINDS, SimSite
+from monitor.sim.records import BOT_LINK_KINDS, SimAccount, SimSite
 
 AVAILABILITY_WORD = {
     "healthy": "up",
@@ -104,12 +107,76 @@ def injected(site: SimSite, *, probe_timeout_s: float, slow_latency_s: float, fl
     return f"{AVAILABILITY_WORD[spec.health]:6} {'; '.join(what) or 'nothing injected'}"
 
 
+ACCOUNT_WORDS = {
+    "active": "posting",
+    "week_stale": "silent 7-13 days",
+    "silent": "silent 14+ days",
+    "empty": "never posted",
+    "broken": "unreadable feed",
+}
+
+
+def padded(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns: a Chinese character takes two."""
+    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(1, width - columns)
+
+
+def site_row(site: SimSite, label: str) -> str:
+    return f"  {padded(site.name, 28)}{padded(site.url, 40)}{label}"
+
+
+def accounts_line(accounts: Iterable[SimAccount]) -> str:
+    """The accounts in one line, by what was injected (their feeds are on the simulated bridge host)."""
+    counts = collections.Counter(account.archetype for account in accounts)
+    parts = [f"{counts[kind]} {word}" for kind, word in ACCOUNT_WORDS.items() if counts[kind]]
+    return f"govmon demo: accounts: {', '.join(parts)}"
+
+
 LEGEND = [
     "govmon demo: a finding line: time, opened | changed | resolved, [severity/status], name (id), code: message",
     "             severity: veto = 单项否决 (fails the quarter), deduction = 扣分, warning = operational;",
     "             status: violation = true now, at_risk = a violation at its 'due' time unless fixed,",
     "             unverified = govmon could not judge (a host refusing bots, an unreadable feed), never counted",
 ]
+
+
+class Console:
+    """The demo's stdout. When its reader goes away (``govmon demo | head``) the rest of the output goes to
+    /dev/null and ``gone`` is set, so the demo stops the graceful way (roles, then Redis) instead of dying of
+    a BrokenPipeError in whichever task printed next (the webhook's, a finding line) and leaving a traceback."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self.gone = asyncio.Event()
+
+    def write(self, text: str) -> int:
+        try:
+            return self._out.write(text)
+        except BrokenPipeError:
+            self._reader_gone()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._out.flush()
+        except BrokenPipeError:
+            self._reader_gone()
+
+    def _reader_gone(self) -> None:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), self._out.fileno())
+        self.gone.set()
+
+
+async def stop_when_gone(console: Console, stop: asyncio.Event) -> None:
+    waiting = asyncio.ensure_future(console.gone.wait())
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait([waiting, stopping], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiting.cancel()
+        stopping.cancel()
+    stop.set()
 
 
 async def announce_stop(stop: asyncio.Event, out: TextIO) -> None:

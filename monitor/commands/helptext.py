@@ -166,6 +166,10 @@ HELP: dict[str, Help] = {
     ),
 }
 
+ANY_COMMAND_EXITS = """Each command's --help shows an example and its exit codes. Besides those, any command:
+  130  interrupted by Ctrl-C before it finished (a one-shot command; the daemon's roles stop and exit 0)
+  141  its output pipe closed early (govmon demo | head)"""
+
 CONTRACT_COMMANDS = tuple(HELP)
 """docs/contract.md's commands: each has a parser, real or ``add_not_built``'s."""
 

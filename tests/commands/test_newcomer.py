@@ -279,8 +279,13 @@ def test_demo_explains_itself_and_stops_within_3_s_of_ctrl_c(tmp_path):
 def no_stray_redis(tmp_path):
     """Whatever a case started under the data directory is gone when the test ends (the last user stops it)."""
     yield
-    socket_path = tmp_path / "data" / "redis" / "redis.sock"
-    assert not socket_path.exists() or not _answers(socket_path), "a command left its embedded Redis running"
+    for socket_path in (
+        tmp_path / "data" / "redis" / "redis.sock",
+        tmp_path / "data" / "demo" / "redis" / "redis.sock",
+    ):
+        assert not socket_path.exists() or not _answers(socket_path), (
+            "a command left its embedded Redis running"
+        )
 
 
 def _answers(socket_path: Path) -> bool:
@@ -294,3 +299,22 @@ def _answers(socket_path: Path) -> bool:
             return sock.recv(16).startswith(b"+PONG")
         except OSError:
             return False
+
+
+def test_demo_piped_into_head_stops_quietly(tmp_path):
+    """``govmon demo | head -3``: once the reader is gone the demo stops the graceful way, without a traceback
+    and without leaving its Redis running (the autouse fixture checks the data directory)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "demo", "--listen", f"127.0.0.1:{free_port()}"],
+        env=clean_env(tmp_path), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        head = [proc.stdout.readline() for _ in range(3)]
+        proc.stdout.close()
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert head[0].startswith("govmon demo: 12 simulated sites")
+    assert proc.returncode == 0, err[-2000:]
+    assert "Traceback" not in err and "BrokenPipe" not in err, err[-2000:]
