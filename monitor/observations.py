@@ -356,6 +356,10 @@ class LinksRead:
     """None: the homepage did not open (a FAILED observation), the walk's keys are absent."""
     broken: tuple[LinkProblem, ...] = ()
     unverified: tuple[LinkProblem, ...] = ()
+    platform_checked: int = 0
+    """Links to the 一体化平台 judged this cycle (they are not in ``counts``)."""
+    platform_links: tuple[PlatformLink, ...] = ()
+    """Those of them that are not ``ok``, in the services check's words (the services rule reports them)."""
 
     def to_payload(self) -> dict[str, Any]:
         payload: dict[str, Any] = {"url": self.url, "final_url": self.final_url, "status": self.status}
@@ -366,6 +370,11 @@ class LinksRead:
                 "counts": self.counts.to_payload(),
                 "broken": [b.to_payload() for b in self.broken],
                 "unverified": [u.to_payload() for u in self.unverified],
+            }
+        if self.counts is not None and self.platform_checked:  # absent before platform links were walked
+            payload |= {
+                "platform_checked": self.platform_checked,
+                "platform_links": [p.to_payload() for p in self.platform_links],
             }
         return payload
 
@@ -382,6 +391,8 @@ class LinksRead:
             counts=LinkCounts.from_payload(counts) if isinstance(counts, Mapping) else None,
             broken=tuple(LinkProblem.from_payload(b) for b in _maps(p.get("broken"))),
             unverified=tuple(LinkProblem.from_payload(u) for u in _maps(p.get("unverified"))),
+            platform_checked=_int(p.get("platform_checked")),
+            platform_links=tuple(PlatformLink.from_payload(x) for x in _maps(p.get("platform_links"))),
         )
 
 

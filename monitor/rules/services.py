@@ -5,7 +5,9 @@
   ``platform_domains`` host (directly, by redirect, or through the site's own 办事服务 page); one per site.
 - ``service.broken`` (deduction, 一体化平台链接不可用): one per platform link that is broken or lands on the
   platform's error page; ``unverified`` when the platform host itself was down at the time (an outage of
-  the platform is not the site's fault, and not a verdict on the link).
+  the platform is not the site's fault, and not a verdict on the link). Both the services check's entries
+  and the platform links the ``links`` walk found on any page count (one finding per URL; the services
+  read wins where both judged it), so a dead platform item linked from an article is reported too.
 
 A homepage govmon could not read yields nothing: it judges only on what it read.
 """
@@ -15,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from monitor.model import Finding, Severity, Site, Status, Target
+from monitor.observations import LINKS as LINKS_CHECK
 from monitor.observations import SERVICES as SERVICES_CHECK
-from monitor.observations import PlatformLink, ServicesRead
+from monitor.observations import LinksRead, PlatformLink, ServicesRead
 from monitor.rules.base import History, Rule, make_finding, newest_if_ok
 from monitor.settings import Settings
 
@@ -58,7 +61,15 @@ def broken_findings(target: Target, links: Sequence[PlatformLink], now: float) -
 
 
 def lookback_s(settings: Settings) -> float:
-    return 3 * settings.services.interval_s
+    return max(3 * settings.services.interval_s, 2 * settings.links.interval_s)
+
+
+def walked_platform_links(history: History, now: float, known: set[str]) -> list[PlatformLink]:
+    """The platform links the newest ``links`` cycle found failing, less those in ``known``."""
+    newest = newest_if_ok(history, LINKS_CHECK, now)
+    if newest is None:
+        return []
+    return [p for p in LinksRead.from_observation(newest).platform_links if p.url not in known]
 
 
 def judge_services(target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
@@ -67,7 +78,7 @@ def judge_services(target: Target, history: History, now: float, settings: Setti
         return []
     obs = newest_if_ok(history, SERVICES_CHECK, now)
     if obs is None:
-        return []
+        return broken_findings(target, walked_platform_links(history, now, set()), now)
     read = ServicesRead.from_observation(obs)
     entries = read.entries or ()
     if not entries:
@@ -89,14 +100,15 @@ def judge_services(target: Target, history: History, now: float, settings: Setti
                 count=len(entries),
             )
         )  # fmt: skip
-    findings += broken_findings(target, read.platform_links, now)
+    walked = walked_platform_links(history, now, {p.url for p in read.platform_links})
+    findings += broken_findings(target, tuple(read.platform_links) + tuple(walked), now)
     return findings
 
 
 RULE = Rule(
     "services",
     {MISSING: Severity.VETO, NOT_LINKED: Severity.DEDUCTION, BROKEN: Severity.DEDUCTION},
-    (SERVICES_CHECK,),
+    (SERVICES_CHECK, LINKS_CHECK),
     lookback_s,
     judge_services,
 )

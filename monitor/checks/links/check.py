@@ -4,8 +4,9 @@ Reads the homepage (a crawl, retried), checks each of its links — anchors, ima
 and styles with ``links.check_assets`` — then reads up to ``links.crawl_pages`` same-site pages, level by
 level down to ``links.crawl_depth``, and checks the links found there. Each URL is judged once per cycle
 (the first page it was seen on is the one reported) and once per ``links.cache_ttl_s`` across sites
-(``monitor.checks.links.checker``). Links to the 一体化平台 (``platform_domains``) are left to the service
-checks, which judge them against the platform's own error pages.
+(``monitor.checks.links.checker``). Links to the 一体化平台 (``platform_domains``) found on any page are
+judged against the platform's own error pages too (``monitor.checks.links.platform``) and listed apart
+(``platform_links``): the services rule reports them as 一体化平台链接不可用, not as broken links.
 
 Payload: ``monitor.observations.LinksRead`` (``counts``: checked, broken, unverified, cached, skipped,
 unjudged; ``broken``/``unverified``: each link with its text, page, tag, status, reason and whether it is on
@@ -22,13 +23,15 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
+from urllib.parse import urlsplit
 
 from monitor.checks.base import Check, CheckContext, crawl_budget_s
 from monitor.checks.links.checker import Checked, LinkChecker, page_of
 from monitor.checks.links.crawl import TEXT_CHARS, FoundLink, Frontier, select_links
+from monitor.checks.links.platform import judge_platform, platform_problems
 from monitor.checks.links.urls import is_file, same_site
 from monitor.checks.links.verdict import BROKEN, OK, UNVERIFIED, Verdict
-from monitor.extract.html import extract_page, parse
+from monitor.extract.html import extract_page, host_matches, parse
 from monitor.model import Observation, Outcome, Site
 from monitor.observations import LINKS as NAME
 from monitor.observations import LinkCounts, LinkProblem, LinksRead
@@ -74,6 +77,8 @@ class SiteWalk:
         self.cfg = ctx.settings.links
         self.checker = checker
         self.found: dict[str, FoundLink] = {}
+        self.platform: dict[str, FoundLink] = {}  # links to the 一体化平台, judged apart
+        self.platform_verdicts: dict[str, Checked] = {}
         self.verdicts: dict[str, Checked] = {}
         self.skipped = 0
         self.pages_read = 1
@@ -119,11 +124,17 @@ class SiteWalk:
     async def _page(self, page_url: str, text: str, *, depth: int) -> None:
         self.pages.append(page_url)
         page = extract_page(parse(text), page_url)
-        chosen = select_links(
-            page.links, check_assets=self.cfg.check_assets, skip_hosts=self.ctx.settings.platform_domains
-        )
+        chosen = select_links(page.links, check_assets=self.cfg.check_assets)
         new: dict[str, bool] = {}
+        platform: dict[str, FoundLink] = {}
         for link in chosen:
+            if self._on_platform(link.url):
+                if link.url not in self.platform and len(self.platform) < self.cfg.max_links_per_site:
+                    platform[link.url] = FoundLink(
+                        link.url, link.text[:TEXT_CHARS], link.tag, page_url, depth == 0
+                    )
+                    self.platform[link.url] = platform[link.url]
+                continue
             found = self.found.get(link.url)
             if found is None:
                 if len(self.found) >= self.cfg.max_links_per_site:
@@ -141,7 +152,20 @@ class SiteWalk:
         def keep_page(url: str) -> bool:
             return same_site(url, site_url) and not is_file(url)
 
-        await self.checker.check_many(new, keep_page=keep_page, into=self.verdicts, gate=self.gate)
+        async with asyncio.TaskGroup() as group:
+            group.create_task(
+                self.checker.check_many(new, keep_page=keep_page, into=self.verdicts, gate=self.gate)
+            )
+            if platform:
+                group.create_task(
+                    judge_platform(
+                        platform, self.checker, self.ctx.settings, into=self.platform_verdicts, gate=self.gate
+                    )
+                )
+
+    def _on_platform(self, url: str) -> bool:
+        domains = self.ctx.settings.platform_domains
+        return bool(domains) and host_matches(urlsplit(url).hostname or "", tuple(domains))
 
     def summary(self, home: LinksRead) -> LinksRead:
         """The homepage's read with this walk's counts and its broken and unverified links."""
@@ -184,6 +208,8 @@ class SiteWalk:
             counts=counts,
             broken=tuple(broken[:MAX_LISTED]),
             unverified=tuple(unverified[:MAX_LISTED]),
+            platform_checked=sum(url in self.platform_verdicts for url in self.platform),
+            platform_links=tuple(platform_problems(self.platform, self.platform_verdicts)[:MAX_LISTED]),
         )
 
 

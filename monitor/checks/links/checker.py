@@ -100,11 +100,14 @@ class LinkChecker:
         keep_page: Callable[[str], bool] = lambda url: False,
         into: dict[str, Checked] | None = None,
         gate: asyncio.Semaphore | None = None,
+        patterns: tuple[str, ...] | None = None,
     ) -> dict[str, Checked]:
         """Verdicts of ``urls`` (url → is a file), at most ``links.concurrency`` fetched at once (or as
         many as ``gate`` lets through, shared by a caller's several batches).
 
-        ``into`` receives each verdict as it arrives, so a caller cancelled halfway keeps those."""
+        ``into`` receives each verdict as it arrives, so a caller cancelled halfway keeps those.
+        ``patterns``: the error-page phrases to judge these URLs by (default: ``links``' soft-404 phrases;
+        the 一体化平台's links are judged by its own as well)."""
         found = into if into is not None else {}
         found |= await self._cached(urls)
         missing = [url for url in urls if url not in found]
@@ -112,14 +115,18 @@ class LinkChecker:
 
         async def one(url: str) -> None:
             async with gate:
-                found[url] = await self.check(url, is_file=urls[url], keep_page=keep_page(url))
+                found[url] = await self.check(
+                    url, is_file=urls[url], keep_page=keep_page(url), patterns=patterns
+                )
 
         async with asyncio.TaskGroup() as group:
             for url in missing:
                 group.create_task(one(url))
         return {url: found[url] for url in urls}
 
-    async def check(self, url: str, *, is_file: bool, keep_page: bool = False) -> Checked:
+    async def check(
+        self, url: str, *, is_file: bool, keep_page: bool = False, patterns: tuple[str, ...] | None = None
+    ) -> Checked:
         """One URL's verdict; a check of the same URL already running in this process is shared.
 
         The check runs as its own task, so a caller cancelled halfway neither loses the others' answer
@@ -128,7 +135,7 @@ class LinkChecker:
         if running is not None:
             verdict, _ = await asyncio.shield(running)
             return Checked(verdict, cached=True)
-        task = asyncio.create_task(self._judge_and_store(url, is_file=is_file))
+        task = asyncio.create_task(self._judge_and_store(url, is_file=is_file, patterns=patterns))
         self._inflight[url] = task
         task.add_done_callback(lambda done: self._finished(url, done))
         verdict, page = await asyncio.shield(task)
@@ -139,19 +146,23 @@ class LinkChecker:
         if not task.cancelled() and task.exception() is not None:  # retrieved: its callers re-raise it
             log.warning("links.check_failed", url=url, error=repr(task.exception()))
 
-    async def _judge_and_store(self, url: str, *, is_file: bool) -> tuple[Verdict, FetchResult]:
-        verdict, page = await self._judge(url, is_file=is_file)
+    async def _judge_and_store(
+        self, url: str, *, is_file: bool, patterns: tuple[str, ...] | None
+    ) -> tuple[Verdict, FetchResult]:
+        verdict, page = await self._judge(url, is_file=is_file, patterns=patterns or self._patterns)
         await self._store(verdict)
         return verdict, page
 
     # ------------------------------------------------------------------------------------- fetching
-    async def _judge(self, url: str, *, is_file: bool) -> tuple[Verdict, FetchResult]:
+    async def _judge(
+        self, url: str, *, is_file: bool, patterns: tuple[str, ...]
+    ) -> tuple[Verdict, FetchResult]:
         result = await self._fetch(url, is_file=is_file)
-        verdict = judge(url, result, self._patterns)
+        verdict = judge(url, result, patterns)
         if verdict.broken and result.status in RETRIED_STATUSES:  # an overloaded moment, not a dead link
             await self._sleep(self._settings.bot_retry_after_s)
             result = await self._fetch(url, is_file=is_file)
-            verdict = judge(url, result, self._patterns)
+            verdict = judge(url, result, patterns)
         if verdict.state == UNVERIFIED:
             host = urlsplit(url).hostname or ""
             if host in self._refusing_hosts:
@@ -164,7 +175,7 @@ class LinkChecker:
                 return dataclasses.replace(verdict, detail=detail), result
             await self._sleep(cap_s if pause_s is None else pause_s)
             result = await self._fetch(url, is_file=is_file)
-            verdict = judge(url, result, self._patterns)
+            verdict = judge(url, result, patterns)
             if verdict.state == UNVERIFIED:
                 verdict = dataclasses.replace(verdict, detail=f"{verdict.detail} (retried once)")
                 if len(self._refusing_hosts) >= MAX_REFUSING_HOSTS:
