@@ -40,6 +40,10 @@ class Evidence(Protocol):
         """Store the page; its digest (``evidence.snapshot``)."""
         ...
 
+    async def touch(self, digest: str, seen_at: float) -> bool:
+        """A stored snapshot seen again (the same page): kept longer; False when it is gone."""
+        ...
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class CheckContext:

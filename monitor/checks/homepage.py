@@ -2,7 +2,8 @@
 
 Unlike the availability probe this is a crawl: transient failures are retried, and a failure makes a
 FAILED observation (govmon could not read the page), not an availability sample. Freshness, footer and
-link checks read what this stores.
+link checks read what this stores. It is also the content-safety read (``monitor.checks.content``: hidden
+links, tampering against the baseline kept with it, serious errors, personal data, evidence snapshots).
 
 Payload: ``monitor.observations.HomepageRead``.
 """
@@ -12,10 +13,11 @@ from __future__ import annotations
 import dataclasses
 
 from monitor.checks.base import Check, CheckContext
+from monitor.checks.content import read_content
 from monitor.extract.html import parse, summarize
 from monitor.model import Observation, Outcome, Site
+from monitor.observations import CONTENT, HomepageRead
 from monitor.observations import HOMEPAGE as NAME
-from monitor.observations import HomepageRead
 from monitor.settings import Settings
 
 
@@ -31,14 +33,17 @@ async def read_homepage(target: Site, job_id: str, ctx: CheckContext) -> Observa
     if not result.ok:
         reason = result.reason
         return Observation(NAME, target.id, job_id, now, Outcome.FAILED, reason, read.to_payload())
-    page = summarize(parse(result.text))
+    tree = parse(result.text)
+    page = summarize(tree)
+    content = await read_content(target, result, tree, page.title, ctx)
     read = dataclasses.replace(
         read,
         title=page.title,
         site_id_code=page.meta.get("SiteIDCode") or None,
         link_count=page.anchor_count,
     )
-    return Observation(NAME, target.id, job_id, now, Outcome.OK, None, read.to_payload())
+    payload = read.to_payload() | {CONTENT: content.to_payload()}
+    return Observation(NAME, target.id, job_id, now, Outcome.OK, None, payload)
 
 
 CHECK = Check(NAME, Site, interval_s, read_homepage)

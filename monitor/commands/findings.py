@@ -1,4 +1,4 @@
-"""``govmon findings list|ack|dismiss|add|resolve|export``: the findings lifecycle from the command line.
+"""``govmon findings list|ack|dismiss|confirm|add|resolve|export``: the findings lifecycle from the command line.
 
 Each talks to the configured Redis, or the data directory's embedded one, through ``open_runtime`` like
 ``govmon check``: an embedded server a running daemon started is joined and left running; one this command
@@ -32,6 +32,7 @@ EXAMPLES = {
     "list": "govmon findings list --state open --region 邵阳市\n  govmon findings list --target 4305000001 --json",
     "ack": 'govmon findings ack 3f9c0e1d2a4b5c6d7e8f --by 张三 --note "本周五前更新通知公告"',
     "dismiss": 'govmon findings dismiss 3f9c0e1d2a4b5c6d7e8f --by 张三 --reason "该栏目已撤销，页面仅作存档"',
+    "confirm": 'govmon findings confirm 3f9c0e1d2a4b5c6d7e8f --by 张三 --note "核对原文，确为错字"',
     "add": "govmon findings add --target 4305000001 --code content.serious_error \\\n"
     '      --evidence https://www.shaoyang.gov.cn/art/1.html --note "领导职务表述错误" --by 李四',
     "resolve": 'govmon findings resolve 3f9c0e1d2a4b5c6d7e8f --by 李四 --note "已更正并复核"',
@@ -86,6 +87,20 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     dismiss.add_argument("--by", required=True, metavar="NAME", help="who does this (kept in the history)")
     dismiss.add_argument("--reason", required=True, metavar="TEXT", help="why it is not a real problem")
 
+    confirm = action(
+        "confirm",
+        "confirm a serious-error candidate: it becomes a violation",
+        "Confirm that a content.serious_error finding (a dictionary hit, unverified until a person reads it) is "
+        "a real error: from now on it is a violation (a veto), in notices and the report.",
+    )
+    confirm.add_argument("id", metavar="ID", help="the finding's id (govmon findings list shows them)")
+    confirm.add_argument(
+        "--by", required=True, metavar="NAME", help="who confirms it (kept with the finding)"
+    )
+    confirm.add_argument(
+        "--note", required=True, metavar="TEXT", help="what was checked (kept with the finding)"
+    )
+
     add = action(
         "add",
         "enter a finding from a manual inspection",
@@ -120,6 +135,7 @@ def run(args: argparse.Namespace, loaded: Loaded) -> int:
     """Run one ``govmon findings`` action; its exit status."""
     import asyncio
 
+    from monitor.engine.confirmations import NotConfirmable
     from monitor.engine.lifecycle import LifecycleError, UnknownFinding
 
     if args.action == "export" and not QUARTER.match(args.quarter):
@@ -130,7 +146,7 @@ def run(args: argparse.Namespace, loaded: Loaded) -> int:
     except UnknownFinding as exc:
         print(f"govmon: {exc} (govmon findings list shows the ids)", file=sys.stderr)
         return EXIT_USAGE
-    except LifecycleError as exc:
+    except (LifecycleError, NotConfirmable) as exc:
         print(f"govmon: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:
@@ -171,6 +187,24 @@ async def _ack(runtime: Runtime, args: argparse.Namespace) -> int:
 async def _dismiss(runtime: Runtime, args: argparse.Namespace) -> int:
     finding = await _lifecycle(runtime).dismiss(args.id, args.by, args.reason, runtime.clock.now())
     print(f"dismissed {_subject(finding)}")
+    return EXIT_OK
+
+
+async def _confirm(runtime: Runtime, args: argparse.Namespace) -> int:
+    """Record the confirmation, then judge the target again so the finding is a violation at once."""
+    from monitor.engine.confirmations import Confirmations
+    from monitor.engine.evaluate import Evaluator
+    from monitor.engine.lifecycle import UnknownFinding
+
+    finding = await runtime.findings().get(args.id)
+    target = runtime.targets.get(finding.target) if finding else None
+    if finding is None or target is None:
+        raise UnknownFinding(f"unknown finding {args.id!r}")
+    now = runtime.clock.now()
+    await Confirmations(runtime.redis, runtime.keys).confirm(finding, args.by, args.note, now)
+    await Evaluator(runtime.store(), runtime.findings(), runtime.settings).evaluate(target, now)
+    stored = await runtime.findings().get(args.id)
+    print(f"confirmed {_subject(stored or finding)}: {(stored or finding).status}")
     return EXIT_OK
 
 
@@ -217,6 +251,7 @@ ACTIONS: dict[str, Callable[[Runtime, argparse.Namespace], Awaitable[int]]] = {
     "list": _list,
     "ack": _ack,
     "dismiss": _dismiss,
+    "confirm": _confirm,
     "add": _add,
     "resolve": _resolve,
     "export": _export,

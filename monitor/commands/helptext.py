@@ -125,9 +125,10 @@ HELP: dict[str, Help] = {
         "  2  usage error, unreadable findings file, or nothing could be loaded",
     ),
     "findings": Help(
-        "the findings lifecycle: list, acknowledge, dismiss, add, resolve, export",
+        "the findings lifecycle: list, acknowledge, dismiss, confirm, add, resolve, export",
         "Lists the current findings and changes their state: acknowledge one, dismiss a false positive with "
-        "a reason, enter a finding from a manual inspection, resolve it, or export a quarter as JSON lines "
+        "a reason, confirm a serious-error candidate (it becomes a violation), enter a finding from a "
+        "manual inspection, resolve it, or export a quarter as JSON lines "
         "(one finding per line, the shape of docs/contract.md).",
         "examples:\n"
         "  govmon findings list -c govmon.yaml --status violation\n"

@@ -8,6 +8,7 @@ rules had observations to judge from: a rule without data is no evidence that it
 
 from __future__ import annotations
 
+from monitor.engine.confirmations import Confirmations
 from monitor.engine.findings import FindingStore
 from monitor.engine.lifecycle import Lifecycle
 from monitor.engine.store import Store
@@ -47,6 +48,7 @@ class Evaluator:
             for finding in rule.evaluate(target, history, now, self._settings):
                 findings.append(finding)
                 rule_of[finding.id] = rule.name
+        findings = await Confirmations(self._findings.redis, self._findings.keys).applied(target.id, findings)
         await self._findings.replace(target.id, findings)
         if self._lifecycle is not None:
             judged = {rule.name: had_data(rule, history, now, self._settings) for rule in self._rules}

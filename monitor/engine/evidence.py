@@ -134,6 +134,14 @@ class EvidenceStore:
         )
         return digest
 
+    async def touch(self, digest: str, seen_at: float) -> bool:
+        """A new sighting of a stored snapshot (a page read again unchanged): it moves to the young end and
+        its retention restarts. False when it is gone (evicted): the caller stores the page again."""
+        if not await self.redis.expire(self.keys.evidence(digest), self.retention_s):
+            return False
+        await self.redis.zadd(self.keys.evidence_index, {digest: seen_at})
+        return True
+
     async def get(self, digest: str) -> Snapshot | None:
         if not HASH_PATTERN.match(digest):
             return None

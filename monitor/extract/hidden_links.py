@@ -16,8 +16,9 @@ page costs one pass over its anchors.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
@@ -51,6 +52,8 @@ _COMPOUND = re.compile(r"^([a-z][a-z0-9]*)?((?:[#.][-_a-z0-9]+)*)$")
 _LENGTH = re.compile(r"^(-?\d+(?:\.\d+)?)(px|pt|em|rem|%|vw|vh)?$")
 _SCRIPT_ANCHOR = re.compile(r"<a\b[^>]*?\bhref\s*=\s*(?:\\?[\"'])?([^\"'\\\s>]+)[^>]*>(.*?)</a>", re.I | re.S)
 _ESCAPED = re.compile(r"\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})")
+ABSOLUTE_HOST = re.compile(r"(?:https?:)?//([^/:?#\s\\]+)", re.I)
+"""An absolute (or protocol-relative) link's host, read without parsing the URL: most links are the site's."""
 _WRITES = ("document.write", "innerhtml", "insertadjacenthtml", "outerhtml")
 
 
@@ -289,20 +292,25 @@ def excluded_hosts(page_url: str, own_hosts: Iterable[str], excluded: Iterable[s
     return tuple(h for h in (page_host, *own_hosts, *GOVERNMENT_SUFFIXES, *excluded) if h)
 
 
+def _anchor_text(node: Node) -> str:
+    return clean_text(node.text(deep=True))[:TEXT_CHARS]
+
+
 def _candidate(
-    raw: str, text: str, base: str, lists: BadLists, excluded: tuple[str, ...]
-) -> tuple[str, Match] | None:
-    raw = raw.strip()
-    if not raw or raw.lower().startswith(("javascript:", "mailto:", "tel:", "#", "data:")):
+    raw: str, text: Callable[[], str], base: str, lists: BadLists, excluded: tuple[str, ...]
+) -> tuple[str, Match, str] | None:
+    """``(absolute URL, list entry, text)`` of a link to a foreign host on the lists; the text is read only
+    then (most links are relative: the page's own host, excluded before anything is parsed)."""
+    found_host = ABSOLUTE_HOST.match(raw.strip())
+    if not found_host or host_excluded(found_host.group(1), excluded):
         return None
-    url = urljoin(base, raw)
+    url = urljoin(base, raw.strip())
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None
-    if host_excluded(parts.hostname, excluded):
-        return None
-    found = lists.match_link(url, text)
-    return (url, found) if found else None
+    shown = text()
+    found = lists.match_link(url, shown)
+    return (url, found, shown) if found else None
 
 
 def hidden_links(
@@ -321,17 +329,22 @@ def hidden_links(
     found: list[HiddenLink] = []
     seen: set[str] = set()
     for node in tree.css("a[href], area[href]"):
-        text = clean_text(node.text(deep=True))[:TEXT_CHARS]
-        hit = _candidate(node.attributes.get("href") or "", text, base, lists, skip)
+        hit = _candidate(
+            node.attributes.get("href") or "",
+            functools.partial(_anchor_text, node),
+            base,
+            lists,
+            skip,
+        )
         if hit is None or hit[0] in seen:
             continue
         visibility = visibility or Visibility(tree)
         method = visibility.method(node)
         if method:
             seen.add(hit[0])
-            found.append(HiddenLink(hit[0], text, method, hit[1].category, hit[1].value))
+            found.append(HiddenLink(hit[0], hit[2], method, hit[1].category, hit[1].value))
     for href, text in script_links(tree):
-        hit = _candidate(href, text, base, lists, skip)
+        hit = _candidate(href, functools.partial(str, text), base, lists, skip)
         if hit and hit[0] not in seen:
             seen.add(hit[0])
             found.append(HiddenLink(hit[0], text[:TEXT_CHARS], "script_write", hit[1].category, hit[1].value))

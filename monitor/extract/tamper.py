@@ -26,7 +26,7 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from monitor.extract.badlists import BadLists, host_excluded
-from monitor.extract.hidden_links import excluded_hosts
+from monitor.extract.hidden_links import ABSOLUTE_HOST, excluded_hosts
 
 REPLACED_OVERLAP = 0.3
 """Share of the baseline's text lines still present below which a retitled page is "replaced wholesale". A
@@ -65,6 +65,8 @@ class Baseline:
     foreign_hosts: tuple[str, ...]
     lines: tuple[str, ...]
     taken_at: float = 0.0
+    snapshot: str | None = None
+    """The evidence snapshot of that read: a later read showing the same text reuses it."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -72,7 +74,15 @@ class Baseline:
             "foreign_hosts": list(self.foreign_hosts),
             "lines": list(self.lines),
             "taken_at": self.taken_at,
+            "snapshot": self.snapshot,
         }
+
+    def same_text(self, other: Baseline) -> bool:
+        return (
+            self.title == other.title
+            and self.lines == other.lines
+            and self.foreign_hosts == other.foreign_hosts
+        )
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Baseline:
@@ -81,6 +91,7 @@ class Baseline:
             tuple(str(h) for h in data.get("foreign_hosts") or ()),
             tuple(str(line) for line in data.get("lines") or ()),
             float(data.get("taken_at") or 0.0),
+            data.get("snapshot") or None,
         )
 
 
@@ -99,7 +110,11 @@ def foreign_resources(
         ("object", "data"),
     ):
         for node in tree.css(f"{tag}[{attr}]"):
-            url = urljoin(page_url, (node.attributes.get(attr) or "").strip())
+            raw = (node.attributes.get(attr) or "").strip()
+            absolute = ABSOLUTE_HOST.match(raw)
+            if not absolute or host_excluded(absolute.group(1), skip):
+                continue  # relative: the page's own host
+            url = urljoin(page_url, raw)
             host = (urlsplit(url).hostname or "").lower()
             if (
                 host
@@ -140,6 +155,8 @@ def first_look(
         if node.attributes.get("src"):
             continue
         code = node.text(deep=True) or ""
+        if "location" not in code:
+            continue
         for target in _REDIRECT.findall(code):
             url = urljoin(page_url, target)
             host = urlsplit(url).hostname or ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from monitor.rules import availability, freshness, misfiled, topics
 from monitor.rules import columns as columns_rules
+from monitor.rules import content as content_rules
 from monitor.rules import footer as footer_rules
 from monitor.rules import interaction as interaction_rules
 from monitor.rules import links as links_rules
@@ -26,6 +27,7 @@ RULES: tuple[Rule, ...] = (
     links_rules.RULE,
     services_rules.RULE,
     interaction_rules.RULE,
+    content_rules.RULE,
 )
 
 __all__ = ["RULES", "History", "Rule"]

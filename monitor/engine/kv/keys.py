@@ -95,9 +95,16 @@ class Keys:
 
     def tamper_baseline(self, site_id: str) -> str:
         """STRING JSON ``monitor.extract.tamper.Baseline`` of one homepage (title, foreign script hosts, masked
-        text lines), the last read judged good. Writer: the homepage check (``monitor.checks.content``).
-        Bound: one per site, ≤ ~100 KB, EX ``content.baseline_ttl_days``."""
+        text lines, its snapshot), the last read judged good: ``ctx.state`` name ``tamper:<site id>``. Writer: the
+        homepage check (``monitor.checks.content``) through ``ctx.state``. Bound: one per site, ≤ ~100 KB, PX
+        ``content.baseline_ttl_days``."""
         return f"{self.prefix}:tamper:{site_id}"
+
+    def confirmed(self, target_id: str) -> str:
+        """HASH finding id → JSON ``{"by", "note", "at"}``: serious-error findings a person confirmed
+        (``govmon findings confirm``). Writer: monitor.engine.confirmations. Bound: one field per confirmed
+        finding of the target, EX two quarters from the last confirmation."""
+        return f"{self.prefix}:confirmed:{target_id}"
 
     # ----------------------------------------------------------------------------------------- evidence
     def evidence(self, digest: str) -> str:
