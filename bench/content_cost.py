@@ -7,7 +7,9 @@ a seeded mix of ordinary sites), its article and list pages, and the real saved 
 **after**, that plus the content scan's pure part (visible text, hidden links, tamper first look and
 foreign hosts, the serious-error automaton, personal data; masking and compressing the snapshot for
 homepages, kept at every read, and for other pages with a hit). Also the
-compressed snapshot bytes per page, from which the store's bytes per site per quarter follow.
+compressed snapshot bytes per page, from which the store's bytes per site per quarter follow; and the
+false positives: content hits on every page of the sites with nothing injected (the traps included) and on
+the real pages.
 
     python -m bench.content_cost [--rounds 5] [--sites 20]
 """
@@ -32,6 +34,7 @@ from monitor.extract.privacy import find_personal_data, mask_text
 from monitor.extract.tamper import first_look, foreign_resources
 from monitor.extract.visible import visible_lines
 from monitor.sim.catalogue import build_sites
+from monitor.sim.contentcases import TRAP_KINDS
 from monitor.sim.pages import SiteRenderer
 from monitor.sim.scenarios import CONTENT, mix
 
@@ -91,6 +94,31 @@ def sim_pages(sites: int) -> dict[str, list[tuple[str, str]]]:
     return {"sim homepages": homes, "sim list pages": lists, "sim articles": articles}
 
 
+def hits(text: str, url: str) -> int:
+    """Content hits on one page: hidden links, first-look tamper signs, dictionary hits, personal data."""
+    tree = parse(text)
+    body = "\n".join(visible_lines(tree))
+    return (
+        len(hidden_links(tree, url, LISTS))
+        + len(first_look(tree, url, LISTS, title=page_title(tree)))
+        + len(DICTIONARY.find(body))
+        + len(find_personal_data(body))
+    )
+
+
+def healthy_pages(sites: int) -> list[tuple[str, str]]:
+    """Every homepage, column first page and newest article of the sites with nothing injected (traps allowed)."""
+    pages = []
+    for site in build_sites(1, NOW, CONTENT + mix(1, sites)):
+        if set(site.spec.content) - set(TRAP_KINDS):
+            continue
+        renderer = SiteRenderer(site, NOW, PORT)
+        base = f"http://{site.host}:{PORT}"
+        paths = ["/"] + [c.path for c in site.columns] + [c.items[0].path for c in site.columns if c.items]
+        pages += [(renderer.render(p).body.decode(site.encoding, "replace"), base + p) for p in paths]
+    return pages
+
+
 def real_pages() -> list[tuple[str, str]]:
     truth = json.loads((REALPAGES / "truth.json").read_text(encoding="utf-8"))
     return [((REALPAGES / e["file"]).read_text(encoding="utf-8"), f"https://{e['site']}/") for e in truth]
@@ -122,6 +150,9 @@ def main() -> None:
         )
     for row in rows:
         print(json.dumps(row, ensure_ascii=False))
+    for name, pages in (("healthy sim pages", healthy_pages(args.sites)), ("real pages", real_pages())):
+        found = sum(hits(text, url) for text, url in pages)
+        print(json.dumps({"false_positives": name, "pages": len(pages), "hits": found}, ensure_ascii=False))
 
 
 if __name__ == "__main__":
