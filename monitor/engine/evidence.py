@@ -30,31 +30,35 @@ HASH_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 MAX_PAGE_CHARS = 2_000_000
 """Text beyond this is cut before compression: a snapshot is evidence, not an archive of huge pages."""
 
-# KEYS: blob, index, total ; ARGV: digest, data, url, status, observed_at, content_type, retention_s, budget
-# Stores a new snapshot (or refreshes the sighting of a known one), then drops the oldest until the total
-# fits the budget. Returns the total after trimming.
+# KEYS: blob, index, total ; ARGV: digest, data, url, status, observed_at, content_type, cutoff, budget
+# Stores a new snapshot (or records a new sighting of a known one), drops up to 100 snapshots last seen before
+# the cutoff (the retention), then the oldest until the total fits the budget. Snapshots carry no TTL of their
+# own: every removal goes through here or _EXPIRE_OLD, so the total stays exact. Returns the total.
 _PUT = """
 local size = string.len(ARGV[2])
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  redis.call('EXPIRE', KEYS[1], ARGV[7])
-else
+if redis.call('EXISTS', KEYS[1]) == 0 then
   redis.call('HSET', KEYS[1], 'data', ARGV[2], 'url', ARGV[3], 'status', ARGV[4], 'observed_at', ARGV[5],
     'content_type', ARGV[6], 'size', size)
-  redis.call('EXPIRE', KEYS[1], ARGV[7])
   redis.call('INCRBY', KEYS[3], size)
 end
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
+local prefix = string.sub(KEYS[1], 1, string.len(KEYS[1]) - string.len(ARGV[1]))
+local function drop(digest)
+  local key = prefix .. digest
+  local gone = tonumber(redis.call('HGET', key, 'size') or '0')
+  redis.call('DEL', key)
+  redis.call('ZREM', KEYS[2], digest)
+  return tonumber(redis.call('DECRBY', KEYS[3], gone))
+end
+for _, digest in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[7], 'LIMIT', 0, 100)) do
+  drop(digest)
+end
 local total = tonumber(redis.call('GET', KEYS[3]) or '0')
 local budget = tonumber(ARGV[8])
-local prefix = string.sub(KEYS[1], 1, string.len(KEYS[1]) - string.len(ARGV[1]))
 while total > budget do
   local oldest = redis.call('ZRANGE', KEYS[2], 0, 0)
   if #oldest == 0 or oldest[1] == ARGV[1] then break end
-  local key = prefix .. oldest[1]
-  local gone = tonumber(redis.call('HGET', key, 'size') or '0')
-  redis.call('DEL', key)
-  redis.call('ZREM', KEYS[2], oldest[1])
-  total = tonumber(redis.call('DECRBY', KEYS[3], gone))
+  total = drop(oldest[1])
 end
 return total
 """
@@ -129,15 +133,15 @@ class EvidenceStore:
             "" if status is None else str(status),
             repr(observed_at),
             content_type,
-            self.retention_s,
+            repr(observed_at - self.retention_s),
             self.budget_bytes,
         )
         return digest
 
     async def touch(self, digest: str, seen_at: float) -> bool:
         """A new sighting of a stored snapshot (a page read again unchanged): it moves to the young end and
-        its retention restarts. False when it is gone (evicted): the caller stores the page again."""
-        if not await self.redis.expire(self.keys.evidence(digest), self.retention_s):
+        its retention counts from now. False when it is gone (evicted): the caller stores the page again."""
+        if not await self.redis.exists(self.keys.evidence(digest)):
             return False
         await self.redis.zadd(self.keys.evidence_index, {digest: seen_at})
         return True

@@ -52,7 +52,12 @@ async def test_budget_drops_the_oldest_first(redis: aioredis.Redis, keys: Keys) 
 async def test_retention_drops_snapshots_not_seen_since(redis: aioredis.Redis, keys: Keys) -> None:
     store = EvidenceStore(redis, keys, budget_bytes=10_000_000, retention_days=1)
     old = await store.put("old page", url="u", status=200, observed_at=0.0)
-    new = await store.put("new page", url="u", status=200, observed_at=86400.0 * 2)
-    assert await store.trim(now=86400.0 * 2) == 1
+    kept = await store.put("kept page", url="u", status=200, observed_at=3600.0)
+    seen_again = await store.put("old page", url="u", status=200, observed_at=80000.0)  # a sighting renews
+    assert seen_again == old
+    new = await store.put("new page", url="u", status=200, observed_at=86400.0 * 1.5)  # a store trims too
+    assert await store.get(kept) is None and await store.get(old) is not None
+    assert await store.trim(now=86400.0 * 2) == 1  # the old page, last seen at 80000 s
     assert await store.get(old) is None and await store.get(new) is not None
     assert await store.total_bytes() == stored("new page")
+    assert await store.touch(new, 86400.0 * 3) and not await store.touch(old, 86400.0 * 3)

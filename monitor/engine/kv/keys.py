@@ -110,7 +110,8 @@ class Keys:
     def evidence(self, digest: str) -> str:
         """HASH of one snapshot (``data`` zlib bytes of the masked page, ``url``, ``status``, ``observed_at``,
         ``content_type``, ``size``), keyed by the SHA-256 of ``data``. Writer: monitor.engine.evidence.
-        Bound: ``evidence.budget_bytes`` in all (oldest out first) and EX two quarters from the last sighting."""
+        Bound: ``evidence.budget_bytes`` in all (oldest out first) and two quarters from the last sighting,
+        both enforced at each store (no TTL: the byte total must stay exact)."""
         return f"{self.prefix}:evidence:{digest}"
 
     @property
