@@ -90,6 +90,17 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--notify", action="store_true", help="also send the notices these findings call for (never without)"
     )
+    check.add_argument(
+        "--full",
+        action="store_true",
+        help="walk whole sites for links (not a daemon cycle's share), progress on a tty",
+    )
+    check.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="SECONDS",
+        help="with --full: stop walking after this long (default 600)",
+    )
 
     inspect = commands.add_parser("inspect", parents=[common], **parser_help("inspect"))
     inspect.add_argument("location", metavar="URL|FILE", help="an http(s) URL, or a saved page or feed")
@@ -226,10 +237,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError(
             f"unknown target {unknown[0]!r}: not in the inventory (govmon validate --list prints the ids)"
         )
+    if args.time_limit is not None and (not args.full or args.time_limit <= 0):
+        raise UsageError("--time-limit: a positive number of seconds, with --full")
     # imported after the usage checks: it loads every check, slow for a one-line mistake
     from monitor.commands.check import check_once, print_findings
+    from monitor.commands.full import DEFAULT_TIME_LIMIT_S
 
-    findings = asyncio.run(check_once(loaded, set(args.target) or None, as_of))
+    full_s = (args.time_limit or DEFAULT_TIME_LIMIT_S) if args.full else None
+    findings = asyncio.run(check_once(loaded, set(args.target) or None, as_of, full_s=full_s))
     print_findings(findings, as_json=args.json)
     if args.notify:
         from monitor.commands.notices import notify_once

@@ -7,11 +7,13 @@ and judges availability from all stored samples (too few: no verdict, as the rul
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import sys
 from typing import TYPE_CHECKING, Any
 
 from monitor.checks import CHECKS, Check, CheckContext
+from monitor.commands.full import Progress, full_settings
 from monitor.engine.evaluate import Evaluator
 from monitor.model import Finding, Job, Target
 from monitor.runtime import check_context, open_runtime
@@ -27,21 +29,36 @@ LEGEND = (
 )
 
 
-async def check_once(loaded: Loaded, only: set[str] | None, as_of: float | None) -> list[Finding]:
-    """Run every applicable check once on the chosen targets, record, evaluate at ``as_of`` (or now)."""
+async def check_once(
+    loaded: Loaded, only: set[str] | None, as_of: float | None, *, full_s: float | None = None
+) -> list[Finding]:
+    """Run every applicable check once on the chosen targets, record, evaluate at ``as_of`` (or now).
+
+    ``full_s``: walk whole sites within that many seconds (``govmon check --full``), with progress on a
+    terminal."""
+    if full_s is not None:
+        loaded = dataclasses.replace(loaded, settings=full_settings(loaded.settings, full_s))
     async with open_runtime(loaded) as runtime:
         targets: list[Target] = [t for t in runtime.targets.values() if only is None or t.id in only]
         store = runtime.store()
+        jobs = [(t, c) for t in targets for c in CHECKS.values() if c.applies_to(t)]
+        progress = Progress(len(jobs), full_s or 0.0)
+        progress.enabled = progress.enabled and full_s is not None
 
         async def observe(target: Target, check: Check[Any], ctx: CheckContext) -> None:
             job = Job(check.name, target.id, runtime.clock.now())
             await store.record(await check.run(target, job.job_id, ctx))
+            progress.done += 1
 
-        async with check_context(runtime) as ctx, asyncio.TaskGroup() as group:
-            for target in targets:
-                for check in CHECKS.values():
-                    if check.applies_to(target):
+        async with check_context(runtime) as ctx:
+            shown = asyncio.create_task(progress.show(lambda: ctx.links.fetches if ctx.links else 0))
+            try:
+                async with asyncio.TaskGroup() as group:
+                    for target, check in jobs:
                         group.create_task(observe(target, check, ctx))
+            finally:
+                shown.cancel()
+                await asyncio.gather(shown, return_exceptions=True)
         # --as-of judges another moment: the current findings show it, the findings' history does not
         evaluator = Evaluator(store, runtime.findings(), runtime.settings, lifecycle=as_of is None)
         now = as_of if as_of is not None else runtime.clock.now()

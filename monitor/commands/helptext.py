@@ -71,11 +71,14 @@ HELP: dict[str, Help] = {
         "daemon's) plus the probe this run takes; with too few samples there is no availability verdict.\n\n"
         "The text output marks each finding: ✗ violation (true now), ! at risk (becomes a violation at its "
         "due day unless fixed), ? unverified (govmon could not judge: a host that refuses bots, an unreadable "
-        "feed; never counted in reports).",
+        "feed; never counted in reports).\n\n"
+        "--full walks whole sites for links within --time-limit (a daemon covers a big site over several "
+        "cycles), keeping the per-host politeness of the configuration; progress goes to stderr on a terminal.",
         "examples:\n"
         "  govmon check -c config/govmon.example.yaml\n"
         "  govmon check -c govmon.yaml --target 4300000001 --json\n"
-        "  govmon check -c govmon.yaml --as-of 2026-11-24          judge freshness as of that day\n\n"
+        "  govmon check -c govmon.yaml --as-of 2026-11-24          judge freshness as of that day\n"
+        "  govmon check -c govmon.yaml --full --time-limit 900      every page and link of each site\n\n"
         "exit codes:\n"
         "  0  no veto violation\n"
         "  1  at least one veto violation\n"
