@@ -13,7 +13,7 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 
-from monitor.sim import names
+from monitor.sim import names, peers
 from monitor.sim.content import Owner, build_columns
 from monitor.sim.records import FeedEntry, ServiceLink, SimAccount, SimColumn, SimLink, SimSite, SiteSpec
 
@@ -116,7 +116,8 @@ def _site(seed: int, number: int, slot: Slot, spec: SiteSpec, now: dt.datetime) 
         encoding=encoding,
         flavor=flavor,
         columns=columns,
-        links=_links(rng, slot, spec, columns),
+        links=_links(rng, slot, spec, columns)
+        + (peers.article_links(slot.host, columns) if spec.article_links else ()),
         services=_services(rng, slot, spec),
         footer_missing=spec.footer_missing,
         future_item=spec.future_item and any(c.slug == "gzdt" and c.items for c in columns),

@@ -10,7 +10,7 @@ import datetime as dt
 import html
 import random
 
-from monitor.sim import contentcases
+from monitor.sim import contentcases, peers
 from monitor.sim.catalogue import PLATFORM_HOST
 from monitor.sim.chrome import Frame
 from monitor.sim.dates import chinese_date, spell
@@ -59,6 +59,10 @@ class SiteRenderer:
             for item in column.items:
                 self.articles[item.path] = (column, item)
         self.faults = {link.url_path: link for link in site.links if link.host == site.host}
+        self.article_links: dict[str, list[SimLink]] = {}  # ``peers``: an article's broken links
+        for link in site.links:
+            if link.page in self.articles:
+                self.article_links.setdefault(link.page, []).append(link)
         self.defaced = False
         """``SimWeb.deface``: the homepage is replaced wholesale from then on (``contentcases.replaced``)."""
         self.local_services = {s.path: s.name for s in site.services if s.host == site.host}
@@ -258,6 +262,9 @@ class SiteRenderer:
             f'<div class="content" id="zoom">{paragraphs}</div></div>'
             f'<div class="related"><h3>相关阅读</h3><ul>{self.hot}</ul></div></div>'
         )
+        if s.spec.article_links:
+            own = self.article_links.get(item.path, [])
+            main += peers.related_block(item.path, list(self.articles), own, s.services, f.url)
         return f.page(f"{item.title}_{s.name}", column.name, main, meta)
 
     def error_page(self, text: str) -> str:

@@ -76,6 +76,7 @@ class SiteSpec:
     content: tuple[
         str, ...
     ] = ()  # contentcases.CONTENT_KINDS: hidden links, tampering, errors, personal data, traps
+    article_links: bool = False  # articles end with related links, some broken (``peers``)
 
     def __post_init__(self) -> None:
         problems = []

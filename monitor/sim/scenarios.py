@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import random
 
+from monitor.sim.peers import peer_specs
 from monitor.sim.records import SiteSpec
 
-SCENARIOS = ("demo", "mix", "freshness", "links", "services", "content")
+SCENARIOS = ("demo", "mix", "freshness", "links", "services", "content", "peers")
 
 DEMO: tuple[SiteSpec, ...] = (
     SiteSpec(kind="portal"),
@@ -165,4 +166,6 @@ def specs_for(seed: int, sites: int | str) -> tuple[SiteSpec, ...]:
         return SERVICES
     if sites == "content":
         return CONTENT
+    if sites == "peers":
+        return peer_specs()
     raise ValueError(f"unknown scenario {sites!r}; known: {', '.join(SCENARIOS)} or a number of sites")
