@@ -147,7 +147,7 @@ class ContentScan:
         result = await self.ctx.fetcher.get(url, purpose="content", max_body_bytes=self.cfg.attachment_bytes)
         if not result.ok or not result.body:
             return False
-        text = attachments.attachment_text(result.body, kind)
+        text = await asyncio.to_thread(attachments.attachment_text, result.body, kind)
         personal = find_personal_data(text)
         if personal:
             snapshot = await self.keep(text, url, result.status, content_type="text/plain")

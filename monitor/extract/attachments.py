@@ -1,20 +1,22 @@
-"""The text of published attachments, for the personal-data scan: txt, csv, xlsx and docx.
+"""The text of published attachments, for the personal-data scan: txt, csv, xlsx, docx and PDF.
 
-Lists of names (公示名单、补贴发放表) are published as spreadsheets and documents far more often than as
-pages. openpyxl and python-docx already serve ``govmon report``; PDF, legacy .xls and .doc need readers this
-project does not carry yet, so they are not read (docs/content-safety.md).
+Lists of names (公示名单、补贴发放表) are published as spreadsheets, documents and PDFs far more often than
+as pages. openpyxl and python-docx already serve ``govmon report``; pypdf reads a PDF's text layer (a
+scanned PDF has none: nothing is found there). Legacy .xls and .doc need readers this project does not
+carry, so they are not read (docs/content-safety.md). Parsing is CPU work: callers run it off the event loop.
 """
 
 from __future__ import annotations
 
 import io
-import zipfile
 from urllib.parse import urlsplit
 
 from charset_normalizer import from_bytes
 
-READABLE = (".txt", ".csv", ".xlsx", ".docx")
+READABLE = (".txt", ".csv", ".xlsx", ".docx", ".pdf")
 MAX_CELLS = 200_000
+MAX_PDF_PAGES = 100
+"""Pages of one PDF read at most: a name list fits; a 2,000-page yearbook is not read to the end."""
 
 
 def kind_of(url: str) -> str | None:
@@ -54,6 +56,13 @@ def _docx_text(body: bytes) -> str:
     return "\n".join(lines)
 
 
+def _pdf_text(body: bytes) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(body))
+    return "\n".join((page.extract_text() or "") for page in reader.pages[:MAX_PDF_PAGES])
+
+
 def attachment_text(body: bytes, kind: str) -> str:
     """The text of one attachment; "" when it cannot be read (a broken file is not a finding here)."""
     try:
@@ -64,6 +73,8 @@ def attachment_text(body: bytes, kind: str) -> str:
             return _xlsx_text(body)
         if kind == ".docx":
             return _docx_text(body)
-    except (ValueError, KeyError, OSError, zipfile.BadZipFile, IndexError, TypeError):
+        if kind == ".pdf":
+            return _pdf_text(body)
+    except Exception:  # a broken or hostile file is no finding here; whatever its reader raises, skip it
         return ""
     return ""

@@ -73,6 +73,7 @@ def invalid_id_number(first17: str) -> str:
 
 VALID_ID = id_number("43010219850612003")
 VALID_ID_2 = id_number("43060219920203451")
+VALID_ID_3 = id_number("43080219880815262")
 INVALID_ID = invalid_id_number("43010219790101234")
 MOBILE = "13975112468"
 CONTACT_MOBILE = "13807310000"
@@ -90,6 +91,33 @@ def attachment_path(site_id: str) -> str:
 def attachment(site_id: str) -> bytes:
     rows = ["序号,姓名,身份证号码,补贴金额", f"1,张某某,{VALID_ID},1200", f"2,李某某,{VALID_ID_2},800"]
     return ("\n".join(rows) + "\n").encode("utf-8")
+
+
+def attachment_pdf_path(site_id: str) -> str:
+    return f"/attach/mingdan-{site_id}.pdf"
+
+
+def attachment_pdf(site_id: str) -> bytes:
+    """A one-page PDF whose text layer lists an ID number, written by hand (no PDF library here)."""
+    content = f"BT /F1 12 Tf 72 720 Td (No.1 {VALID_ID_3} 1200) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 def head_extra(kinds: tuple[str, ...], url: Url) -> str:
@@ -156,6 +184,7 @@ def body_extra(kinds: tuple[str, ...], url: Url, site_id: str) -> str:
         notices.append(f"<li>拟录用人员公示：王某某 {MOBILE} 长沙市岳麓区。</li>")
     if "privacy_attachment" in kinds:
         notices.append(f'<li><a href="{attachment_path(site_id)}">补贴发放对象公示名单（附件）</a></li>')
+        notices.append(f'<li><a href="{attachment_pdf_path(site_id)}">救助对象名单（PDF）</a></li>')
     if "masked_id" in kinds:
         notices.append("<li>公示：赵某某，身份证号 4301**********1234，联系电话 139****5678。</li>")
     if "invalid_id" in kinds:
@@ -223,6 +252,13 @@ def content_truth(kinds: tuple[str, ...], base: str, url: Url, site_id: str) -> 
             {"page": page, "kind": "id_number", "masked": masked("id_number", number)}
             for number in (VALID_ID, VALID_ID_2)
         ]
+        personal.append(
+            {
+                "page": base + attachment_pdf_path(site_id),
+                "kind": "id_number",
+                "masked": masked("id_number", VALID_ID_3),
+            }
+        )
     return {
         "hidden_links": hidden,
         "tamper": [k for k in kinds if k in TAMPER_KINDS],

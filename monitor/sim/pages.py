@@ -94,6 +94,11 @@ class SiteRenderer:
             and "privacy_attachment" in self.site.spec.content
         ):
             return Reply(200, contentcases.attachment(self.site.id), "text/csv")
+        if (
+            path == contentcases.attachment_pdf_path(self.site.id)
+            and "privacy_attachment" in self.site.spec.content
+        ):
+            return Reply(200, contentcases.attachment_pdf(self.site.id), "application/pdf")
         if path in self.pages:
             column, index = self.pages[path]
             return self.encode(self.column_page(column, index))

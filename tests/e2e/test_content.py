@@ -21,7 +21,7 @@ import yaml
 
 from monitor.model import SHANGHAI
 from monitor.sim import SimWeb
-from monitor.sim.contentcases import MOBILE, VALID_ID, VALID_ID_2
+from monitor.sim.contentcases import MOBILE, VALID_ID, VALID_ID_2, VALID_ID_3
 
 pytestmark = pytest.mark.slow
 CODES = ("content.hidden_link", "content.tampered", "content.serious_error", "privacy.exposed")
@@ -54,7 +54,7 @@ async def test_check_finds_every_injected_content_problem_and_nothing_on_healthy
         data_dir = tmp_path / "data"
         _, out, err = await govmon("check", "-c", str(path), "--json", data_dir=data_dir)
         findings = json.loads(out)
-        assert not any(number in out + err for number in (VALID_ID, VALID_ID_2, MOBILE))
+        assert not any(number in out + err for number in (VALID_ID, VALID_ID_2, VALID_ID_3, MOBILE))
 
         hidden = {
             (f["target"], f["evidence"]["url"], f["evidence"]["method"]) for f in of(findings, CODES[0])
