@@ -193,6 +193,21 @@ async def test_region_filter_shows_that_region_only_with_its_targets_without_fin
     assert "没有名为“珠海市”的地区" in (await page(client, "/?region=珠海市", 404)).text
 
 
+async def test_regions_follow_the_configured_report_order_and_the_rest_as_the_inventory_names_them(
+    redis, keys, metrics
+):
+    runtime = await stored_runtime(redis, keys, metrics, Settings(regions=("长沙市", "邵阳市")))
+    async with TestClient(TestServer(build_app(runtime, shared_gauges=False), host="127.0.0.1")) as client:
+        text = (await page(client, "/")).text
+    table = text[text.index("市州/部门") : text.index("合计")]
+    assert [region for region in ("长沙市", "邵阳市", "省直") if region in table] == [
+        "长沙市",
+        "邵阳市",
+        "省直",
+    ]
+    assert table.index("长沙市 1 0") < table.index("邵阳市 2 0") < table.index("省直 1 1")
+
+
 async def test_target_page_shows_findings_evidence_due_dates_history_and_each_checks_last_run(client):
     text = (await page(client, "/targets/4305000001")).text
     assert "邵阳市人民政府门户网站" in text
