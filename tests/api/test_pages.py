@@ -200,11 +200,6 @@ async def test_regions_follow_the_configured_report_order_and_the_rest_as_the_in
     async with TestClient(TestServer(build_app(runtime, shared_gauges=False), host="127.0.0.1")) as client:
         text = (await page(client, "/")).text
     table = text[text.index("市州/部门") : text.index("合计")]
-    assert [region for region in ("长沙市", "邵阳市", "省直") if region in table] == [
-        "长沙市",
-        "邵阳市",
-        "省直",
-    ]
     assert table.index("长沙市 1 0") < table.index("邵阳市 2 0") < table.index("省直 1 1")
 
 
