@@ -336,7 +336,9 @@ class ServiceSettings(_Strict):
     interval_s: float = Field(
         24 * 3600.0, gt=0, description="how often a site's service entries are followed"
     )
-    entry_keywords: tuple[str, ...] = ("办事服务", "网上办事", "政务服务", "办事大厅", "在线办理")
+    entry_keywords: tuple[str, ...] = (
+        "办事服务", "网上办事", "政务服务", "办事大厅", "在线办理", "我要办", "个人办事", "法人办事", "一网通办",
+    )  # fmt: skip
     extra_entry_keywords: tuple[str, ...] = ()
     max_label_chars: int = Field(12, ge=2, description="longer link texts are headlines, not menu entries")
     max_service_pages: int = Field(
@@ -365,11 +367,22 @@ class InteractionSettings(_Strict):
     three calendar months); 留言答复未更新 (deduction): no reply published in 2 months (61 days)."""
 
     interval_s: float = Field(24 * 3600.0, gt=0, description="how often channels and message lists are read")
-    channel_keywords: tuple[str, ...] = ("咨询", "建言", "留言", "信箱")
+    channel_keywords: tuple[str, ...] = (
+        "咨询",
+        "建言",
+        "留言",
+        "信箱",
+        "写信",
+        "问政",
+        "12345",
+        "征集",
+        "访谈",
+        "诉求",
+    )
     extra_channel_keywords: tuple[str, ...] = ()
     excluded_keywords: tuple[str, ...] = ("信访", "举报", "纪检", "纪委", "监察", "投诉举报")
     extra_excluded_keywords: tuple[str, ...] = ()
-    hub_keywords: tuple[str, ...] = ("互动交流", "政民互动", "公众参与")
+    hub_keywords: tuple[str, ...] = ("互动交流", "政民互动", "公众参与", "互动")
     max_label_chars: int = Field(10, ge=2, description="longer link texts are headlines, not channels")
     max_channels: int = Field(4, ge=1, description="channel pages opened per run")
     max_list_pages: int = Field(3, ge=1, description="pages of one message list read (following its pager)")

@@ -2,7 +2,10 @@
 
 互动回应差 (国办秘函〔2019〕19号) needs a *working* channel (咨询, 建言, 留言, 信箱; 信访 and 纪检举报 do not
 count): a channel link found on the homepage (or, when it has none, on a 互动交流 page it links to) that
-opens and is not an error page (the ``links`` soft-404 phrases). The working channels' pages are read as
+opens and is not an error page (the ``links`` soft-404 phrases). Channels go by many names (我要写信, 网上问政,
+12345热线, 书记市长 …): the items of a 互动交流 block are candidates too, judged by what a visitor finds
+behind them (a form to write in, a message list, a page naming a channel); a sign-in page on the way is a
+working channel, not a dead one; candidates are opened until one works, not only the first few. The working channels' pages are read as
 message lists (``monitor.extract.messages``), following each pager a few pages while the rows are younger
 than the lookback; the rule judges unanswered and stale replies from what is stored here.
 
@@ -18,12 +21,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from selectolax.lexbor import LexborHTMLParser
+
 from monitor.checks.base import Check, CheckContext
 from monitor.checks.services import BOT_STATUSES, Budget, redirected_home
 from monitor.deadlines import day_of
 from monitor.extract.html import parse
 from monitor.extract.messages import Message, parse_messages
-from monitor.extract.services import Entry, consultation_channels, labelled_links
+from monitor.extract.services import Entry, channel_candidates, has_message_form, is_login_url, labelled_links
 from monitor.extract.soft404 import soft404_reason
 from monitor.model import Observation, Outcome, Site
 from monitor.observations import INTERACTION as NAME
@@ -34,6 +39,9 @@ from monitor.workdays import WorkCalendar, within_workdays
 PURPOSE = "interaction"
 MAX_HUB_PAGES = 2
 MAX_MESSAGES = 500
+MAX_CANDIDATES = 24
+"""Candidate channels opened per run while none has been found working: every one a visitor could try, not
+only the first ``max_channels`` (a hostile page's hundreds of links are still bounded)."""
 
 
 def workday_ratio(
@@ -67,34 +75,41 @@ async def read_interaction(target: Site, job_id: str, ctx: CheckContext) -> Obse
         )
     keywords, excluded = cfg.all_channel_keywords(), cfg.all_excluded_keywords()
     tree = parse(home.text)
-    channels = list(consultation_channels(tree, home.final_url, keywords, excluded, cfg.max_label_chars))
-    if not channels:  # a homepage that only links a 互动交流 section: look one level down
-        for hub in labelled_links(tree, home.final_url, cfg.hub_keywords, cfg.max_label_chars)[
-            :MAX_HUB_PAGES
-        ]:
+
+    def candidates(page_tree: LexborHTMLParser, url: str) -> tuple[Entry, ...]:
+        return channel_candidates(page_tree, url, keywords, cfg.hub_keywords, excluded, cfg.max_label_chars)
+
+    channels = list(candidates(tree, home.final_url))
+    hubs = labelled_links(tree, home.final_url, cfg.hub_keywords, cfg.max_label_chars)[:MAX_HUB_PAGES]
+    if not any(c.via == "label" for c in channels):  # only a 互动交流 section: look one level down
+        for hub in hubs:
             timeout_s = budget.timeout_s()
             if timeout_s is None:
                 break
             page = await ctx.fetcher.get(hub.url, purpose=PURPOSE, timeout_s=timeout_s)
             if page.ok:
                 hub_tree = parse(page.text)
-                found = consultation_channels(
-                    hub_tree, page.final_url, keywords, excluded, cfg.max_label_chars
-                )
-                channels += [c for c in found if c.url not in {x.url for x in channels}]
+                if has_message_form(hub_tree):  # the 互动交流 page is itself the form
+                    channels.append(Entry(page.final_url, hub.text, "form"))
+                seen = {x.url for x in channels}
+                channels += [c for c in candidates(hub_tree, page.final_url) if c.url not in seen]
     today = day_of(ctx.clock.now())
     oldest_wanted = today - dt.timedelta(days=cfg.lookback_days + 31)
     channel_rows: list[Channel] = []
     lists: list[MessageList] = []
     messages: dict[tuple[str, str | None, dt.date], Message] = {}
     shows_replies = False
-    for channel in channels[: cfg.max_channels]:
-        row, listing = await open_channel(channel, ctx, budget, patterns, (today, oldest_wanted))
+    for number, channel in enumerate(channels[:MAX_CANDIDATES]):
+        if number >= cfg.max_channels and any(c.working for c in channel_rows):
+            break  # one working channel found: the rest need not be opened
+        row, listing = await open_channel(channel, ctx, budget, patterns, (today, oldest_wanted), keywords)
         channel_rows.append(row)
         if listing is not None and listing[0]:
             read, summary = listing
             lists.append(summary)
             shows_replies |= summary.shows_replies
+            if not summary.shows_replies:
+                continue  # replies are judged per list: one that shows none says nothing of its messages
             for message in read:
                 messages.setdefault((message.title, message.url, message.asked), message)
     kept = sorted(messages.values(), key=lambda m: m.asked, reverse=True)[:MAX_MESSAGES]
@@ -127,10 +142,14 @@ async def open_channel(
     budget: Budget,
     patterns: tuple[str, ...],
     days: tuple[dt.date, dt.date],
+    keywords: tuple[str, ...] = (),
 ) -> tuple[Channel, tuple[list[Message], MessageList] | None]:
     """The channel's verdict, and the messages its list pages show (pager followed while rows are recent).
 
-    ``working`` is None when govmon could not tell: no time left, or a 403/429 (what hosts answer bots)."""
+    ``working`` is None when govmon could not tell: no time left, or a 403/429 (what hosts answer bots).
+    A link that lands on a sign-in page (or answers 401) works: the visitor signs in, then writes. A link
+    not labelled as a channel (an item of the 互动交流 block: 我要写信, 网上问政 …) works when what it opens
+    is one: a form to write in, a message list, or a page naming a channel."""
     today, oldest = days
     row = Channel(channel.url, channel.text, None, None, None)
     timeout_s = budget.timeout_s()
@@ -138,6 +157,8 @@ async def open_channel(
         return dataclasses.replace(row, reason="time_budget"), None
     result = await ctx.fetcher.get(channel.url, purpose=PURPOSE, timeout_s=timeout_s)
     row = dataclasses.replace(row, http_status=result.status)
+    if result.status == 401 or (result.redirects and is_login_url(result.final_url)):
+        return dataclasses.replace(row, working=True, reason="login"), None
     matched = soft404_reason(result.text, patterns) if result.ok and result.text else None
     if result.status in BOT_STATUSES and matched is None:
         return dataclasses.replace(row, reason=f"http_{result.status}"), None
@@ -145,6 +166,15 @@ async def open_channel(
         matched = "redirect_home"
     working = result.ok and matched is None
     reason = matched if result.ok else result.reason
+    tree = parse(result.text) if working else None
+    if tree is not None and channel.via == "block" and not any(k in channel.text for k in keywords):
+        page_text = tree.body.text(deep=True)[:20_000] if tree.body is not None else ""
+        if not (
+            has_message_form(tree)
+            or parse_messages(tree, result.final_url, today).messages
+            or any(k in page_text for k in keywords)
+        ):
+            working, reason = False, "no_channel"  # opens, but holds no form, list or channel
     row = dataclasses.replace(row, working=working, reason=None if working else reason)
     if not working:
         return row, None

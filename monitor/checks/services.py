@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from monitor.checks.base import Check, CheckContext, crawl_budget_s
 from monitor.extract.html import host_matches, parse
-from monitor.extract.services import Entry, service_entries
+from monitor.extract.services import Entry, links_to_hosts, service_entries
 from monitor.extract.soft404 import soft404_reason
 from monitor.model import FetchResult, Observation, Outcome, Site
 from monitor.observations import SERVICES as NAME
@@ -162,7 +162,12 @@ async def follow_services(target: Site, job_id: str, ctx: CheckContext) -> Obser
         return Observation(
             NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, observed.to_payload()
         )
-    entries = service_entries(parse(home.text), home.final_url, keywords, cfg.max_label_chars)
+    tree = parse(home.text)
+    entries = service_entries(tree, home.final_url, keywords, cfg.max_label_chars)
+    known = {e.url for e in entries}  # a link to the platform host is an entry, however it is labelled
+    entries += tuple(
+        e for e in links_to_hosts(tree, home.final_url, ctx.settings.platform_domains) if e.url not in known
+    )
     platform: dict[str, Entry] = {e.url: e for e in entries if is_platform(e.url, ctx.settings)}
     own_pages = [e for e in entries if not is_platform(e.url, ctx.settings) and e.via == "label"]
     service_pages: list[ServicePage] = []

@@ -27,7 +27,12 @@ ASKED_LABELS = (
 REPLY_LABELS = ("回复时间", "答复时间", "办结时间", "回复日期", "答复日期", "办结日期", "反馈时间")
 TITLE_LABELS = ("标题", "主题", "留言标题", "信件标题", "事项")
 STATUS_LABELS = ("状态", "办理状态", "回复状态", "处理状态")
-ANSWERED = ("已回复", "已答复", "已办结", "已处理", "已反馈", "已回")
+ANSWERED = (
+    "已回复", "已答复", "已办结", "已处理", "已反馈", "已回", "办理完毕", "办结", "答复完毕", "回复完毕", "已解答",
+    "不予受理", "已告知",
+)  # fmt: skip
+"""Statuses that close a message: answered, or refused with a reason (不予受理 tells the writer why); checked
+after ``UNANSWERED`` (未办结 holds 办结)."""
 UNANSWERED = ("未回复", "待回复", "未答复", "办理中", "处理中", "未办结", "待处理", "受理中")
 NEXT_PAGE_TEXTS = ("下一页", "下页", "后一页")
 

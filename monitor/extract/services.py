@@ -15,7 +15,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from monitor.extract.html import NOT_CHECKED_SCHEMES, clean_text, label_texts
+from monitor.extract.html import NOT_CHECKED_SCHEMES, clean_text, host_matches, label_texts
 
 BLOCK_LEVELS = 3
 MAX_HEADINGS = 50
@@ -164,3 +164,61 @@ def consultation_channels(
 ) -> tuple[Entry, ...]:
     """Links to a consultation channel (咨询, 建言, 留言, 信箱), not 信访 or 纪检举报 ones."""
     return labelled_links(tree, page_url, keywords, max_label_chars, excluded)
+
+
+LOGIN_MARKERS = ("login", "logon", "signin", "sso", "passport", "cas/", "auth", "登录")
+"""A channel that sends the visitor to sign in first (统一身份认证) works: the URL it lands on says so."""
+
+
+def is_login_url(url: str) -> bool:
+    """Whether ``url`` (where a channel link landed) is a sign-in page."""
+    parts = urlsplit(url)
+    where = f"{parts.path}?{parts.query}".lower()
+    return any(marker in where for marker in LOGIN_MARKERS)
+
+
+def has_message_form(tree: LexborHTMLParser) -> bool:
+    """A form a visitor can write in (a ``<textarea>``), or a sign-in form (a password field): what an
+    inspector takes as a working channel page, whatever its link was called."""
+    return tree.css_first("form textarea, textarea, input[type=password]") is not None
+
+
+def channel_candidates(
+    tree: LexborHTMLParser,
+    page_url: str,
+    keywords: Sequence[str],
+    hub_keywords: Sequence[str],
+    excluded: Sequence[str],
+    max_label_chars: int,
+) -> tuple[Entry, ...]:
+    """Every link a visitor would try to write to the government: the ones labelled as a channel (咨询,
+    建言, 留言, 信箱 and their kin), then the items of blocks headed 互动交流 / 政民互动 (我要写信, 网上问政 …,
+    ``via="block"``, judged by what they open), never 信访 or 纪检举报 ones; each URL once."""
+    found: dict[str, Entry] = {}
+    for entry in consultation_channels(tree, page_url, keywords, excluded, max_label_chars):
+        found.setdefault(entry.url, entry)
+    for entry in block_items(tree, page_url, hub_keywords, max_label_chars):
+        text = entry.text
+        if not text or len(text) > max_label_chars or any(x in text for x in excluded):
+            continue
+        if any(k in text for k in hub_keywords) or urlsplit(entry.url).path in ("", "/"):
+            continue  # the block's own heading link, or the homepage
+        found.setdefault(entry.url, entry)
+    return tuple(found.values())
+
+
+def links_to_hosts(
+    tree: LexborHTMLParser, page_url: str, hosts: tuple[str, ...] | list[str]
+) -> tuple[Entry, ...]:
+    """Every anchor to one of ``hosts`` (subdomains count), whatever it shows: a banner image without alt
+    text links the 一体化平台 as surely as a labelled entry does (``via="host"``; text: the alt, or the host)."""
+    base = _base(tree, page_url)
+    found: dict[str, Entry] = {}
+    for node in tree.css("a[href]"):
+        link = _anchor(node, base)
+        if link is None or link[0] in found:
+            continue
+        host = urlsplit(link[0]).hostname or ""
+        if host_matches(host, hosts):
+            found[link[0]] = Entry(link[0], link[1] or host, "host")
+    return tuple(found.values())

@@ -112,7 +112,7 @@ def build_columns(
             continue
         if d.category == "interaction" and (not spec.interaction or spec.channel != "working"):
             continue
-        if d.category == "service" and spec.service == "none":
+        if d.category == "service" and spec.service not in ("platform", "local"):  # none, or other names
             continue
         rng = random.Random(f"{seed}:{d.slug}")
         colid = 10_000 + 50 * site_no + index

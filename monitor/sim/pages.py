@@ -10,7 +10,7 @@ import datetime as dt
 import html
 import random
 
-from monitor.sim import contentcases, peers
+from monitor.sim import contentcases, fidelity, peers
 from monitor.sim.catalogue import PLATFORM_HOST
 from monitor.sim.chrome import Frame
 from monitor.sim.dates import chinese_date, spell
@@ -110,6 +110,11 @@ class SiteRenderer:
             return self.encode(
                 self.plain(self.local_services[path], "<p>办理条件、申请材料、办理流程、收费标准。</p>")
             )
+        channel = fidelity.channel_page(self.site.spec.channel, path, "")
+        if isinstance(channel, str):
+            return Reply.redirect(self.frame.url(self.site.host, channel))
+        if channel is not None:
+            return self.encode(self.plain(*channel))
         if path in XINFANG_PAGES and self.site.spec.channel == "xinfang_only":
             return self.encode(self.plain(XINFANG_PAGES[path], "<p>请如实填写信访事项，我们将依法受理。</p>"))
         if path.startswith(("/images/", "/js/", "/css/")):
@@ -170,6 +175,7 @@ class SiteRenderer:
             parts.append(
                 f'<div class="home-block hdjl"><div class="hd"><h2>互动交流</h2></div><ul>{links}</ul></div>'
             )
+        parts.append(fidelity.channel_block(s.spec.channel))
         injected = "".join(
             f"<li>{injected_link(f.url(link.host, link.url_path), link)}</li>"
             for link in s.links
@@ -189,6 +195,11 @@ class SiteRenderer:
         s, f = self.site, self.frame
         if not s.services:
             return ""
+        if s.spec.service == "renamed":
+            items = [(f.url(svc.host, svc.path), svc.name) for svc in s.services]
+            return fidelity.renamed_service_block(items, f.url(PLATFORM_HOST, "/"))
+        if s.spec.service == "image":
+            return fidelity.image_service_block(f.url(PLATFORM_HOST, "/"))
         links = "".join(
             f'<li><a href="{f.url(svc.host, svc.path)}" target="_blank">{esc(svc.name)}</a></li>'
             for svc in s.services
@@ -206,6 +217,9 @@ class SiteRenderer:
         )
         if column.category == "service":
             body = self._service_block() or '<div class="no-data">暂无信息</div>'
+        elif column.category == "interaction" and s.spec.messages == "statuses" and column.items:
+            shown = column.items[index * column.page_size : (index + 1) * column.page_size]
+            body = fidelity.status_table(column, shown) + pager(column, index, s.flavor)
         else:
             body = render_rows(column, index, s.org) + (
                 pager(column, index, s.flavor) if column.items else ""

@@ -26,13 +26,19 @@ a deep link 301'd to another deep page (a moved article)."""
 BOT_LINK_KINDS = ("bot_blocked", "bot_429")
 """Kinds whose expected verdict is ``unverified``, not broken."""
 
-CHANNELS = ("working", "xinfang_only", "broken")
+CHANNELS = ("working", "xinfang_only", "broken", "named", "login")
 """Consultation channels: working 领导信箱/咨询 columns; only 网上信访 and 纪检举报 links (which do not count);
-a 在线咨询 link that answers an error page (a soft 404, also listed in the truth's ``broken_links``)."""
+a 在线咨询 link that answers an error page (a soft 404, also listed in the truth's ``broken_links``); working
+channels under other names (``named``: 我要写信, 网上问政 … with a form) or behind a login (``login``), see
+``fidelity``."""
+WORKING_CHANNELS = ("working", "named", "login")
 
-MESSAGE_FAULTS = ("ok", "unanswered", "replies_stale")
+MESSAGE_FAULTS = ("ok", "unanswered", "replies_stale", "statuses")
 """Message lists: every message answered within days; one message asked ~120 days ago never answered;
-every reply older than 2 months (the newest message ~80 days old)."""
+every reply older than 2 months (the newest message ~80 days old); ``statuses``: answered, shown by a status
+(办理完毕, 不予受理 …) without a reply date (``fidelity``)."""
+SERVICES = ("platform", "local", "none", "renamed", "image")
+"""``renamed``: a 我要办 block to the platform; ``image``: a banner image to the platform host (``fidelity``)."""
 
 PLATFORM_STATES = ("ok", "missing", "offline", "maintenance")
 """一体化平台 item pages: working, 该事项不存在 (200), 该事项已下线 (200), 系统维护 (503)."""
@@ -63,7 +69,9 @@ class SiteSpec:
     interaction: bool = True
     channel: str = "working"  # CHANNELS: working | xinfang_only (信访/纪检举报 only) | broken (error page)
     messages: str = "ok"  # MESSAGE_FAULTS: ok | unanswered (one > 3 months) | replies_stale (last > 2 months)
-    service: str = "platform"  # platform | local (own pages, not the platform) | none
+    service: str = (
+        "platform"  # SERVICES: platform | local (own pages, not the platform) | none | renamed | image
+    )
     future_item: bool = False
     homepage_stale: bool = False
     gbk_declaration: str = "meta_charset"  # or "http_equiv" (only used when health == "gbk")
@@ -88,7 +96,7 @@ class SiteSpec:
         problems += [f"platform state {s!r}" for s in self.platform_links if s not in PLATFORM_STATES]
         problems += [f"footer part {p!r}" for p in self.footer_missing if p not in FOOTER_PARTS]
         problems += [f"misfiled column {m!r}" for m in self.misfiled if m not in ("zcwj", "gfxwj")]
-        if self.service not in ("platform", "local", "none"):
+        if self.service not in SERVICES:
             problems.append(f"service {self.service!r}")
         if self.channel not in CHANNELS:
             problems.append(f"channel {self.channel!r} not in {CHANNELS}")
