@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-REALPAGES = Path(__file__).parent / "realpages"
+REALPAGES = Path(__file__).parents[1] / "extract" / "realpages"
 
 
 def inspect(path: Path, *extra: str) -> dict[str, Any]:
