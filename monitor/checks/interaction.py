@@ -5,9 +5,9 @@ count): a channel link found on the homepage (or, when it has none, on a 互动�
 opens and is not an error page (the ``links`` soft-404 phrases). Channels go by many names (我要写信, 网上问政,
 12345热线, 书记市长 …): the items of a 互动交流 block are candidates too, judged by what a visitor finds
 behind them (a form to write in, a message list, a page naming a channel); a sign-in page on the way is a
-working channel, not a dead one; candidates are opened until one works, not only the first few. The working channels' pages are read as
-message lists (``monitor.extract.messages``), following each pager a few pages while the rows are younger
-than the lookback; the rule judges unanswered and stale replies from what is stored here.
+working channel, not a dead one; candidates are opened until one works, not only the first few. The working
+channels' pages are read as message lists (``monitor.extract.messages``), following each pager a few pages
+while the rows are younger than the lookback; the rule judges unanswered and stale replies from what is stored here.
 
 This check also sets ``govmon_interaction_replied_within_workday_ratio{target}``: of the messages asked in
 the last year, the share answered within 1 working day (``monitor.workdays``), which provinces check too.
