@@ -14,6 +14,7 @@ from monitor.engine.lifecycle import Lifecycle
 from monitor.engine.store import Store
 from monitor.model import Finding, Observation, Outcome, Target
 from monitor.rules import RULES, Rule
+from monitor.rules.snapshots import with_homepage_snapshot
 from monitor.settings import Settings
 
 JOB_KIND = "evaluate"
@@ -49,6 +50,7 @@ class Evaluator:
                 findings.append(finding)
                 rule_of[finding.id] = rule.name
         findings = await Confirmations(self._findings.redis, self._findings.keys).applied(target.id, findings)
+        findings = with_homepage_snapshot(target, findings, history, now)
         await self._findings.replace(target.id, findings)
         if self._lifecycle is not None:
             judged = {rule.name: had_data(rule, history, now, self._settings) for rule in self._rules}

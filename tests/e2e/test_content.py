@@ -127,7 +127,14 @@ async def test_check_finds_every_injected_content_problem_and_nothing_on_healthy
         _, out, err = await govmon(
             "check", "-c", str(path), "--json", "--target", replaced, data_dir=data_dir
         )
-        [second] = of(json.loads(out), CODES[1])
+        everything = json.loads(out)
+        [second] = of(everything, CODES[1])
+        homepage = truth[replaced]["url"].rstrip("/")
+        about_homepage = [f for f in everything if str(f["evidence"].get("url", "")).rstrip("/") == homepage]
+        assert {f["code"] for f in about_homepage} > {CODES[1]}  # other rules' homepage findings …
+        assert {f["evidence"].get("snapshot") for f in about_homepage} == {
+            second["evidence"]["snapshot"]
+        }  # … too
         kinds = {s["kind"] for s in second["evidence"]["signs"]}
         assert kinds == {"new_foreign", "replaced"}
         assert second["evidence"]["new_hosts"] == ["ads.example.biz"]
