@@ -227,8 +227,9 @@ def _row_items(group: _Group, base_url: str) -> list[ListItem]:
     return items
 
 
-def _datastore_trees(tree: LexborHTMLParser) -> Iterator[LexborHTMLParser]:
-    """Hanweb ``<script type="text/xml"><datastore>`` records, parsed as HTML rows."""
+def datastore_trees(tree: LexborHTMLParser) -> Iterator[LexborHTMLParser]:
+    """Hanweb ``<script type="text/xml"><datastore>`` records, parsed as HTML rows. The link walk reads their
+    links too: a hanweb list shows its first screen, the rest of its articles are linked only from here."""
     for script in tree.css('script[type="text/xml"]'):
         text = script.text(deep=True)
         if "datastore" not in text:
@@ -244,7 +245,7 @@ def _all_groups(tree: LexborHTMLParser, as_of: dt.date) -> tuple[list[_Group], l
     body = tree.body
     if body is not None:
         groups.extend(_groups(date_units(body, as_of)))
-    for fragment in _datastore_trees(tree):
+    for fragment in datastore_trees(tree):
         keep.append(fragment)
         if fragment.body is not None:
             groups.extend(_groups(date_units(fragment.body, as_of)))

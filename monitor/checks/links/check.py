@@ -32,6 +32,7 @@ from monitor.checks.links.platform import judge_platform, platform_problems
 from monitor.checks.links.urls import is_file, same_site
 from monitor.checks.links.verdict import BROKEN, OK, UNVERIFIED, Verdict
 from monitor.extract.html import extract_page, host_matches, parse
+from monitor.extract.listing import datastore_trees
 from monitor.model import Observation, Outcome, Site
 from monitor.observations import LINKS as NAME
 from monitor.observations import LinkCounts, LinkProblem, LinksRead
@@ -123,8 +124,11 @@ class SiteWalk:
 
     async def _page(self, page_url: str, text: str, *, depth: int) -> None:
         self.pages.append(page_url)
-        page = extract_page(parse(text), page_url)
-        chosen = select_links(page.links, check_assets=self.cfg.check_assets)
+        tree = parse(text)
+        page_links = list(extract_page(tree, page_url).links)
+        for records in datastore_trees(tree):  # a hanweb list's articles beyond its first screen
+            page_links += extract_page(records, page_url).links
+        chosen = select_links(page_links, check_assets=self.cfg.check_assets)
         new: dict[str, bool] = {}
         platform: dict[str, FoundLink] = {}
         for link in chosen:
