@@ -2,7 +2,8 @@
 
 Builds a seeded province (``--sites`` of the usual mix) plus one site per shape an inspector reads as fine
 but a keyword reader may veto (``FIDELITY``: channels under other names or behind a login, services under
-other names or only an image, message lists with statuses only), runs ``govmon check --json`` once and
+other names or only an image, message lists with statuses only, fresh news shown undated beside old dated
+blocks), runs ``govmon check --json`` once and
 compares the veto violations it reports with the ones the truth holds, computed with indicators.md's
 arithmetic independently of govmon's rules. Prints the false vetoes (reported, not in the truth) and the
 misses (in the truth, not reported), each with its site and shapes.
@@ -38,6 +39,10 @@ FIDELITY = (
     SiteSpec(service="renamed", channel="named"),
     SiteSpec(messages="statuses"),
     SiteSpec(messages="statuses", kind="portal"),
+    SiteSpec(homepage_mixed="undated_news", column_age_days={"tzgg": 40, "zcwj": 60, "ztzl": 90}),
+    SiteSpec(
+        homepage_mixed="slider_only", column_age_days={"tzgg": 25, "zcwj": 33, "ztzl": 40}, kind="department"
+    ),
 )
 """The shapes of ``monitor.sim.fidelity``, each on a healthy site: every veto reported on them is false."""
 MORE = (
@@ -170,6 +175,7 @@ def _shape(spec: SiteSpec | None) -> str:
                 "messages",
                 "interaction",
                 "homepage_stale",
+                "homepage_mixed",
                 "stale",
                 "empty",
             )

@@ -26,9 +26,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from monitor.checks.base import Check, CheckContext, crawl_budget_s
+from monitor.checks.headlines import MAX_HEADLINES, newest_headline, worth_opening
 from monitor.deadlines import day_of
 from monitor.extract.columns import ColumnLink, classify, homepage_columns, normalize, rename, sub_columns
 from monitor.extract.footer import footer_facts
+from monitor.extract.headlines import undated_headlines
 from monitor.extract.html import page_meta, parse
 from monitor.extract.listing import Listing, ListItem, homepage_items, read_listing
 from monitor.model import FetchResult, Observation, Outcome, Site
@@ -96,6 +98,7 @@ async def read_site_columns(target: Site, job_id: str, ctx: CheckContext) -> Obs
     home_url = result.final_url
     tree = parse(result.text)
     shown = homepage_items(tree, home_url, as_of)
+    headlines = undated_headlines(tree, home_url, {i.url for i in shown}, MAX_HEADLINES)
     footer = footer_facts(result.text)
     first = homepage_columns(tree, home_url, cfg)
     del tree
@@ -132,6 +135,10 @@ async def read_site_columns(target: Site, job_id: str, ctx: CheckContext) -> Obs
         list(subs.values())[:room], home_url, as_of, ctx.fetcher, cfg, discover=False, deadline=deadline
     )
     newest, latest = newest_and_latest(shown, as_of)
+    if shown and headlines and worth_opening(newest, as_of):  # a mixed homepage: fresh undated headlines?
+        opened = await newest_headline(headlines, ctx.fetcher, as_of, deadline)
+        if opened is not None and (newest is None or opened > newest):
+            newest = opened
     homepage = HomepageColumns(
         url=home_url,
         newest=newest,

@@ -111,3 +111,22 @@ def status_table(column: SimColumn, items: tuple[SimItem, ...]) -> str:
             for i in items
         )
     return f'<table class="list-table" width="100%">\n{head}\n{rows}</table>'
+
+
+MIXED_HOMEPAGES = ("undated_news", "slider_only")
+"""``SiteSpec.homepage_mixed``: the news blocks print no date (``undated_news``: a 头条 and plain rows), or
+are not shown at all (``slider_only``: the 图片新闻 slider alone carries the news); the 通知公告 and 专题
+blocks beside them are dated and may be weeks old. The homepage is fresh when its news is."""
+
+
+def undated_block(name: str, path: str, items: tuple[SimItem, ...], mixed: str) -> str:
+    """A news block without dates: a 头条 headline over plain rows (``undated_news``), or nothing."""
+    if mixed != "undated_news" or not items:
+        return ""
+    top, rest = items[0], items[1:]
+    rows = "".join(f'<li><a href="{i.path}" target="_blank">{esc(i.title)}</a></li>' for i in rest)
+    return (
+        f'<div class="home-block yw"><div class="hd"><h2>{esc(name)}</h2><a class="more" href="{path}">更多</a>'
+        f'</div><div class="headline"><a href="{top.path}" target="_blank"><h3>{esc(top.title)}</h3></a></div>'
+        f"<ul>{rows}</ul></div>"
+    )

@@ -145,7 +145,11 @@ class SiteRenderer:
     def home(self) -> str:
         s, f = self.site, self.frame
         blocks = []
+        mixed = s.spec.homepage_mixed
         for column, items in homepage_blocks(s):
+            if mixed and column.category == "news":
+                blocks.append(fidelity.undated_block(column.name, column.path, items, mixed))
+                continue
             rows = "".join(
                 f'<li><a href="{i.path}" target="_blank" title="{esc(i.title)}">{esc(i.title)}</a>'
                 f'<span class="date">{spell(i.published, self.home_format)}</span></li>'

@@ -76,6 +76,7 @@ class SiteSpec:
     homepage_stale: bool = False
     gbk_declaration: str = "meta_charset"  # or "http_equiv" (only used when health == "gbk")
     homepage_nav_only: bool = False  # the homepage shows navigation only, no dated rows
+    homepage_mixed: str = ""  # fidelity.MIXED_HOMEPAGES: fresh news shown undated beside old dated blocks
     misfiled: tuple[str, ...] = ()  # policy-column slugs (zcwj, gfxwj) that also carry news items
     nonconforming_domain: bool = False  # the site's host is not under .gov.cn
     # slug -> list template, overriding the drawn one (any of listing's, including "split" and "script")
@@ -100,6 +101,8 @@ class SiteSpec:
             problems.append(f"service {self.service!r}")
         if self.channel not in CHANNELS:
             problems.append(f"channel {self.channel!r} not in {CHANNELS}")
+        if self.homepage_mixed not in ("", "undated_news", "slider_only"):
+            problems.append(f"homepage_mixed {self.homepage_mixed!r}")
         if self.messages not in MESSAGE_FAULTS:
             problems.append(f"messages {self.messages!r} not in {MESSAGE_FAULTS}")
         from monitor.sim.contentcases import CONTENT_KINDS

@@ -1,6 +1,6 @@
 """No false vetoes (issue 14): ``govmon check`` on sites an inspector reads as fine, drawn the way real
-provinces draw them (``monitor/sim/fidelity.py``), reports no 服务不实用 or 互动回应差 veto, while the same run
-still reports every such veto the simulator injected next to them."""
+provinces draw them (``monitor/sim/fidelity.py``), reports no 服务不实用, 互动回应差 or 首页不更新 veto, while
+the same run still reports every such veto the simulator injected next to them."""
 
 from __future__ import annotations
 
@@ -32,20 +32,26 @@ FINE = (
     SiteSpec(service="renamed", kind="portal"),  # 个人办事 / 法人办事 / 部门办事
     SiteSpec(service="image"),  # only a banner image (no alt) to the platform host
     SiteSpec(messages="statuses"),  # 办理完毕 / 不予受理 … without reply dates; one list shows no replies
+    # fresh news shown undated (a 头条 and plain rows, or a slider alone) beside weeks-old dated blocks
+    SiteSpec(homepage_mixed="undated_news", column_age_days={"tzgg": 40, "zcwj": 60, "ztzl": 90}),
+    SiteSpec(homepage_mixed="slider_only", column_age_days={"tzgg": 25, "zcwj": 33, "ztzl": 40}),
 )
 FAULTY = (
     SiteSpec(service="none"),
     SiteSpec(channel="xinfang_only"),
     SiteSpec(interaction=False),
     SiteSpec(messages="unanswered"),
+    SiteSpec(homepage_stale=True),  # the slider's news is old too: stale
 )
-CODES = ("service.missing", "interaction.missing", "interaction.unanswered")
+CODES = ("service.missing", "interaction.missing", "interaction.unanswered", "homepage.stale")
 
 
 def injected(truth: dict[str, Any]) -> set[tuple[str, str]]:
-    """The 服务不实用 / 互动回应差 vetoes the simulator's truth holds."""
+    """The 服务不实用 / 互动回应差 / 首页不更新 vetoes the simulator's truth holds."""
     found = set()
     for sid, site in truth.items():
+        if site["homepage_stale"]:
+            found.add((sid, "homepage.stale"))
         if site["service"] == "none":
             found.add((sid, "service.missing"))
         if not site["interaction"] or site["channel"] in ("xinfang_only", "broken"):

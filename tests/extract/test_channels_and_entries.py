@@ -147,3 +147,27 @@ def test_an_open_status_stays_unanswered() -> None:
     )
     listing = parse_messages(parse(page), BASE, dt.date(2026, 11, 27))
     assert [m.unanswered for m in listing.messages] == [True]
+
+
+MIXED_HOME = """<html><body><div class="header"><ul class="nav">
+<li><a href="/xwzx/index.html">新闻中心动态要闻栏目</a></li></ul></div>
+<div class="banner"><ul class="slider"><li><a href="/art/2026/11/26/art_1_1.html">
+<img src="/p/1.jpg" alt="市政府召开第十二次常务会议研究部署冬季安全生产"></a></li></ul></div>
+<div class="headline"><a href="/art/2026/11/25/art_1_2.html"><h3>全市经济运行稳中有进、稳中向好</h3></a></div>
+<div class="tzgg"><h2>通知公告</h2><ul><li><a href="/art/2026/9/1/art_2_1.html">关于开展2026年度统计执法检查的通知</a>
+<span>2026-09-01</span></li><li><a href="/art/2026/8/20/art_2_2.html">关于公布第三批行政许可事项清单的公告</a>
+<span>2026-08-20</span></li></ul></div>
+<div class="footer"><a href="/art/2026/1/1/art_9_9.html">网站地图与无障碍浏览说明页面</a></div></body></html>"""
+
+
+def test_a_homepages_undated_headlines_are_found_in_page_order_without_the_dated_rows_or_chrome() -> None:
+    from monitor.extract.headlines import undated_headlines
+
+    dated = {
+        "http://www.example.gov.cn/art/2026/9/1/art_2_1.html",
+        "http://www.example.gov.cn/art/2026/8/20/art_2_2.html",
+    }
+    assert undated_headlines(parse(MIXED_HOME), BASE, dated, 4) == (
+        "http://www.example.gov.cn/art/2026/11/26/art_1_1.html",
+        "http://www.example.gov.cn/art/2026/11/25/art_1_2.html",
+    )
