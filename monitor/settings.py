@@ -39,6 +39,11 @@ class AvailabilitySettings(_Strict):
     control_cache_s: float = Field(
         30.0, ge=0, description="how long one round of control probes vouches for govmon's own network"
     )
+    browser_user_agent: str = Field(
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/124.0.0.0 Safari/537.36",
+        description="a probe answered 403/429 is asked again at once as this browser: what it sees is the sample",
+    )
 
     @model_validator(mode="after")
     def _warn_below_fail(self) -> AvailabilitySettings:

@@ -6,6 +6,11 @@ sample stands as measured. A failed probe is discarded (not counted against the 
 not healthy enough to judge it: its event loop lagged beyond ``max_loop_lag_s`` during the probe, or the
 control probes failed too. Discarded probes are stored (outcome ``discarded``) and counted in metrics.
 
+A 403 or 429 is what firewalls answer a user agent they take for a robot: the probe is asked again at once
+as a common browser asks (``availability.browser_user_agent``, its usual Accept headers), and what that
+browser sees is the sample, its ``reason`` saying so (``browser_after_403``). A site that blocks only
+govmon is not unreachable to its visitors; one that refuses the browser too is.
+
 Payload: ``monitor.observations.ProbeSample``: ``{"ok", "latency_s", "status", "reason", "url"}``.
 """
 
@@ -18,6 +23,12 @@ from monitor.model import Observation, Outcome, Site
 from monitor.observations import AVAILABILITY as NAME
 from monitor.observations import ProbeSample
 from monitor.settings import Settings
+
+BLOCKING_STATUSES = (403, 429)
+BROWSER_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8",
+}
 
 
 class DiscardReason:
@@ -34,11 +45,19 @@ async def probe(target: Site, job_id: str, ctx: CheckContext) -> Observation:
     timeout_s = ctx.settings.availability.timeout_s
     started = time.monotonic()
     result = await ctx.fetcher.probe(target.url, timeout_s=timeout_s)
+    asked_again = None
+    if result.status in BLOCKING_STATUSES:  # a firewall's answer to robots: ask as a visitor's browser would
+        asked_again = result.status
+        headers = BROWSER_HEADERS | {"User-Agent": ctx.settings.availability.browser_user_agent}
+        started = time.monotonic()
+        result = await ctx.fetcher.probe(target.url, timeout_s=timeout_s, headers=headers)
     observed_at = ctx.clock.now()
     # 15.0 s already fails (indicators.md); the fetcher's deadline fires at timeout_s, this catches a
     # response that completed on the boundary.
     failed = not result.ok or result.elapsed_s >= timeout_s
     reason = result.failure.value if result.failure else ("timeout" if failed else None)
+    if asked_again is not None:
+        reason = f"browser_after_{asked_again}" + (f":{reason}" if reason else "")
     sample = ProbeSample(
         at=observed_at,
         ok=not failed,

@@ -214,7 +214,9 @@ class Fetcher:
         )
         return await self._observed(url, purpose, plan, retry=True)
 
-    async def probe(self, url: str, *, timeout_s: float) -> FetchResult:
+    async def probe(
+        self, url: str, *, timeout_s: float, headers: Mapping[str, str] | None = None
+    ) -> FetchResult:
         """An availability probe (站点无法访问, 国办秘函〔2019〕19号): GET ``url`` on a fresh connection and
         fail with TIMEOUT unless connect, redirects and the whole body complete within ``timeout_s``,
         counted from when the request starts (after our own politeness queue). Never retried."""
@@ -225,6 +227,7 @@ class Fetcher:
             socket_timeout=aiohttp.ClientTimeout(total=None),  # only the whole budget judges a probe
             caps=self._caps,
             measuring=True,
+            headers=headers,
         )
         return await self._observed(url, "probe", plan, retry=False)
 

@@ -21,6 +21,7 @@ import html
 
 from monitor.sim.dates import spell
 from monitor.sim.records import SimColumn, SimItem
+from monitor.sim.reply import Reply, simple_page
 
 esc = html.escape
 
@@ -130,3 +131,33 @@ def undated_block(name: str, path: str, items: tuple[SimItem, ...], mixed: str) 
         f'</div><div class="headline"><a href="{top.path}" target="_blank"><h3>{esc(top.title)}</h3></a></div>'
         f"<ul>{rows}</ul></div>"
     )
+
+
+FIREWALLS = ("bots", "bots_429", "everyone")
+"""``SiteSpec.firewall``: a web application firewall in front of the whole site answering robots' user agents
+(govmon, python, aiohttp …) 403 (``bots``) or 429 (``bots_429``) while browsers get the site; or refusing
+everybody (``everyone``: the site is down to its visitors too)."""
+ROBOT_MARKERS = (
+    "govmon",
+    "python",
+    "aiohttp",
+    "curl",
+    "wget",
+    "bot",
+    "spider",
+    "scrapy",
+    "lychee",
+    "linkchecker",
+)
+
+
+def firewall_reply(firewall: str, user_agent: str) -> Reply | None:
+    """The firewall's answer to a request, or None to let it through."""
+    robot = any(marker in user_agent.lower() for marker in ROBOT_MARKERS) or not user_agent
+    if firewall == "everyone" or (robot and firewall == "bots"):
+        return Reply(
+            403, simple_page("403 Forbidden", "<p>您的访问被拒绝（Web应用防火墙）</p>").encode("utf-8")
+        )
+    if robot and firewall == "bots_429":
+        return Reply(429, b"Too Many Requests", "text/plain", (("Retry-After", "1"),))
+    return None

@@ -77,6 +77,7 @@ class SiteSpec:
     gbk_declaration: str = "meta_charset"  # or "http_equiv" (only used when health == "gbk")
     homepage_nav_only: bool = False  # the homepage shows navigation only, no dated rows
     homepage_mixed: str = ""  # fidelity.MIXED_HOMEPAGES: fresh news shown undated beside old dated blocks
+    firewall: str = ""  # fidelity.FIREWALLS: bots (403 to robots), bots_429, everyone (403 to all)
     misfiled: tuple[str, ...] = ()  # policy-column slugs (zcwj, gfxwj) that also carry news items
     nonconforming_domain: bool = False  # the site's host is not under .gov.cn
     # slug -> list template, overriding the drawn one (any of listing's, including "split" and "script")
@@ -101,6 +102,8 @@ class SiteSpec:
             problems.append(f"service {self.service!r}")
         if self.channel not in CHANNELS:
             problems.append(f"channel {self.channel!r} not in {CHANNELS}")
+        if self.firewall not in ("", "bots", "bots_429", "everyone"):
+            problems.append(f"firewall {self.firewall!r}")
         if self.homepage_mixed not in ("", "undated_news", "slider_only"):
             problems.append(f"homepage_mixed {self.homepage_mixed!r}")
         if self.messages not in MESSAGE_FAULTS:

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from monitor.sim import catalogue, truth
+from monitor.sim import catalogue, fidelity, truth
 from monitor.sim.catalogue import (
     BOT_HOST,
     BRIDGE_HOST,
@@ -349,6 +349,12 @@ class SimWeb:
             return web.Response(
                 status=403, text=simple_page("403 Forbidden", "<p>访问受限</p>"), content_type="text/html"
             )
+        if host.renderer is not None and host.renderer.site.spec.firewall:
+            blocked = fidelity.firewall_reply(
+                host.renderer.site.spec.firewall, request.headers.get("User-Agent", "")
+            )
+            if blocked is not None:
+                return _response(blocked)
         if request.method == "HEAD" and host.renderer is not None and host.renderer.refuses_head(path):
             return web.Response(status=405, headers={"Allow": "GET"})
         fmt = request.query.get("format", "rss") if host.role == "bridge" else ""
