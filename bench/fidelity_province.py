@@ -3,7 +3,7 @@
 Builds a seeded province (``--sites`` of the usual mix) plus one site per shape an inspector reads as fine
 but a keyword reader may veto (``FIDELITY``: channels under other names or behind a login, services under
 other names or only an image, message lists with statuses only, fresh news shown undated beside old dated
-blocks), runs ``govmon check --json`` once and
+blocks, rows dated with the day of the event they announce), runs ``govmon check --json`` once and
 compares the veto violations it reports with the ones the truth holds, computed with indicators.md's
 arithmetic independently of govmon's rules. Prints the false vetoes (reported, not in the truth) and the
 misses (in the truth, not reported), each with its site and shapes.
@@ -43,6 +43,8 @@ FIDELITY = (
     SiteSpec(
         homepage_mixed="slider_only", column_age_days={"tzgg": 25, "zcwj": 33, "ztzl": 40}, kind="department"
     ),
+    SiteSpec(future_event=True),
+    SiteSpec(future_event=True, future_event_column="zwyw", kind="portal"),
 )
 """The shapes of ``monitor.sim.fidelity``, each on a healthy site: every veto reported on them is false."""
 MORE = (
@@ -176,6 +178,7 @@ def _shape(spec: SiteSpec | None) -> str:
                 "interaction",
                 "homepage_stale",
                 "homepage_mixed",
+                "future_event",
                 "stale",
                 "empty",
             )

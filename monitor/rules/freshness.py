@@ -3,7 +3,8 @@
 - ``homepage.stale`` (veto): no dated item on the homepage within ``freshness.homepage_days`` (14). A
   navigation-only homepage (no dated item at all) is judged by its second-level pages (the first-level
   columns it links to): stale only when every one of them is.
-- ``content.future_date`` (veto, 弄虚作假): an item dated after the monitoring point.
+- ``content.future_date`` (veto, 弄虚作假): an item dated after the monitoring point, unless its title
+  announces a coming event (预告, 将于…, 在线访谈, 征求意见 …: ``EVENT_WORDS``), whose row shows the event's day.
 
 Every window rule is ``at_risk`` with ``due`` (start of the first stale day) ahead of time, see
 ``column_state``. Evidence follows CONTRACT.md: a column's ``{name, url, category, first_level, newest}``.
@@ -106,6 +107,16 @@ def future_dates(target: Site, site: SiteColumns, now: float, settings: Settings
     ]
 
 
+EVENT_WORDS = ("预告", "将于", "将在", "即将", "征求", "征集", "报名", "访谈", "直播", "开放日", "招聘")
+"""A row announcing a coming event (a 预告, an 在线访谈 next week, a consultation open until a later day) is
+often listed with the event's day: a date after the monitoring point that is not a 伪造发稿日期. Only an
+item whose own publication date lies in the future is one (issue 14)."""
+
+
+def announces_event(title: str | None) -> bool:
+    return bool(title) and any(word in str(title) for word in EVENT_WORDS)
+
+
 def _future_items(site: SiteColumns) -> list[dict[str, Any]]:
     seen: set[tuple[str, str]] = set()
     future = []
@@ -115,7 +126,7 @@ def _future_items(site: SiteColumns) -> list[dict[str, Any]]:
         for item in items:
             day: dt.date | None = parse_day(item.date)
             key = (str(item.url), str(item.date))
-            if day is not None and day > site.today and key not in seen:
+            if day is not None and day > site.today and key not in seen and not announces_event(item.title):
                 seen.add(key)
                 future.append({"column": where, "title": item.title, "url": item.url, "date": item.date})
     return future

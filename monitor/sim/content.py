@@ -13,6 +13,7 @@ import datetime as dt
 import random
 
 from monitor.sim import names
+from monitor.sim.fidelity import future_event_title
 from monitor.sim.records import SimColumn, SimItem, SiteSpec
 
 
@@ -127,6 +128,10 @@ def build_columns(
         if spec.future_item and d.slug == "gzdt" and items:
             future = now + dt.timedelta(days=3)
             items = (_item(rng, d, flavor, colid, path, owner, future, 999, False), *items)
+        if spec.future_event and d.category == "news" and d.slug == spec.future_event_column and items:
+            when = now + dt.timedelta(days=6)  # an announcement dated with the day of the event
+            event = _item(rng, d, flavor, colid, path, owner, when, 998, False)
+            items = (dataclasses.replace(event, title=future_event_title(owner.place)), *items)
         misfiled: tuple[str, ...] = ()
         if d.slug in spec.misfiled and items:
             items, misfiled = _misfile(rng, items, owner)

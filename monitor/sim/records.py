@@ -78,6 +78,8 @@ class SiteSpec:
     homepage_nav_only: bool = False  # the homepage shows navigation only, no dated rows
     homepage_mixed: str = ""  # fidelity.MIXED_HOMEPAGES: fresh news shown undated beside old dated blocks
     firewall: str = ""  # fidelity.FIREWALLS: bots (403 to robots), bots_429, everyone (403 to all)
+    future_event: bool = False  # a 预告 row dated with its event's day, 6 days ahead (not a faked date)
+    future_event_column: str = "gzdt"
     misfiled: tuple[str, ...] = ()  # policy-column slugs (zcwj, gfxwj) that also carry news items
     nonconforming_domain: bool = False  # the site's host is not under .gov.cn
     # slug -> list template, overriding the drawn one (any of listing's, including "split" and "script")

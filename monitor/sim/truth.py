@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+from monitor.sim import fidelity
 from monitor.sim.catalogue import PLATFORM_HOST
 from monitor.sim.contentcases import content_truth
 from monitor.sim.mediacases import expected_findings
@@ -108,7 +109,12 @@ def interaction_truth(site: SimSite, now: dt.datetime) -> dict[str, object]:
 
 def site_truth(site: SimSite, profile: HostProfile, now: dt.datetime) -> dict[str, object]:
     base = f"http://{site.host}:{site.port}"
-    future = [i.published for c in site.columns for i in c.items if i.published > now]
+    future = [
+        i.published
+        for c in site.columns
+        for i in c.items
+        if i.published > now and not (site.spec.future_event and fidelity.is_event_title(i.title))
+    ]  # a row dated with its announced event's day is not a faked date
     return {
         "name": site.name,
         "host": site.host,

@@ -35,6 +35,8 @@ FINE = (
     # fresh news shown undated (a 头条 and plain rows, or a slider alone) beside weeks-old dated blocks
     SiteSpec(homepage_mixed="undated_news", column_age_days={"tzgg": 40, "zcwj": 60, "ztzl": 90}),
     SiteSpec(homepage_mixed="slider_only", column_age_days={"tzgg": 25, "zcwj": 33, "ztzl": 40}),
+    SiteSpec(future_event=True),  # a 预告 row dated with its event's day, on the homepage and its column
+    SiteSpec(future_event=True, future_event_column="zwyw", kind="portal"),
 )
 FAULTY = (
     SiteSpec(service="none"),
@@ -42,8 +44,11 @@ FAULTY = (
     SiteSpec(interaction=False),
     SiteSpec(messages="unanswered"),
     SiteSpec(homepage_stale=True),  # the slider's news is old too: stale
+    SiteSpec(future_item=True),  # a report dated 3 days ahead: 伪造发稿日期
 )
-CODES = ("service.missing", "interaction.missing", "interaction.unanswered", "homepage.stale")
+CODES = (
+    "service.missing", "interaction.missing", "interaction.unanswered", "homepage.stale", "content.future_date",
+)  # fmt: skip
 
 
 def injected(truth: dict[str, Any]) -> set[tuple[str, str]]:
@@ -52,6 +57,8 @@ def injected(truth: dict[str, Any]) -> set[tuple[str, str]]:
     for sid, site in truth.items():
         if site["homepage_stale"]:
             found.add((sid, "homepage.stale"))
+        if site["future_item"]:
+            found.add((sid, "content.future_date"))
         if site["service"] == "none":
             found.add((sid, "service.missing"))
         if not site["interaction"] or site["channel"] in ("xinfang_only", "broken"):
