@@ -39,9 +39,8 @@ class Evaluator:
         self._lifecycle = Lifecycle(findings.redis, findings.keys, settings.findings) if lifecycle else None
 
     async def evaluate(self, target: Target, now: float) -> list[Finding]:
-        lookback_s = max(rule.lookback_s(self._settings) for rule in self._rules)
         history: dict[str, list[Observation]] = {}
-        for check in sorted({check for rule in self._rules for check in rule.needs}):
+        for check, lookback_s in self._lookbacks().items():
             history[check] = await self._store.history(check, target.id, since=now - lookback_s, until=now)
         rule_of: dict[str, str] = {}
         findings: list[Finding] = []
@@ -56,6 +55,17 @@ class Evaluator:
             judged = {rule.name: had_data(rule, history, now, self._settings) for rule in self._rules}
             await self._lifecycle.apply(target, findings, now, judged=judged, rule_of=rule_of)
         return findings
+
+
+    def _lookbacks(self) -> dict[str, float]:
+        """How far back to load each check's history: the longest lookback of the rules that read it. A
+        rule that needs only a recent homepage read must not make every evaluation parse a week of them
+        because the availability rule looks back a week at its own samples."""
+        lookbacks: dict[str, float] = {}
+        for rule in self._rules:
+            for check in rule.needs:
+                lookbacks[check] = max(lookbacks.get(check, 0.0), rule.lookback_s(self._settings))
+        return dict(sorted(lookbacks.items()))
 
 
 def had_data(rule: Rule, history: dict[str, list[Observation]], now: float, settings: Settings) -> bool:
