@@ -111,10 +111,24 @@ class FeedRenderer:
         )
 
     def html_list(self, a: SimAccount) -> str:
-        """A plain list page (an app's or a platform's web view): rows with a link and a dated span."""
+        """A plain list page (an app's or a platform's web view): rows with a link and a dated span; the
+        ``reshaped`` and ``date_moved`` variants are the same page after a redesign (the inventory's
+        selectors match no row, or no date)."""
+        if a.variant == "reshaped":
+            rows = "".join(
+                f'<div class="item"><a href="/{a.platform}/post/{a.id}/{n}.html">{escape(e.title)}</a>'
+                f'<span class="pub">{e.published.strftime("%Y-%m-%d %H:%M")}</span></div>\n'
+                for n, e in enumerate(a.entries)
+            )
+            return (
+                '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+                f"<title>{escape(self._title(a))}</title></head><body><h1>{escape(a.name)}</h1>"
+                f'<div class="news-list">\n{rows}</div></body></html>\n'
+            )
+        tag, cls = ("em", "time") if a.variant == "date_moved" else ("span", "pub")
         rows = "".join(
             f'<li><a href="/{a.platform}/post/{a.id}/{n}.html">{escape(e.title)}</a>'
-            f'<span class="pub">{e.published.strftime("%Y-%m-%d %H:%M")}</span></li>\n'
+            f'<{tag} class="{cls}">{e.published.strftime("%Y-%m-%d %H:%M")}</{tag}></li>\n'
             for n, e in enumerate(a.entries)
         )
         return (

@@ -52,6 +52,9 @@ CASES = (
     Case("case-closed", "株洲税务", "douyin", "株洲市", "rss", 0, interaction=False),
     Case("case-html", "湘潭政务", "app", "湘潭市", "html", 3),
     Case("case-html-silent", "长沙人社", "app", "长沙市", "html", 30, archetype="silent"),
+    # the list page after a redesign: the selectors match no row, or rows without their date (source broke)
+    Case("case-html-reshaped", "湘潭人社", "app", "湘潭市", "html", 2, archetype="broken", variant="reshaped"),
+    Case("case-html-date-moved", "衡阳发布", "app", "衡阳市", "html", 1, archetype="broken", variant="date_moved"),
     Case("case-etag-only", "株洲应急", "wechat", "株洲市", "rss", 1, validators="etag"),
     Case("case-lm-only", "长沙气象", "weibo", "长沙市", "atom", 1, validators="last_modified"),
     Case("case-no-validators", "常德应急", "wechat", "常德市", "json", 1, validators="none"),

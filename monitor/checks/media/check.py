@@ -11,7 +11,8 @@ Payload: ``monitor.observations.MediaRead``. OK: the reading (``MediaReading``: 
 newest entry moment not after the observation, ``recent`` up to ``RECENT_SHOWN`` such entries newest first —
 the rules recompute the newest as of their own ``now`` from it —, ``future`` the entries dated after the
 observation, ignored; ``read_at`` when the carried reading was taken), ``not_modified`` and ``watched_since``.
-FAILED: ``reason`` is a ``FailureReason`` value, ``hostile_xml``, ``invalid_feed``, ``bad_selector`` or
+FAILED: ``reason`` is a ``FailureReason`` value, ``hostile_xml``, ``invalid_feed``, ``bad_selector``,
+``selector_unmatched`` (a list page whose selectors find no row or no date: it changed shape) or
 ``no_source``; the payload has ``url``, ``status`` and ``detail``.
 """
 

@@ -101,6 +101,14 @@ class ListPageSource:
             entries = parse_list(result.text, result.final_url, source.item, source.date, as_of)
         except ListPageError as exc:
             return _posts(result, failure="bad_selector", detail=str(exc), kind="html")
+        # A page whose rows or dates the selectors no longer find changed shape: the source broke, which says
+        # nothing of the account (unverified, never never_published or stale; issue 14).
+        if not entries:
+            detail = f"item selector {source.item!r} matched nothing"
+            return _posts(result, failure="selector_unmatched", detail=detail, kind="html")
+        if not any(entry.published for entry in entries):
+            detail = f"date selector {source.date!r} matched no date in {len(entries)} items"
+            return _posts(result, failure="selector_unmatched", detail=detail, kind="html")
         return _posts(result, entries=entries, validators=validators_of(result), kind="html")
 
 
