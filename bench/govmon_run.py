@@ -46,6 +46,10 @@ class PipelineKnobs:
     Scrapy's default has no per-domain rate at all, so the comparison lifts it (see docs/benchmarks.md)."""
     evaluate_interval_s: float = 86400.0
     probes_per_day: int = 1
+    content_pages: int = 0
+    """Same-site pages the homepage check reads after the homepage for content safety (default 8). The
+    workload is one page a job, as for the other contenders; content safety's own cost per page is measured
+    by ``bench.content_cost``. The homepage's own content scan stays on."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,6 +84,7 @@ def pipeline_config(
                 "evaluate_interval_s": knobs.evaluate_interval_s,
             },
             "fetch": {"per_host_rate": {"requests": knobs.per_host_rate, "period_s": 1.0}},
+            "content": {"pages": knobs.content_pages},
         }
     )
     return config

@@ -51,6 +51,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--tick-s", type=float, default=PipelineKnobs.tick_s, help="govmon's engine.tick_s")
     parser.add_argument("--per-host-rate", type=int, default=PipelineKnobs.per_host_rate)
     parser.add_argument(
+        "--content-pages",
+        type=int,
+        default=PipelineKnobs.content_pages,
+        help="pages the homepage check reads after the homepage (content safety); 0: the homepage only",
+    )
+    parser.add_argument(
         "--rounds", type=int, default=1, help="run every contender this many times; report the median"
     )
     parser.add_argument("--skip-scrapy", action="store_true")
@@ -102,6 +108,7 @@ def main() -> None:
         homepage_interval_s=args.homepage_interval_s,
         tick_s=args.tick_s,
         per_host_rate=args.per_host_rate,
+        content_pages=args.content_pages,
     )
     scrapy = None if args.skip_scrapy else scrapy_version()
     if not args.skip_scrapy and scrapy is None:
@@ -213,6 +220,7 @@ def command_line(args: argparse.Namespace) -> str:
         ("--tick-s", args.tick_s, defaults.tick_s),
         ("--homepage-interval-s", args.homepage_interval_s, defaults.homepage_interval_s),
         ("--per-host-rate", args.per_host_rate, defaults.per_host_rate),
+        ("--content-pages", args.content_pages, defaults.content_pages),
         ("--concurrency", args.concurrency, 64),
     ):
         if value != default:
@@ -291,7 +299,8 @@ def render(
         f"`crawl.homepage_interval_s` {knobs.homepage_interval_s:g}, `engine.evaluate_interval_s` "
         f"{knobs.evaluate_interval_s:g} (rules run when an observation brings them forward), "
         f"`availability.probes_per_day` {knobs.probes_per_day}, `fetch.per_host_rate.requests` "
-        f"{knobs.per_host_rate}; the rest default.",
+        f"{knobs.per_host_rate}, `content.pages` {knobs.content_pages} (the homepage's own content scan on); "
+        "the rest default.",
         "",
         report.table(header, rows),
         "",
