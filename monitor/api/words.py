@@ -11,10 +11,10 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from monitor.model import SHANGHAI, Finding, Severity, State, Status
-from monitor.report.labels import INDICATORS
+from monitor.words import CODE_WORDS, SEVERITY_WORDS, STATUS_WORDS
 
-SEVERITY = {Severity.VETO: "单项否决", Severity.DEDUCTION: "扣分", Severity.WARNING: "运行提示"}
-STATUS = {Status.VIOLATION: "已违规", Status.AT_RISK: "预警", Status.UNVERIFIED: "无法判断"}
+SEVERITY = {severity: SEVERITY_WORDS[severity.value] for severity in Severity}
+STATUS = {status: STATUS_WORDS[status.value] for status in Status}
 STATE = {
     State.OPEN: "待处理",
     State.ACKNOWLEDGED: "已确认",
@@ -119,7 +119,7 @@ CATEGORY = {
 def indicator(code: str) -> str:
     """The problem as the inspector names it (the report's table, one list for every page and document);
     '' for a code not in it: the page prints the code beside the words anyway."""
-    return INDICATORS.get(code, "")
+    return CODE_WORDS[code].indicator if code in CODE_WORDS else ""
 
 
 def moment(value: dt.datetime | float | str | None) -> str:

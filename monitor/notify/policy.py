@@ -30,8 +30,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from monitor.model import SHANGHAI, EventKind, Finding, FindingEvent, Severity, State, Status
-from monitor.notify.words import KIND_WORDS, words_for
+from monitor.notify.words import KIND_WORDS
 from monitor.settings import NotifySettings
+from monitor.words import words_for
 
 
 class NoticeKind(enum.StrEnum):

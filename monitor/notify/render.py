@@ -22,7 +22,8 @@ import jinja2
 from monitor.model import SHANGHAI, Finding
 from monitor.notify.policy import Notice
 from monitor.notify.urls import body_format
-from monitor.notify.words import KIND_WORDS, SEVERITY_WORDS, STATUS_WORDS, words_for
+from monitor.notify.words import KIND_WORDS
+from monitor.words import SEVERITY_WORDS, STATUS_WORDS, words_for
 
 TEMPLATES = {"markdown": "notice.md.j2", "html": "notice.html.j2", "text": "notice.txt.j2"}
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})

@@ -5,42 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-INDICATORS = {
-    "site.unreachable": "站点无法访问",
-    "homepage.stale": "首页不更新",
-    "columns.stale": "栏目不更新",
-    "columns.long_stale": "栏目不更新（长期未更新）",
-    "columns.empty": "栏目不更新（空白栏目）",
-    "interaction.missing": "互动回应差（无有效咨询建言渠道）",
-    "interaction.unanswered": "互动回应差（留言超过3个月未答复）",
-    "service.missing": "服务不实用",
-    "content.hidden_link": "安全问题（暗链）",
-    "content.tampered": "安全问题（内容被篡改）",
-    "content.future_date": "弄虚作假",
-    "content.serious_error": "严重表述错误",
-    "column.stale": "栏目更新不及时",
-    "column.empty": "空白栏目",
-    "links.broken_homepage": "首页不可用链接",
-    "links.broken": "其他页面不可用链接",
-    "service.not_linked": "办事服务未链接一体化平台",
-    "service.broken": "一体化平台链接不可用",
-    "interaction.replies_stale": "留言答复未更新",
-    "homepage.annual_report_missing": "未在首页展示政府网站工作年度报表",
-    "homepage.required_topic_missing": "未按要求转载重要专题",
-    "topic.expired": "过期专题未及时归档",
-    "column.misfiled": "栏目内容错放",
-    "footer.identifier_missing": "网站标识缺失",
-    "site.domain_nonconforming": "域名不规范",
-    "privacy.exposed": "个人隐私未脱敏",
-    "site.search_broken": "搜索功能不可用",
-    "site.ipv6_missing": "不支持IPv6",
-    "service.guide_incomplete": "办事指南要素缺失",
-    "media.stale": "监测时间点前2周内无更新",
-    "media.never_published": "纳入监管后从未发布信息",
-    "media.interaction_missing": "未提供有效互动交流功能",
-    "media.stale_week": "1周内无更新",
-    "media.feed_unreachable": "无法读取",
-}
+from monitor.words import CODE_WORDS
 
 KIND_NOUN = {"site": "政府网站", "account": "政务新媒体"}
 """What one target of a kind is called in the 通报's sentences."""
@@ -70,7 +35,7 @@ FORECAST_LABELS = {"open": "预计：违规未整改，检查时仍存在", "at_
 
 def indicator(code: str, message: str) -> str:
     """The problem as the inspector words it: the indicator's name, else the finding's own message."""
-    return INDICATORS.get(code, message)
+    return CODE_WORDS[code].indicator if code in CODE_WORDS else message
 
 
 def quarter_words(quarter: str) -> str:

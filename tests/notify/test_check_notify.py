@@ -37,4 +37,4 @@ async def test_check_notifies_only_when_asked(tmp_path):
         assert await check(path, tmp_path / "data", "--notify") == 1
         (got,) = hook.received
         assert got.path == "/owner/case-closed"
-        assert got.body["title"].startswith("【单项否决】株洲税务（case-closed）：政务新媒体互动功能缺失")
+        assert got.body["title"].startswith("【单项否决】株洲税务（case-closed）：未提供有效互动交流功能")

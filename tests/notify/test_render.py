@@ -16,8 +16,8 @@ from monitor.model import Severity as S
 from monitor.notify.policy import Audience, NoticeKind, TargetInfo, decide_events, trial_notice
 from monitor.notify.reminders import decide_tick
 from monitor.notify.render import Renderer
-from monitor.notify.words import CODE_WORDS
 from monitor.settings import InspectionSettings, NotifySettings
+from monitor.words import CODE_WORDS
 from tests.notify.support import T0, event, finding
 
 INDICATORS = Path(__file__).parents[2] / "docs" / "indicators.md"
