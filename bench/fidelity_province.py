@@ -3,7 +3,7 @@
 Builds a seeded province (``--sites`` of the usual mix) plus one site per shape an inspector reads as fine
 but a keyword reader may veto (``FIDELITY``: channels under other names or behind a login, services under
 other names or only an image, message lists with statuses only, fresh news shown undated beside old dated
-blocks, rows dated with the day of the event they announce), runs ``govmon check --json`` once and
+blocks, rows dated with the day of the event they announce, column landing pages), runs ``govmon check --json`` once and
 compares the veto violations it reports with the ones the truth holds, computed with indicators.md's
 arithmetic independently of govmon's rules. Prints the false vetoes (reported, not in the truth) and the
 misses (in the truth, not reported), each with its site and shapes.
@@ -45,6 +45,7 @@ FIDELITY = (
     ),
     SiteSpec(future_event=True),
     SiteSpec(future_event=True, future_event_column="zwyw", kind="portal"),
+    SiteSpec(landing=("zcwj", "tzgg", "ghjh", "rsxx"), empty=("zcjd",)),
 )
 """The shapes of ``monitor.sim.fidelity``, each on a healthy site: every veto reported on them is false."""
 MORE = (
@@ -179,6 +180,7 @@ def _shape(spec: SiteSpec | None) -> str:
                 "homepage_stale",
                 "homepage_mixed",
                 "future_event",
+                "landing",
                 "stale",
                 "empty",
             )

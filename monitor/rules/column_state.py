@@ -117,6 +117,11 @@ class ColumnState:
         return self.category == "news" or (self.category == "notice" and self.first_level)
 
 
+LANDING_MIN_SUB_COLUMNS = 2
+"""A column page with no row and no 暂无信息 that links at least this many sub-columns is a landing page
+(栏目首页: tiles or blocks leading to 规范性文件, 政策解读 …), not an empty column (issue 14)."""
+
+
 def column_state(entry: ColumnEntry, target: Target, today: dt.date, settings: Settings) -> ColumnState:
     category = entry.category
     window = window_days(settings, target, category)
@@ -125,6 +130,8 @@ def column_state(entry: ColumnEntry, target: Target, today: dt.date, settings: S
     stale_day = risk = None
     if entry.error or entry.script_filled:
         state = "unjudged"
+    elif rows == 0 and not entry.empty_marker and (entry.sub_columns or 0) >= LANDING_MIN_SUB_COLUMNS:
+        state = "unjudged"  # a landing page: it only links its sub-columns, which are judged themselves
     elif rows == 0 and category not in NOT_EMPTY_JUDGED and (window is not None or entry.empty_marker):
         state = "empty"  # a should-update column without rows, or any column that says 暂无信息
     elif window is None:

@@ -181,3 +181,13 @@ def future_event_title(place: str) -> str:
 def is_event_title(title: str) -> bool:
     """Whether ``title`` is one of ``EVENT_TITLES`` (what the truth leaves out of ``future_item``)."""
     return any(all(part in title for part in pattern.split("{place}") if part) for pattern in EVENT_TITLES)
+
+
+def landing_tiles(subs: list[tuple[str, str]]) -> str:
+    """A column landing page (``SiteSpec.landing``): tiles to its sub-columns, no rows of its own. Not an
+    empty column: its sub-columns are what an inspector judges."""
+    tiles = "".join(
+        f'<li class="tile"><a href="{path}"><img src="/images/tile.png" alt=""><span>{esc(name)}</span></a></li>'
+        for path, name in subs
+    )
+    return f'<div class="landing"><ul class="tiles">{tiles}</ul></div>'

@@ -221,6 +221,9 @@ class SiteRenderer:
         )
         if column.category == "service":
             body = self._service_block() or '<div class="no-data">暂无信息</div>'
+        elif column.slug in s.spec.landing:
+            subs = [c for c in s.columns if not c.first_level] or [c for c in s.columns if c is not column]
+            body = fidelity.landing_tiles([(c.path, c.name) for c in subs])
         elif column.category == "interaction" and s.spec.messages == "statuses" and column.items:
             shown = column.items[index * column.page_size : (index + 1) * column.page_size]
             body = fidelity.status_table(column, shown) + pager(column, index, s.flavor)

@@ -78,6 +78,7 @@ class SiteSpec:
     homepage_nav_only: bool = False  # the homepage shows navigation only, no dated rows
     homepage_mixed: str = ""  # fidelity.MIXED_HOMEPAGES: fresh news shown undated beside old dated blocks
     firewall: str = ""  # fidelity.FIREWALLS: bots (403 to robots), bots_429, everyone (403 to all)
+    landing: tuple[str, ...] = ()  # first-level slugs drawn as landing pages: tiles to sub-columns, no rows
     future_event: bool = False  # a 预告 row dated with its event's day, 6 days ahead (not a faked date)
     future_event_column: str = "gzdt"
     misfiled: tuple[str, ...] = ()  # policy-column slugs (zcwj, gfxwj) that also carry news items

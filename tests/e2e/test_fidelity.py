@@ -37,6 +37,8 @@ FINE = (
     SiteSpec(homepage_mixed="slider_only", column_age_days={"tzgg": 25, "zcwj": 33, "ztzl": 40}),
     SiteSpec(future_event=True),  # a 预告 row dated with its event's day, on the homepage and its column
     SiteSpec(future_event=True, future_event_column="zwyw", kind="portal"),
+    # four column landing pages (tiles to sub-columns, no rows) and one truly empty column: not 5 empty
+    SiteSpec(landing=("zcwj", "tzgg", "ghjh", "rsxx"), empty=("zcjd",)),
 )
 FAULTY = (
     SiteSpec(service="none"),
@@ -45,9 +47,11 @@ FAULTY = (
     SiteSpec(messages="unanswered"),
     SiteSpec(homepage_stale=True),  # the slider's news is old too: stale
     SiteSpec(future_item=True),  # a report dated 3 days ahead: 伪造发稿日期
+    SiteSpec(empty=("tzgg", "zcwj", "gfxwj", "zcjd", "ghjh")),  # five columns showing 暂无信息
 )
 CODES = (
     "service.missing", "interaction.missing", "interaction.unanswered", "homepage.stale", "content.future_date",
+    "columns.empty",
 )  # fmt: skip
 
 
@@ -59,6 +63,8 @@ def injected(truth: dict[str, Any]) -> set[tuple[str, str]]:
             found.add((sid, "homepage.stale"))
         if site["future_item"]:
             found.add((sid, "content.future_date"))
+        if len(site["empty_columns"]) >= 5:
+            found.add((sid, "columns.empty"))
         if site["service"] == "none":
             found.add((sid, "service.missing"))
         if not site["interaction"] or site["channel"] in ("xinfang_only", "broken"):
