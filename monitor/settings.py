@@ -536,7 +536,12 @@ class ApiSettings(_Strict):
 class ContentSettings(_Strict):
     """Content safety (issue 12): hidden links, tampering, serious errors, personal data (docs/content-safety.md)."""
 
-    pages: int = Field(8, ge=0, description="same-site pages read after the homepage per homepage read")
+    pages: int = Field(8, ge=0, description="same-site pages read after the homepage per content scan")
+    interval_s: float = Field(
+        21600.0,
+        ge=0,
+        description="how often a site's content is scanned, at one of its homepage reads (0: at every read)",
+    )
     budget_s: float = Field(60.0, gt=0, description="seconds the homepage check may spend on those pages")
     link_lists: tuple[str, ...] = Field(
         default=(), description="more illicit host/keyword lists (badlinks format)"

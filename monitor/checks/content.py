@@ -232,6 +232,28 @@ class ContentScan:
         )
 
 
+DUE_SHARE = 0.8
+"""A scan is due once ``DUE_SHARE`` of ``content.interval_s`` has passed since the last: homepage reads are
+jittered around their interval, and a read a little early must not skip a whole cycle."""
+
+
+async def content_due(site: Site, ctx: CheckContext) -> bool:
+    """Whether this homepage read scans the site's content (``content.interval_s``; 0: every read). The mark
+    is a ``ctx.state`` name (``content-scan:<site id>``) that expires when the next scan is due, so every
+    worker sees it; a state that cannot be read means scanning (a missed scan would be a missed 暗链)."""
+    interval_s = ctx.settings.content.interval_s
+    if interval_s <= 0:
+        return True
+    name = f"content-scan:{site.id}"
+    try:
+        if await state.get(ctx.state, name) is not None:
+            return False
+        await state.put(ctx.state, name, ctx.clock.now(), DUE_SHARE * interval_s)
+    except state.StateUnavailable:
+        return True
+    return True
+
+
 async def read_content(
     site: Site, result: FetchResult, tree: HTMLParser, title: str, ctx: CheckContext
 ) -> ContentRead:

@@ -3,7 +3,9 @@
 Unlike the availability probe this is a crawl: transient failures are retried, and a failure makes a
 FAILED observation (govmon could not read the page), not an availability sample. Freshness, footer and
 link checks read what this stores. It is also the content-safety read (``monitor.checks.content``: hidden
-links, tampering against the baseline kept with it, serious errors, personal data, evidence snapshots).
+links, tampering against the baseline kept with it, serious errors, personal data, evidence snapshots), at
+most every ``content.interval_s`` per site: a homepage read more often (a province raising the homepage
+cadence, a benchmark) costs a parse and a summary, not a content scan each time.
 
 Payload: ``monitor.observations.HomepageRead``.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 
 from monitor.checks.base import Check, CheckContext
-from monitor.checks.content import read_content
+from monitor.checks.content import content_due, read_content
 from monitor.extract.html import parse, summarize
 from monitor.model import Observation, Outcome, Site
 from monitor.observations import CONTENT, HomepageRead
@@ -35,14 +37,16 @@ async def read_homepage(target: Site, job_id: str, ctx: CheckContext) -> Observa
         return Observation(NAME, target.id, job_id, now, Outcome.FAILED, reason, read.to_payload())
     tree = parse(result.text)
     page = summarize(tree)
-    content = await read_content(target, result, tree, page.title, ctx)
     read = dataclasses.replace(
         read,
         title=page.title,
         site_id_code=page.meta.get("SiteIDCode") or None,
         link_count=page.anchor_count,
     )
-    payload = read.to_payload() | {CONTENT: content.to_payload()}
+    payload = read.to_payload()
+    if await content_due(target, ctx):
+        content = await read_content(target, result, tree, page.title, ctx)
+        payload |= {CONTENT: content.to_payload()}
     return Observation(NAME, target.id, job_id, now, Outcome.OK, None, payload)
 
 

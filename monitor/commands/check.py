@@ -17,6 +17,7 @@ from monitor.commands.full import Progress, full_settings
 from monitor.engine.evaluate import Evaluator
 from monitor.model import Finding, Job, Target
 from monitor.runtime import check_context, open_runtime
+from monitor.settings import Settings
 
 if TYPE_CHECKING:
     from monitor.inventory import Loaded
@@ -29,6 +30,12 @@ LEGEND = (
 )
 
 
+def scan_every_read(settings: Settings) -> Settings:
+    """A one-shot check judges the content as it is now: it scans at its homepage read even when a daemon
+    scanned the site less than ``content.interval_s`` ago."""
+    return settings.model_copy(update={"content": settings.content.model_copy(update={"interval_s": 0.0})})
+
+
 async def check_once(
     loaded: Loaded, only: set[str] | None, as_of: float | None, *, full_s: float | None = None
 ) -> list[Finding]:
@@ -38,6 +45,7 @@ async def check_once(
     terminal."""
     if full_s is not None:
         loaded = dataclasses.replace(loaded, settings=full_settings(loaded.settings, full_s))
+    loaded = dataclasses.replace(loaded, settings=scan_every_read(loaded.settings))
     async with open_runtime(loaded) as runtime:
         targets: list[Target] = [t for t in runtime.targets.values() if only is None or t.id in only]
         store = runtime.store()

@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from monitor.model import Finding, Outcome, Severity, Site, Status, Target
+from monitor.model import Finding, Observation, Outcome, Severity, Site, Status, Target
 from monitor.observations import HOMEPAGE, ContentHit, ContentRead
-from monitor.rules.base import History, Rule, latest, make_finding
+from monitor.rules.base import History, Rule, make_finding
 from monitor.settings import Settings
 
 HIDDEN = "content.hidden_link"
@@ -62,16 +62,29 @@ def _by_page(hits: Sequence[ContentHit]) -> dict[str, list[ContentHit]]:
 
 
 def lookback_s(settings: Settings) -> float:
-    return 2 * settings.crawl.homepage_interval_s
+    """Two cycles of the slower of the homepage read and the content scan (``content.interval_s``)."""
+    return 2 * max(settings.crawl.homepage_interval_s, settings.content.interval_s)
+
+
+def newest_scan(history: History, now: float) -> tuple[Observation, ContentRead] | None:
+    """The newest homepage read that scanned the content: reads between two scans carry no content part,
+    and a read that failed says nothing about the content either."""
+    for observation in reversed(history.get(HOMEPAGE, ())):
+        if observation.observed_at > now or observation.outcome is not Outcome.OK:
+            continue
+        read = ContentRead.from_observation(observation)
+        if read is not None:
+            return observation, read
+    return None
 
 
 def evaluate(target: Target, history: History, now: float, settings: Settings) -> list[Finding]:
     if not isinstance(target, Site):
         return []
-    newest = latest(history, HOMEPAGE, now)
-    read = ContentRead.from_observation(newest) if newest and newest.outcome is Outcome.OK else None
-    if newest is None or read is None:
+    found = newest_scan(history, now)
+    if found is None:
         return []
+    newest, read = found
     at = newest.observed_at
     findings = [_hidden(target, hit, at) for hit in read.hidden_links]
     if read.tamper:

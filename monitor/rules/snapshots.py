@@ -11,9 +11,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from monitor.model import Finding, Observation, Site, Target
-from monitor.observations import HOMEPAGE, ContentRead, HomepageRead
-from monitor.rules.base import History, latest_ok
+from monitor.model import Finding, Site, Target
+from monitor.observations import HomepageRead
+from monitor.rules.base import History
+from monitor.rules.content import newest_scan
 
 
 def _same_page(a: str, b: str) -> bool:
@@ -23,10 +24,10 @@ def _same_page(a: str, b: str) -> bool:
 def with_homepage_snapshot(
     target: Target, findings: Sequence[Finding], history: History, now: float
 ) -> list[Finding]:
-    newest: Observation | None = latest_ok(history, HOMEPAGE, now) if isinstance(target, Site) else None
-    content = ContentRead.from_observation(newest) if newest else None
-    if newest is None or content is None or not content.snapshot:
+    found = newest_scan(history, now) if isinstance(target, Site) else None
+    if found is None or not found[1].snapshot:
         return list(findings)
+    newest, content = found
     read = HomepageRead.from_observation(newest)
     pages = [p for p in (target.url if isinstance(target, Site) else "", read.url, read.final_url) if p]
     out = []

@@ -71,3 +71,18 @@ def test_no_verdict_without_a_good_read() -> None:
     assert RULE.evaluate(SITE, {HOMEPAGE: [observation(READ, Outcome.FAILED)]}, 2000.0, Settings()) == []
     assert RULE.evaluate(SITE, {HOMEPAGE: [observation(READ, at=3000.0)]}, 2000.0, Settings()) == []
     assert RULE.evaluate(SITE, {HOMEPAGE: [observation(ContentRead())]}, 2000.0, Settings()) == []
+
+
+def test_reads_between_two_scans_keep_the_last_scans_findings() -> None:
+    """A homepage read more often than ``content.interval_s`` carries no content part; the findings stand
+    on the newest read that scanned, so they neither vanish nor resolve between scans."""
+    scanned = observation(READ, at=1000.0)
+    plain = Observation(HOMEPAGE, SITE.id, "job2", 1500.0, Outcome.OK, None, {"url": HOME, "status": 200})
+    findings = RULE.evaluate(SITE, {HOMEPAGE: [scanned, plain]}, 2000.0, Settings())
+    assert {f.code for f in findings} == {
+        "content.hidden_link",
+        "content.tampered",
+        "content.serious_error",
+        "privacy.exposed",
+    }
+    assert RULE.evaluate(SITE, {HOMEPAGE: [plain]}, 2000.0, Settings()) == []
