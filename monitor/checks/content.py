@@ -17,11 +17,12 @@ next read is judged against the good page again. Every page with a hit, and the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import functools
 import time
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
@@ -237,21 +238,31 @@ DUE_SHARE = 0.8
 jittered around their interval, and a read a little early must not skip a whole cycle."""
 
 
-async def content_due(site: Site, ctx: CheckContext) -> bool:
-    """Whether this homepage read scans the site's content (``content.interval_s``; 0: every read). The mark
-    is a ``ctx.state`` name (``content-scan:<site id>``) that expires when the next scan is due, so every
-    worker sees it; a state that cannot be read means scanning (a missed scan would be a missed 暗链)."""
+def _scan_name(site: Site) -> str:
+    return f"content-scan:{site.id}"
+
+
+async def recent_scan(site: Site, ctx: CheckContext) -> Mapping[str, Any] | None:
+    """The content part of the site's last scan while it is recent (``content.interval_s``; 0: never), for a
+    homepage read between two scans to carry forward: the rules then judge every read alike and findings
+    neither vanish nor resolve between scans. Kept in ``ctx.state`` (``content-scan:<site id>``), expiring
+    when the next scan is due, so every worker sees it; a state that cannot be read means scanning (a
+    missed scan would be a missed 暗链)."""
+    if ctx.settings.content.interval_s <= 0:
+        return None
+    try:
+        carried = await state.get(ctx.state, _scan_name(site))
+    except state.StateUnavailable:
+        return None
+    return carried if isinstance(carried, Mapping) else None
+
+
+async def remember_scan(site: Site, ctx: CheckContext, content: Mapping[str, Any]) -> None:
     interval_s = ctx.settings.content.interval_s
     if interval_s <= 0:
-        return True
-    name = f"content-scan:{site.id}"
-    try:
-        if await state.get(ctx.state, name) is not None:
-            return False
-        await state.put(ctx.state, name, ctx.clock.now(), DUE_SHARE * interval_s)
-    except state.StateUnavailable:
-        return True
-    return True
+        return
+    with contextlib.suppress(state.StateUnavailable):
+        await state.put(ctx.state, _scan_name(site), dict(content), DUE_SHARE * interval_s)
 
 
 async def read_content(

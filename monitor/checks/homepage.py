@@ -5,7 +5,8 @@ FAILED observation (govmon could not read the page), not an availability sample.
 link checks read what this stores. It is also the content-safety read (``monitor.checks.content``: hidden
 links, tampering against the baseline kept with it, serious errors, personal data, evidence snapshots), at
 most every ``content.interval_s`` per site: a homepage read more often (a province raising the homepage
-cadence, a benchmark) costs a parse and a summary, not a content scan each time.
+cadence, a benchmark) costs a parse and a summary, not a content scan each time: it carries the last scan's
+content part forward.
 
 Payload: ``monitor.observations.HomepageRead``.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 
 from monitor.checks.base import Check, CheckContext
-from monitor.checks.content import content_due, read_content
+from monitor.checks.content import read_content, recent_scan, remember_scan
 from monitor.extract.html import parse, summarize
 from monitor.model import Observation, Outcome, Site
 from monitor.observations import CONTENT, HomepageRead
@@ -44,9 +45,11 @@ async def read_homepage(target: Site, job_id: str, ctx: CheckContext) -> Observa
         link_count=page.anchor_count,
     )
     payload = read.to_payload()
-    if await content_due(target, ctx):
-        content = await read_content(target, result, tree, page.title, ctx)
-        payload |= {CONTENT: content.to_payload()}
+    content = await recent_scan(target, ctx)
+    if content is None:
+        content = (await read_content(target, result, tree, page.title, ctx)).to_payload()
+        await remember_scan(target, ctx, content)
+    payload |= {CONTENT: content}
     return Observation(NAME, target.id, job_id, now, Outcome.OK, None, payload)
 
 

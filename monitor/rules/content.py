@@ -62,13 +62,12 @@ def _by_page(hits: Sequence[ContentHit]) -> dict[str, list[ContentHit]]:
 
 
 def lookback_s(settings: Settings) -> float:
-    """Two cycles of the slower of the homepage read and the content scan (``content.interval_s``)."""
-    return 2 * max(settings.crawl.homepage_interval_s, settings.content.interval_s)
+    return 2 * settings.crawl.homepage_interval_s
 
 
 def newest_scan(history: History, now: float) -> tuple[Observation, ContentRead] | None:
-    """The newest homepage read that scanned the content: reads between two scans carry no content part,
-    and a read that failed says nothing about the content either."""
+    """The newest homepage read with a content part (a read between two scans carries the last scan's; one
+    from before content safety has none), skipping failed reads, which say nothing about the content."""
     for observation in reversed(history.get(HOMEPAGE, ())):
         if observation.observed_at > now or observation.outcome is not Outcome.OK:
             continue

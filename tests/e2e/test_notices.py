@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import sys
 import time
@@ -25,10 +26,18 @@ from monitor.sim import SimWeb
 from tests.e2e.test_daemon_availability import SCALED, env_for, save_stream
 from tests.notify.support import Receiver
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
+DOWN_S = float(os.environ.get("GOVMON_E2E_NOTICES_DOWN_S", "20"))
+"""How long the owners' webhook answers 503. CI keeps 20 s; the issue's full minute, with the default 60 s retry
+cap, is ``GOVMON_E2E_NOTICES_DOWN_S=60 python -m pytest tests/e2e/test_notices.py`` (about 3 minutes)."""
+NOTIFY = {
+    "retry_base_s": 0.5,
+    "retry_max_s": 3 if DOWN_S <= 20 else 60,
+    "poll_s": 0.2,
+    "tick_s": 1,
+    "send_timeout_s": 5,
+}
 
-DOWN_S = 20.0
-NOTIFY = {"retry_base_s": 0.5, "retry_max_s": 3, "poll_s": 0.2, "tick_s": 1, "send_timeout_s": 5}
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(200 + 2 * DOWN_S)]
 
 
 def write_config(sim: SimWeb, directory: Path, hook: Receiver) -> Path:
@@ -108,7 +117,7 @@ async def test_every_opened_veto_reaches_its_owner_through_a_channel_down_at_fir
         config, data_dir = write_config(sim, tmp_path, hook), tmp_path / "data"
         daemon, drain = await start(config, data_dir, tmp_path / "log1")
         try:
-            deadline = time.monotonic() + 120
+            deadline = time.monotonic() + 100 + 2 * DOWN_S
             while True:
                 opened = await opened_vetoes(data_dir)
                 unreachable = {t for t, code in opened if code == "site.unreachable"}

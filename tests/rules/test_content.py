@@ -73,9 +73,9 @@ def test_no_verdict_without_a_good_read() -> None:
     assert RULE.evaluate(SITE, {HOMEPAGE: [observation(ContentRead())]}, 2000.0, Settings()) == []
 
 
-def test_reads_between_two_scans_keep_the_last_scans_findings() -> None:
-    """A homepage read more often than ``content.interval_s`` carries no content part; the findings stand
-    on the newest read that scanned, so they neither vanish nor resolve between scans."""
+def test_a_failed_read_or_one_without_a_content_part_keeps_the_last_scans_findings() -> None:
+    """A read that failed, or one stored before content safety, says nothing about the content: the
+    findings stand on the newest read that has a content part."""
     scanned = observation(READ, at=1000.0)
     plain = Observation(HOMEPAGE, SITE.id, "job2", 1500.0, Outcome.OK, None, {"url": HOME, "status": 200})
     findings = RULE.evaluate(SITE, {HOMEPAGE: [scanned, plain]}, 2000.0, Settings())
