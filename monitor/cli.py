@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from monitor.inventory import Loaded
 
 EXIT_OK, EXIT_VETO, EXIT_USAGE = 0, 1, 2
+EXIT_NOT_JUDGED = 3  # check --strict: a target no check could judge
 EXIT_INTERRUPTED, EXIT_PIPE_CLOSED = 130, 141  # as a shell reports SIGINT and SIGPIPE (128 + signal)
 DEFAULT_LISTEN = "127.0.0.1:9731"
 
@@ -100,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         metavar="SECONDS",
         help="with --full: stop walking after this long (default 600)",
+    )
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 3 when a target could not be judged at all (no veto found: otherwise exit 0)",
     )
 
     inspect = commands.add_parser("inspect", parents=[common], **parser_help("inspect"))
@@ -241,17 +247,27 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError("--time-limit: a positive number of seconds, with --full")
     # imported after the usage checks: it loads every check, slow for a one-line mistake
     from monitor.commands.check import check_once, print_findings
+    from monitor.commands.coverage import coverage, print_coverage
     from monitor.commands.full import DEFAULT_TIME_LIMIT_S
 
     full_s = (args.time_limit or DEFAULT_TIME_LIMIT_S) if args.full else None
-    findings = asyncio.run(check_once(loaded, set(args.target) or None, as_of, full_s=full_s))
+    outcomes: dict[str, dict[str, str | None]] = {}
+    findings = asyncio.run(
+        check_once(loaded, set(args.target) or None, as_of, full_s=full_s, outcomes=outcomes)
+    )
     print_findings(findings, as_json=args.json)
+    judged = coverage(outcomes)
+    names = {s.id: s.name for s in loaded.sites} | {a.id: a.name for a in loaded.accounts}
+    # the text goes with the findings; with --json stdout stays the findings array, so it goes to stderr
+    print_coverage(judged, names, sys.stderr if args.json else sys.stdout)
     if args.notify:
         from monitor.commands.notices import notify_once
 
         sent, waiting = asyncio.run(notify_once(loaded))
         print(f"govmon: {sent} notice(s) sent, {waiting} waiting in the outbox", file=sys.stderr)
-    return EXIT_VETO if any(f.severity == "veto" and f.status == "violation" for f in findings) else EXIT_OK
+    if any(f.severity == "veto" and f.status == "violation" for f in findings):
+        return EXIT_VETO
+    return EXIT_NOT_JUDGED if args.strict and judged.not_judged else EXIT_OK
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:

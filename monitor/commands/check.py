@@ -13,9 +13,11 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from monitor.checks import CHECKS, Check, CheckContext
+from monitor.commands.coverage import Outcomes
 from monitor.commands.full import Progress, full_settings
 from monitor.engine.evaluate import Evaluator
-from monitor.model import Finding, Job, Target
+from monitor.model import Finding, Job, Observation, Outcome, Target
+from monitor.observations import AVAILABILITY
 from monitor.runtime import check_context, open_runtime
 from monitor.settings import Settings
 
@@ -37,12 +39,18 @@ def scan_every_read(settings: Settings) -> Settings:
 
 
 async def check_once(
-    loaded: Loaded, only: set[str] | None, as_of: float | None, *, full_s: float | None = None
+    loaded: Loaded,
+    only: set[str] | None,
+    as_of: float | None,
+    *,
+    full_s: float | None = None,
+    outcomes: Outcomes | None = None,
 ) -> list[Finding]:
     """Run every applicable check once on the chosen targets, record, evaluate at ``as_of`` (or now).
 
     ``full_s``: walk whole sites within that many seconds (``govmon check --full``), with progress on a
-    terminal."""
+    terminal. ``outcomes``, when given, is filled with whether each check judged each target
+    (``monitor.commands.coverage``)."""
     if full_s is not None:
         loaded = dataclasses.replace(loaded, settings=full_settings(loaded.settings, full_s))
     loaded = dataclasses.replace(loaded, settings=scan_every_read(loaded.settings))
@@ -55,7 +63,10 @@ async def check_once(
 
         async def observe(target: Target, check: Check[Any], ctx: CheckContext) -> None:
             job = Job(check.name, target.id, runtime.clock.now())
-            await store.record(await check.run(target, job.job_id, ctx))
+            observation = await check.run(target, job.job_id, ctx)
+            await store.record(observation)
+            if outcomes is not None:
+                outcomes.setdefault(target.id, {})[check.name] = not_judged_because(observation)
             progress.done += 1
 
         async with check_context(runtime) as ctx:
@@ -74,6 +85,16 @@ async def check_once(
         for target in targets:
             findings.extend(await evaluator.evaluate(target, now))
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.region, f.target, f.code))
+
+
+def not_judged_because(observation: Observation) -> str | None:
+    """None when the observation judged its target; else why not. A failed availability probe is a
+    sample, not a verdict (that takes a week of them), so it counts as not judged here, with its reason."""
+    if observation.outcome is not Outcome.OK:
+        return observation.reason or observation.outcome.value
+    if observation.check == AVAILABILITY and observation.payload.get("ok") is False:
+        return observation.reason or "probe_failed"
+    return None
 
 
 def print_findings(findings: list[Finding], *, as_json: bool, out: Any = None) -> None:

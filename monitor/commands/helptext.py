@@ -71,7 +71,9 @@ HELP: dict[str, Help] = {
         "daemon's) plus the probe this run takes; with too few samples there is no availability verdict.\n\n"
         "The text output marks each finding: ✗ violation (true now), ! at risk (becomes a violation at its "
         "due day unless fixed), ? unverified (govmon could not judge: a host that refuses bots, an unreadable "
-        "feed; never counted in reports).\n\n"
+        "feed; never counted in reports). Then each target a check could not judge, with why (fetch errors, "
+        "a time budget run out), and a summary line: judged / partly judged / not judged (on stderr with "
+        "--json, whose stdout stays the findings array).\n\n"
         "--full walks whole sites for links within --time-limit (a daemon covers a big site over several "
         "cycles), keeping the per-host politeness of the configuration; progress goes to stderr on a terminal.",
         "examples:\n"
@@ -83,7 +85,8 @@ HELP: dict[str, Help] = {
         "  0  no veto violation\n"
         "  1  at least one veto violation\n"
         "  2  usage error, unknown target, or nothing could be loaded (bad inventory rows are reported on\n"
-        "     stderr and the rest are checked)",
+        "     stderr and the rest are checked)\n"
+        "  3  with --strict: no veto violation, but a target could not be judged at all",
     ),
     "inspect": Help(
         "what govmon sees on one page, feed or saved file",
