@@ -56,7 +56,6 @@ class Evaluator:
             await self._lifecycle.apply(target, findings, now, judged=judged, rule_of=rule_of)
         return findings
 
-
     def _lookbacks(self) -> dict[str, float]:
         """How far back to load each check's history: the longest lookback of the rules that read it. A
         rule that needs only a recent homepage read must not make every evaluation parse a week of them
