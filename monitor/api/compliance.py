@@ -35,7 +35,8 @@ from monitor.api import payloads
 from monitor.checks.availability import NAME as PROBE_CHECK
 from monitor.checks.columns import NAME as COLUMNS_CHECK
 from monitor.deadlines import day_of, start_of, upcoming_windows
-from monitor.model import Account, Finding, Severity, Site, State, Status, Target
+from monitor.engine import samples as packed_samples
+from monitor.model import Account, Finding, Outcome, Severity, Site, State, Status, Target
 from monitor.runtime import Runtime
 
 log = structlog.get_logger(__name__)
@@ -45,6 +46,8 @@ OPEN_STATES = (None, State.OPEN, State.ACKNOWLEDGED)
 MEDIA_SILENCE_CODES = ("media.stale", "media.stale_week", "media.never_published")
 BROKEN_LINK_CODES = ("links.broken", "links.broken_homepage")
 PIPELINE_BATCH = 1000
+TAIL_BYTES = 16 * packed_samples.RECORD_BYTES
+"""The packed samples read at a scrape after the first: 16 probes, far more than come between scrapes."""
 
 Labels = tuple[str, ...]
 
@@ -147,16 +150,54 @@ class Compliance:
                     cursor = self._samples[site.id].cursor
                     low = f"({cursor!r}" if cursor is not None and cursor > cutoff else repr(cutoff)
                     pipe.zrangebyscore(runtime.keys.history(PROBE_CHECK, site.id), low, "+inf")
+                    if cursor is not None and cursor > cutoff:  # packed samples: the newest few
+                        pipe.getrange(runtime.keys.samples(site.id), -TAIL_BYTES, -1)
+                    else:
+                        pipe.get(runtime.keys.samples(site.id))
                 replies: list[Any] = await pipe.execute()
-            for site, members in zip(batch, replies, strict=True):
+            await self._whole_where_tail_is_short(runtime, batch, replies)
+            for n, site in enumerate(batch):
+                members, packed = replies[2 * n], replies[2 * n + 1]
                 samples = self._samples[site.id]
-                for member in members:
-                    observed_at, failed = payloads.probe_sample(member)
+                cursor = samples.cursor
+                read = [payloads.probe_sample(member) for member in members]
+                read += [
+                    (o.observed_at, None if o.outcome is not Outcome.OK else not o.payload["ok"])
+                    for o in packed_samples.unpack(packed or "", site.id)
+                    if (
+                        o.observed_at > cursor
+                        if cursor is not None and cursor > cutoff
+                        else o.observed_at >= cutoff
+                    )
+                ]
+                for observed_at, failed in sorted(read, key=lambda sample: sample[0]):
                     samples.cursor = max(samples.cursor or 0.0, observed_at)
                     if failed is not None:
                         samples.add(observed_at, failed)
                 samples.trim(cutoff)
                 await asyncio.sleep(0)  # in `govmon run` probes share this loop: parse in small slices
+
+    async def _whole_where_tail_is_short(
+        self, runtime: Runtime, batch: Sequence[Site], replies: list[Any]
+    ) -> None:
+        """Where the tail read of a site's packed samples starts after its cursor (more samples came since
+        the last scrape than the tail holds), read the whole string instead, in ``replies``' place."""
+        short = [
+            n
+            for n, site in enumerate(batch)
+            if isinstance(tail := replies[2 * n + 1], str)
+            and len(tail) == TAIL_BYTES
+            and self._samples[site.id].cursor is not None
+            and packed_samples.record_time(tail[: packed_samples.RECORD_BYTES])
+            > (self._samples[site.id].cursor or 0)
+        ]
+        if not short:
+            return
+        async with runtime.redis.pipeline(transaction=False) as pipe:
+            for n in short:
+                pipe.get(runtime.keys.samples(batch[n].id))
+            for n, whole in zip(short, await pipe.execute(), strict=True):
+                replies[2 * n + 1] = whole
 
     async def _read_columns(self, runtime: Runtime, sites: Sequence[Site], now: float) -> None:
         """Re-read the columns payload of each site not read within ``reread_s`` (spread by a hash of the

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import redis.asyncio as aioredis
 
 from monitor.deadlines import day_of
+from monitor.engine import samples
 from monitor.engine.kv.keys import Keys
 from monitor.model import Claim, Observation
 
@@ -30,9 +31,12 @@ DONE_TTL_S = 86400.0
 """How long a job's ``done`` marker lives: far beyond max_deliveries × visibility timeout, the longest a
 duplicate delivery can trail the first."""
 
-# KEYS: done, latest, history, stream, job_errors, checked_day
+# KEYS: done, latest, history, stream, job_errors, checked_day, samples
 # ARGV: done_ttl_s, observation JSON ('' = nothing to record), observed_at, cutoff, max_history, retention_s,
-#       group, message_id ('' = nothing to ack), job_id, target_id, checked_ttl_s
+#       group, message_id ('' = nothing to ack), job_id, target_id, checked_ttl_s,
+#       packed sample ('' = the observation goes to the history ZSET)
+# A packed sample is added to the end of the samples STRING; when its oldest record is past the cutoff (about once
+# per probe interval) the string is rewritten without the records past it, and cut to max_history records.
 _RECORD_AND_ACK = """
 local recorded = 0
 if ARGV[2] ~= '' and redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
@@ -40,13 +44,35 @@ if ARGV[2] ~= '' and redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
   if (not current) or tonumber(cjson.decode(current)['observed_at']) <= tonumber(ARGV[3]) then
     redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[6])
   end
-  redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2])
-  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[4])
-  local excess = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[5])
-  if excess > 0 then
-    redis.call('ZREMRANGEBYRANK', KEYS[3], 0, excess - 1)
+  if ARGV[12] ~= '' then
+    local packed = (redis.call('GET', KEYS[7]) or '') .. ARGV[12]
+    local cutoff = tonumber(ARGV[4])
+    local function time_of(offset)
+      local head = 0
+      for i = offset, offset + 4 do head = head * 128 + string.byte(packed, i) end
+      return math.floor(head / 8)
+    end
+    if time_of(1) < cutoff or #packed > 9 * tonumber(ARGV[5]) then
+      local kept = {}
+      for offset = 1, #packed - 8, 9 do
+        if time_of(offset) >= cutoff then
+          kept[#kept + 1] = string.sub(packed, offset, offset + 8)
+        end
+      end
+      local start = math.max(1, #kept - tonumber(ARGV[5]) + 1)
+      packed = table.concat(kept, '', start)
+    end
+    redis.call('SET', KEYS[7], packed)  -- SET, not APPEND: APPEND's string keeps room to grow
+    redis.call('EXPIRE', KEYS[7], ARGV[6])
+  else
+    redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2])
+    redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[4])
+    local excess = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[5])
+    if excess > 0 then
+      redis.call('ZREMRANGEBYRANK', KEYS[3], 0, excess - 1)
+    end
+    redis.call('EXPIRE', KEYS[3], ARGV[6])
   end
-  redis.call('EXPIRE', KEYS[3], ARGV[6])
   redis.call('SADD', KEYS[6], ARGV[10])
   redis.call('EXPIRE', KEYS[6], ARGV[11])
   recorded = 1
@@ -118,11 +144,31 @@ class Store:
     async def history(
         self, check: str, target_id: str, since: float, until: float | None = None
     ) -> list[Observation]:
-        """Observations with ``since <= observed_at <= until``, oldest first."""
+        """Observations with ``since <= observed_at <= until``, oldest first (availability: the packed
+        samples and any kept as JSON, merged)."""
+        if check == samples.CHECK:
+            return await self._samples(target_id, since, until)
         members: Any = await self._redis.zrangebyscore(
             self._keys.history(check, target_id), since, "+inf" if until is None else until
         )
         return [Observation.from_json(json.loads(member)) for member in members]
+
+    async def _samples(self, target_id: str, since: float, until: float | None) -> list[Observation]:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.get(self._keys.samples(target_id))
+            pipe.zrangebyscore(
+                self._keys.history(samples.CHECK, target_id), since, "+inf" if until is None else until
+            )
+            pipe.get(self._keys.latest(samples.CHECK, target_id))
+            packed, members, latest = await pipe.execute()
+        url = str(json.loads(latest).get("payload", {}).get("url") or "") if latest else ""
+        found = [Observation.from_json(json.loads(member)) for member in members]
+        found += [
+            o
+            for o in samples.unpack(packed or "", target_id, url)
+            if since <= o.observed_at and (until is None or o.observed_at <= until)
+        ]
+        return sorted(found, key=lambda o: o.observed_at)
 
     async def last_observed_at(self, pairs: Sequence[tuple[str, str]]) -> list[float | None]:
         """When each ``(check, target_id)`` was last observed (epoch seconds, None: not within retention).
@@ -135,6 +181,16 @@ class Store:
             chunk = [self._keys.history(check, target_id) for check, target_id in pairs[start : start + 500]]
             scores: Any = await self._newest(keys=chunk, args=[])
             newest.extend(float(score) if score is not None else None for score in scores)
+        probed = [n for n, (check, _) in enumerate(pairs) if check == samples.CHECK]
+        if probed:  # the packed samples' last record (appended in time order, give or take a retry)
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for n in probed:
+                    pipe.getrange(self._keys.samples(pairs[n][1]), -samples.RECORD_BYTES, -1)
+                tails: list[Any] = await pipe.execute()
+            for n, tail in zip(probed, tails, strict=True):
+                if tail and len(tail) == samples.RECORD_BYTES:
+                    at = float(samples.record_time(tail))
+                    newest[n] = max(at, newest[n] or 0.0)
         return newest
 
     async def _acked(self, claim: Claim, queue: JobQueue) -> bool:
@@ -153,6 +209,7 @@ class Store:
                 self._keys.stream,
                 self._keys.job_errors,
                 day_key(self._keys, observation.observed_at),
+                self._keys.samples(observation.target_id),
             ],
             args=[
                 max(1, int(self.done_ttl_s)),
@@ -166,6 +223,7 @@ class Store:
                 observation.job_id,
                 observation.target_id,
                 CHECKED_TTL_S,
+                (samples.pack(observation) or "") if observation.check == samples.CHECK else "",
             ],
         )
         return bool(recorded)

@@ -74,6 +74,11 @@ class Keys:
         """ZSET JSON observation → observed_at. Writer: store. Bound: trimmed by age (retention) and count."""
         return f"{self.prefix}:hist:{check}:{target_id}"
 
+    def samples(self, target_id: str) -> str:
+        """STRING of packed availability samples, 9 bytes each (``monitor.engine.samples``). Writer: store.
+        Bound: trimmed by age (retention) and count at each append; EX retention."""
+        return f"{self.prefix}:samples:availability:{target_id}"
+
     def state(self, name: str) -> str:
         """STRING JSON of one value of the checks' ``ctx.state`` (``monitor.engine.kv.state.RedisState``), named
         by its check: ``link_verdict`` and ``media_record`` below. Writer: the check, through ``ctx.state``.
