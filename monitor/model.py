@@ -43,10 +43,17 @@ class Site:
     org: str | None = None
     owners: tuple[str, ...] = ()
     columns: tuple[Column, ...] = ()
+    type: str | None = None
+    """``SITE_TYPES``, as the national registry classes sites; None: not given (judged as a portal)."""
 
     @property
     def kind(self) -> str:
         return "site"
+
+
+SITE_TYPES = ("portal", "department", "other")
+"""门户网站, 部门网站, other (专项 sites …): 服务不实用 applies to portals and department sites, which carry the
+external service functions (国办秘函〔2019〕19号), not to ``other`` sites."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -71,6 +78,8 @@ class Account:
     registered_at: dt.date | None = None
     interaction: bool | None = None
     owners: tuple[str, ...] = ()
+    org: str | None = None
+    """The organ that runs the account (主办单位), as the 通报 names it."""
 
     @property
     def kind(self) -> str:

@@ -18,10 +18,12 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from monitor.inventory.yamlnodes import Node
-from monitor.model import CATEGORIES, PLATFORMS, Account, Column, ListSource, Site
+from monitor.model import CATEGORIES, PLATFORMS, SITE_TYPES, Account, Column, ListSource, Site
 
-SITE_KEYS = ("id", "name", "url", "region", "org", "owners", "columns")
-ACCOUNT_KEYS = ("id", "name", "platform", "region", "feed", "list", "registered_at", "interaction", "owners")
+SITE_KEYS = ("id", "name", "url", "region", "org", "type", "owners", "columns")
+ACCOUNT_KEYS = (
+    "id", "name", "platform", "region", "org", "feed", "list", "registered_at", "interaction", "owners",
+)  # fmt: skip
 COLUMN_KEYS = ("name", "url", "category")
 LIST_KEYS = ("url", "item", "date")
 
@@ -217,10 +219,16 @@ def site_from_node(node: Node, where: str) -> tuple[Site | None, list[Issue]]:
     site_id, name = row.text("id", required=True), row.text("name", required=True)
     url, region = row.url("url", required=True), row.text("region", required=True)
     org, owners = row.text("org"), row.owners()
+    site_type = row.text("type")
+    if site_type is not None and site_type not in SITE_TYPES:
+        row.fail(
+            row.entries["type"].line, "type", f"must be one of {', '.join(SITE_TYPES)}, got {site_type!r}"
+        )
     columns = _columns(row)
     if issues or not (site_id and name and url and region):
         return None, issues
-    return Site(site_id, name, url, region, org=org, owners=owners, columns=columns), issues
+    site = Site(site_id, name, url, region, org=org, owners=owners, columns=columns, type=site_type)
+    return site, issues
 
 
 def _columns(row: _Row) -> tuple[Column, ...]:
@@ -259,7 +267,7 @@ def account_from_node(node: Node, where: str) -> tuple[Account | None, list[Issu
     feed = row.url("feed")
     source = _list_source(row)
     registered_at, interaction = _registered_at(row), _interaction(row)
-    owners = row.owners()
+    owners, org = row.owners(), row.text("org")
     if issues or not (account_id and name and platform and region):
         return None, issues
     account = Account(
@@ -272,6 +280,7 @@ def account_from_node(node: Node, where: str) -> tuple[Account | None, list[Issu
         registered_at=registered_at,
         interaction=interaction,
         owners=owners,
+        org=org,
     )
     return account, issues
 

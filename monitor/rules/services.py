@@ -81,7 +81,7 @@ def judge_services(target: Target, history: History, now: float, settings: Setti
         return broken_findings(target, walked_platform_links(history, now, set()), now)
     read = ServicesRead.from_observation(obs)
     entries = read.entries or ()
-    if not entries:
+    if not entries and target.type != "other":  # 服务不实用: portals and department sites (model.SITE_TYPES)
         return [
             make_finding(
                 target, MISSING, Severity.VETO, Status.VIOLATION,
@@ -90,7 +90,7 @@ def judge_services(target: Target, history: History, now: float, settings: Setti
             )
         ]  # fmt: skip
     findings = []
-    if not read.linked and not read.truncated:
+    if entries and not read.linked and not read.truncated:
         shown = [{"url": e.url, "text": e.text} for e in entries[:SHOWN]]
         findings.append(
             make_finding(
