@@ -8,11 +8,8 @@ number ever appears whole in the output."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,20 +19,10 @@ import yaml
 from monitor.model import SHANGHAI
 from monitor.sim import SimWeb
 from monitor.sim.contentcases import MOBILE, VALID_ID, VALID_ID_2, VALID_ID_3
+from tests.e2e.support import govmon
 
 pytestmark = pytest.mark.slow
 CODES = ("content.hidden_link", "content.tampered", "content.serious_error", "privacy.exposed")
-
-
-async def govmon(*args: str, data_dir: Path) -> tuple[int, str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVMON_")}
-    env["GOVMON_DATA_DIR"] = str(data_dir)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "monitor", *args, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    out, err = await asyncio.wait_for(process.communicate(), 120)
-    return process.returncode or 0, out.decode(), err.decode()
 
 
 def of(findings: list[dict[str, Any]], code: str) -> list[dict[str, Any]]:

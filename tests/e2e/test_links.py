@@ -7,11 +7,8 @@ asked again."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
-import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,20 +16,10 @@ import yaml
 
 from monitor.model import SHANGHAI
 from monitor.sim import SimWeb
+from tests.e2e.support import govmon
 
 pytestmark = pytest.mark.slow
 LINK_CODES = ("links.broken_homepage", "links.broken")
-
-
-async def govmon(*args: str, data_dir: Path) -> tuple[int, str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVMON_")}
-    env["GOVMON_DATA_DIR"] = str(data_dir)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "monitor", *args, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    out, err = await asyncio.wait_for(process.communicate(), 120)
-    return process.returncode or 0, out.decode(), err.decode()
 
 
 def link_findings(out: str) -> set[tuple[str, str, str, str]]:

@@ -5,11 +5,8 @@ items linked from articles as service.broken; and nothing else as broken."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
-import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,20 +15,14 @@ import yaml
 from monitor.model import SHANGHAI
 from monitor.sim import SimWeb
 from monitor.sim.peers import peer_specs
+from tests.e2e.support import govmon as run_govmon
 
 pytestmark = pytest.mark.slow
 CODE_OF_KIND = {"404": "links.broken", "soft404": "links.broken", "platform_missing": "service.broken"}
 
 
 async def govmon(*args: str, data_dir: Path) -> tuple[int, str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVMON_")}
-    env["GOVMON_DATA_DIR"] = str(data_dir)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "monitor", *args, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    out, err = await asyncio.wait_for(process.communicate(), 150)
-    return process.returncode or 0, out.decode(), err.decode()
+    return await run_govmon(*args, data_dir=data_dir, timeout_s=150)
 
 
 async def test_check_full_finds_every_dead_url_and_soft_404_of_the_cluster(tmp_path: Path) -> None:
