@@ -39,9 +39,8 @@ class Evaluator:
         self._lifecycle = Lifecycle(findings.redis, findings.keys, settings.findings) if lifecycle else None
 
     async def evaluate(self, target: Target, now: float) -> list[Finding]:
-        history: dict[str, list[Observation]] = {}
-        for check, lookback_s in self._lookbacks().items():
-            history[check] = await self._store.history(check, target.id, since=now - lookback_s, until=now)
+        since = {check: now - lookback_s for check, lookback_s in self._lookbacks().items()}
+        history: dict[str, list[Observation]] = await self._store.histories(target.id, since, until=now)
         rule_of: dict[str, str] = {}
         findings: list[Finding] = []
         for rule in self._rules:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import redis.asyncio as aioredis
@@ -152,6 +152,24 @@ class Store:
             self._keys.history(check, target_id), since, "+inf" if until is None else until
         )
         return [Observation.from_json(json.loads(member)) for member in members]
+
+    async def histories(
+        self, target_id: str, since_by_check: Mapping[str, float], until: float
+    ) -> dict[str, list[Observation]]:
+        """``history`` of several checks of one target in one round trip (the availability samples in their
+        own): rule evaluation reads a dozen checks' histories after every observation some rule reads."""
+        checks = [check for check in since_by_check if check != samples.CHECK]
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for check in checks:
+                pipe.zrangebyscore(self._keys.history(check, target_id), since_by_check[check], until)
+            replies: list[Any] = await pipe.execute() if checks else []
+        found = {
+            check: [Observation.from_json(json.loads(member)) for member in members]
+            for check, members in zip(checks, replies, strict=True)
+        }
+        if samples.CHECK in since_by_check:
+            found[samples.CHECK] = await self._samples(target_id, since_by_check[samples.CHECK], until)
+        return {check: found[check] for check in since_by_check}
 
     async def _samples(self, target_id: str, since: float, until: float | None) -> list[Observation]:
         async with self._redis.pipeline(transaction=False) as pipe:

@@ -104,3 +104,20 @@ async def test_record_and_ack_finishes_even_when_its_caller_is_cancelled(queue, 
 
     await eventually(recorded_and_acked, what="the shielded record+ack completing")
     assert call.cancelled()
+
+
+async def test_histories_of_several_checks_read_at_once_equal_their_one_by_one_reads(store):
+    for n in range(4):
+        await store.record(observed(Job("availability", "site-1", T + n), T + n))
+        await store.record(observed(Job("homepage", "site-1", T + n), T + n, by=f"home-{n}"))
+    await store.record(observed(Job("columns", "site-1", T + 9), T + 9))
+    since = {"availability": T + 1, "homepage": T + 2, "columns": T, "links": T}
+
+    together = await store.histories("site-1", since, until=T + 3)
+
+    assert list(together) == ["availability", "homepage", "columns", "links"]
+    for check, start in since.items():
+        assert together[check] == await store.history(check, "site-1", since=start, until=T + 3)
+    assert [o.payload["by"] for o in together["homepage"]] == ["home-2", "home-3"]
+    assert together["columns"] == [] and together["links"] == []  # after `until`; never observed
+    assert [o.observed_at for o in together["availability"]] == [T + 1, T + 2, T + 3]
