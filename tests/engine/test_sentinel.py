@@ -128,13 +128,25 @@ async def test_the_client_follows_a_failover_to_the_promoted_replica(tmp_path):
 
         await eventually(replicated, 15, "the replica to copy the master")
 
+        async def sentinel_knows_the_replica() -> bool:
+            """A sentinel learns of replicas from the master's INFO (every 10 s): killing the master before that
+            leaves it nothing to promote."""
+            watcher = aioredis.Redis(port=sentinel, password=SENTINEL_PASSWORD, decode_responses=True)
+            try:
+                replicas = await watcher.execute_command("SENTINEL", "REPLICAS", "govmon")
+                return any(str(known.get("port")) == str(replica) for known in replicas)
+            finally:
+                await watcher.aclose()
+
+        await eventually(sentinel_knows_the_replica, 30, "the sentinel to discover the replica")
+
         procs.kill("master")
 
         async def written_after_failover() -> bool:
             await conn.set("govmon:probe", "after")
             return await conn.get("govmon:probe") == "after"
 
-        await eventually(written_after_failover, 30, "a write through the sentinel URL after the failover")
+        await eventually(written_after_failover, 45, "a write through the sentinel URL after the failover")
         assert await role_of(replica) == "master"
     finally:
         if conn is not None:
