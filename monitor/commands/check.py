@@ -97,7 +97,11 @@ def not_judged_because(observation: Observation) -> str | None:
     return None
 
 
-def print_findings(findings: list[Finding], *, as_json: bool, out: Any = None) -> None:
+def print_findings(
+    findings: list[Finding], *, as_json: bool, out: Any = None, lifecycle: bool = False
+) -> None:
+    """A JSON array, or one line per finding: verdict, where, what, its due date; with ``lifecycle`` (``govmon
+    findings list``) each line starts with the finding's id and state and ends with the day it was first seen."""
     out = out or sys.stdout
     if as_json:
         print(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=1), file=out)
@@ -107,9 +111,12 @@ def print_findings(findings: list[Finding], *, as_json: bool, out: Any = None) -
         return
     for f in findings:
         due = f" (due {f.due.date().isoformat()})" if f.due else ""
-        print(
+        line = (
             f"{STATUS_MARK[f.status]} [{f.severity}/{f.status}] {f.region} {f.name} ({f.target}) "
-            f"{f.code}: {f.message}{due}",
-            file=out,
+            f"{f.code}: {f.message}{due}"
         )
+        if lifecycle:
+            since = f" since {f.first_seen.date().isoformat()}" if f.first_seen else ""
+            line = f"{f.id} {(f.state or 'new'):<12} {line}{since}"
+        print(line, file=out)
     print(LEGEND, file=out)

@@ -15,7 +15,9 @@ import re
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
+
+from monitor.commands.check import print_findings
 
 if TYPE_CHECKING:
     from monitor.inventory import Loaded
@@ -25,7 +27,6 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_USAGE = 0, 2
 STATES = ("open", "acknowledged", "dismissed", "resolved")
 STATUSES = ("violation", "at_risk", "unverified")
-STATUS_MARK = {"violation": "✗", "at_risk": "!", "unverified": "?"}
 QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 
 EXAMPLES = {
@@ -174,7 +175,7 @@ async def _list(runtime: Runtime, args: argparse.Namespace) -> int:
         target=args.target, code=args.code, status=args.status, state=args.state, region=args.region
     )
     findings.sort(key=lambda f: (f.region, f.target, f.code, f.id))
-    print_findings(findings, as_json=args.json)
+    print_findings(findings, as_json=args.json, lifecycle=True)
     return EXIT_OK
 
 
@@ -260,22 +261,3 @@ ACTIONS: dict[str, Callable[[Runtime, argparse.Namespace], Awaitable[int]]] = {
 
 def _subject(finding: Finding) -> str:
     return f"{finding.id} ({finding.code} on {finding.name} {finding.target})"
-
-
-def print_findings(findings: list[Finding], *, as_json: bool, out: TextIO | None = None) -> None:
-    """A JSON array, or one line per finding: id, state, verdict, where, what, and its due date."""
-    out = out or sys.stdout
-    if as_json:
-        print(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=1), file=out)
-        return
-    if not findings:
-        print("no findings", file=out)
-        return
-    for f in findings:
-        due = f" (due {f.due.date().isoformat()})" if f.due else ""
-        since = f" since {f.first_seen.date().isoformat()}" if f.first_seen else ""
-        print(
-            f"{f.id} {(f.state or 'new'):<12} {STATUS_MARK[f.status]} [{f.severity}/{f.status}] {f.region} "
-            f"{f.name} ({f.target}) {f.code}: {f.message}{due}{since}",
-            file=out,
-        )

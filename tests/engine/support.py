@@ -1,4 +1,5 @@
-"""Engine test helpers: polling with a deadline (never a sleep to wait for a result), observations."""
+"""Engine test helpers: polling with a deadline (never a sleep to wait for a result), a role's /healthz,
+observations."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import asyncio
 import inspect
 import time
 from collections.abc import Awaitable, Callable
+
+import aiohttp
 
 from monitor.metrics import Metrics
 from monitor.model import Job, Observation, Outcome
@@ -25,6 +28,18 @@ async def eventually(
         if time.monotonic() - started > timeout_s:
             raise AssertionError(f"{what} did not hold within {timeout_s} s")
         await asyncio.sleep(0.01)
+
+
+async def healthz(port: int) -> int | None:
+    """The HTTP status of a govmon process' /healthz on loopback; None while nothing answers there."""
+    try:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(f"http://127.0.0.1:{port}/healthz", timeout=aiohttp.ClientTimeout(total=2)) as resp,
+        ):
+            return resp.status
+    except (aiohttp.ClientError, TimeoutError):
+        return None
 
 
 def observed(job: Job, at: float, *, by: str = "test", outcome: Outcome = Outcome.OK) -> Observation:

@@ -11,9 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import aiohttp
-
 from monitor.engine.kv.connect import EmbeddedRedis, free_port
+
+from .support import eventually, healthz
 
 CONFIG = """\
 sites:
@@ -61,26 +61,6 @@ def test_a_user_that_died_without_detaching_does_not_keep_it_alive(tmp_path):
     assert list((tmp_path / "redis" / "users").iterdir()) == []
 
 
-async def healthz(port: int) -> int | None:
-    try:
-        async with (
-            aiohttp.ClientSession() as session,
-            session.get(f"http://127.0.0.1:{port}/healthz", timeout=aiohttp.ClientTimeout(total=2)) as resp,
-        ):
-            return resp.status
-    except (aiohttp.ClientError, TimeoutError):
-        return None
-
-
-async def wait_for(predicate, timeout_s: float, what: str) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while asyncio.get_running_loop().time() < deadline:
-        if await predicate():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 class Role:
     """``govmon ROLE`` as a process on a data directory with no Redis configured."""
 
@@ -105,7 +85,7 @@ class Role:
         async def healthy() -> bool:
             return await healthz(self.port) == 200
 
-        await wait_for(healthy, 30, f"govmon {self.role} to serve /healthz")
+        await eventually(healthy, timeout_s=30, what=f"govmon {self.role} to serve /healthz")
         return self
 
     async def stop(self) -> int:

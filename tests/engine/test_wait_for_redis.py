@@ -9,10 +9,11 @@ import signal
 import sys
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 from monitor.engine.kv.connect import EmbeddedRedis, free_port
+
+from .support import eventually, healthz
 
 CONFIG = """\
 sites:
@@ -24,26 +25,6 @@ def config_file(tmp_path: Path) -> Path:
     path = tmp_path / "govmon.yaml"
     path.write_text(CONFIG, encoding="utf-8")
     return path
-
-
-async def healthz(port: int) -> int | None:
-    try:
-        async with (
-            aiohttp.ClientSession() as session,
-            session.get(f"http://127.0.0.1:{port}/healthz", timeout=aiohttp.ClientTimeout(total=2)) as resp,
-        ):
-            return resp.status
-    except (aiohttp.ClientError, TimeoutError):
-        return None
-
-
-async def wait_for(predicate, timeout_s: float, what: str) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while asyncio.get_running_loop().time() < deadline:
-        if await predicate():
-            return
-        await asyncio.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.mark.parametrize("role", ["worker", "api"])
@@ -63,7 +44,7 @@ async def test_a_role_started_before_redis_serves_once_redis_comes_up(tmp_path, 
         async def says_unreachable() -> bool:
             return b"redis.unreachable" in log_path.read_bytes()
 
-        await wait_for(says_unreachable, 20, "the role to report Redis unreachable")
+        await eventually(says_unreachable, timeout_s=20, what="the role to report Redis unreachable")
         assert proc.returncode is None, log_path.read_text()  # still waiting, not dead
 
         server = EmbeddedRedis(tmp_path / "redis", port=redis_port).start()
@@ -71,7 +52,7 @@ async def test_a_role_started_before_redis_serves_once_redis_comes_up(tmp_path, 
         async def healthy() -> bool:
             return await healthz(http_port) == 200
 
-        await wait_for(healthy, 30, f"the {role} to serve /healthz once Redis is up")
+        await eventually(healthy, timeout_s=30, what=f"the {role} to serve /healthz once Redis is up")
         assert b"redis.connected" in log_path.read_bytes()
 
         proc.send_signal(signal.SIGTERM)
@@ -97,7 +78,7 @@ async def test_a_role_stopped_while_waiting_for_redis_exits_0(tmp_path):
         return b"redis.unreachable" in log_path.read_bytes()
 
     try:
-        await wait_for(says_unreachable, 20, "the scheduler to report Redis unreachable")
+        await eventually(says_unreachable, timeout_s=20, what="the scheduler to report Redis unreachable")
         proc.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(proc.wait(), 10) == 0
     finally:
