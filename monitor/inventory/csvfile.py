@@ -1,9 +1,12 @@
 """Sites from a CSV export of the national site registry (全国政府网站基本信息数据库).
 
-The registry exports one row per site under Chinese headers: 网站名称, 网站标识码, 首页网址, 地区, 主办单位
-(the English names name, id, url, region, org are accepted too). Columns govmon does not read are
-ignored, with one warning naming them, because real exports carry many more. Rows are numbered as a
-spreadsheet shows them, the header being row 1, so a message points at the row a user sees in Excel.
+The registry exports one row per site under Chinese headers: 网站名称, 网站标识码, 首页网址, 地区, 主办单位,
+网站类型 (the English names name, id, url, region, org, type are accepted too). 网站类型 is written as the
+registry classes sites (省级政府门户, 县级政府门户, 部门网站, 其他 …) or as ``portal``, ``department``, ``other``;
+a value that is neither is reported with its row and the row is skipped, as a wrong YAML ``type`` is.
+Columns govmon does not read are ignored, with one warning naming them, because real exports carry many
+more. Rows are numbered as a spreadsheet shows them, the header being row 1, so a message points at the row
+a user sees in Excel.
 
 Encodings: UTF-8 with or without BOM, then GB18030 (a superset of GBK: registry exports are often GBK),
 and UTF-16 with a BOM (Excel's "Unicode text", tab-separated).
@@ -24,12 +27,23 @@ import io
 import re
 
 from monitor.inventory.rows import MISSING_HINTS, Issue, is_host, url_problem
-from monitor.model import Site
+from monitor.model import SITE_TYPES, Site
 
-HEADERS = {"网站名称": "name", "网站标识码": "id", "首页网址": "url", "地区": "region", "主办单位": "org"}
-_ENGLISH = {"name", "id", "url", "region", "org"}
+HEADERS = {
+    "网站名称": "name",
+    "网站标识码": "id",
+    "首页网址": "url",
+    "地区": "region",
+    "主办单位": "org",
+    "网站类型": "type",
+}
+_ALIASES = {"网站类别": "type"}  # another spelling of the registry's header
+_ENGLISH = {"name", "id", "url", "region", "org", "type"}
 REQUIRED = ("name", "id", "url", "region")
 _CHINESE = {key: label for label, key in HEADERS.items()}
+TYPE_WORDS = (("门户", "portal"), ("部门", "department"), ("其他", "other"), ("其它", "other"))
+"""The registry's 网站类型 words, by what they contain: 省级/市级/县级政府门户 are portals, 部门网站 (and
+省级部门, 市级部门) department sites, 其他 the rest (``model.SITE_TYPES``)."""
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+\d+\Z", re.IGNORECASE)
 
 
@@ -92,7 +106,7 @@ def _columns(header: list[str] | None, issues: list[Issue]) -> dict[str, int] | 
             Issue(
                 1,
                 "",
-                "no header row: expected 网站名称, 网站标识码, 首页网址, 地区 (主办单位 optional)",
+                "no header row: expected 网站名称, 网站标识码, 首页网址, 地区 (主办单位, 网站类型 optional)",
                 True,
             )
         )
@@ -101,7 +115,7 @@ def _columns(header: list[str] | None, issues: list[Issue]) -> dict[str, int] | 
     ignored = []
     for index, cell in enumerate(header):
         name = cell.strip()
-        key = HEADERS.get(name) or (name.lower() if name.lower() in _ENGLISH else None)
+        key = HEADERS.get(name) or _ALIASES.get(name) or (name.lower() if name.lower() in _ENGLISH else None)
         if key is None:
             if name:
                 ignored.append(name)
@@ -149,13 +163,30 @@ def _row(
     problem = url_problem(url) if url else None
     if problem:
         issues.append(Issue(row_number, labels["url"], problem))
+    site_type = site_type_of(values.get("type", ""))
+    if site_type == "":
+        message = (
+            f"{values['type']!r} is not a site type: write portal (政府门户), department (部门网站) or "
+            "other (其他), or leave it empty"
+        )
+        issues.append(Issue(row_number, labels["type"], message))
     out.issues.extend(issues)
     if not issues:
         if url != written:
             schemeless.append((row_number, written))
         org = values.get("org") or None
-        site = Site(values["id"], values["name"], url, values["region"], org=org)
+        site = Site(values["id"], values["name"], url, values["region"], org=org, type=site_type or None)
         out.sites.append((row_number, site))
+
+
+def site_type_of(written: str) -> str | None:
+    """``portal``, ``department`` or ``other`` from a 网站类型 cell; None when empty; "" when unrecognised."""
+    text = written.strip()
+    if not text:
+        return None
+    if text.lower() in SITE_TYPES:
+        return text.lower()
+    return next((site_type for word, site_type in TYPE_WORDS if word in text), "")
 
 
 def _schemeless_warning(schemeless: list[tuple[int, str]], label: str) -> Issue:

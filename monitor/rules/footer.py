@@ -6,6 +6,10 @@
   政府网站找错 (the ``_jiucuo_`` script or 找错 link, whose ``sitecode`` must equal the 标识码). Each has
   its own evidence url (``<homepage>#icp``) so each is a finding of its own. When none of the five is in
   the HTML, the footer is drawn by a script govmon does not run: the findings are ``unverified``.
+  The 找错 entry is required of the sites the national 找错 platform (zfwzgl.www.gov.cn) serves: those the
+  registry classes as portals and department sites (``type`` portal or department, and a site whose type is
+  not given, judged as a portal). An ``other`` site (a topic or event site …) is not asked for it; its four
+  identifiers are required as of every government site (国办发〔2017〕47号).
 - ``site.domain_nonconforming``: the site's host is not under ``.gov.cn`` (or ``.政务``). Hosts that
   are IP literals or ``localhost`` are not domain names and are not judged. The evidence names where the
   ``homepage`` check's newest read landed.
@@ -35,8 +39,14 @@ ITEMS = {
 }
 
 
-def missing_items(footer: Footer) -> list[str]:
+JIUCUO_SITE_TYPES = (None, "portal", "department")
+"""Site types asked for the 我为政府网站找错 entry (``model.SITE_TYPES``; None: not given, judged as a portal)."""
+
+
+def missing_items(footer: Footer, site_type: str | None = None) -> list[str]:
     missing = [key for key in ("id_code", "conac", "icp", "police") if not getattr(footer, key)]
+    if site_type not in JIUCUO_SITE_TYPES:
+        return missing
     sitecode = footer.jiucuo_sitecode
     if not footer.jiucuo or not sitecode or (footer.id_code and sitecode != footer.id_code):
         missing.append("jiucuo")
@@ -55,7 +65,7 @@ def footer_identifiers(target: Target, history: History, now: float, settings: S
     home = (homepage.url or target.url).split("#")[0]
     status = Status.VIOLATION if footer.found_any else Status.UNVERIFIED
     findings = []
-    for key in missing_items(footer):
+    for key in missing_items(footer, target.type):
         message = f"页脚缺少{ITEMS[key]}"
         if key == "jiucuo" and footer.jiucuo:
             code = footer.jiucuo_sitecode

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from monitor.inventory import load_config
 from monitor.model import Observation, Outcome, Site
 from monitor.observations import SERVICES, ServicesRead
@@ -45,3 +47,44 @@ def test_no_service_entry_is_a_veto_on_a_portal_but_not_on_an_other_site() -> No
         "service.missing"
     ]
     assert judge_services(topic_site, no_entries(topic_site), 200.0, settings) == []
+
+
+REGISTRY_CSV = """\
+网站名称,网站标识码,首页网址,地区,主办单位,网站类型
+长沙县人民政府,4301210001,http://www.csx.gov.cn/,长沙市,长沙县人民政府办公室,县级政府门户
+长沙市教育局,4301000012,http://jyj.changsha.gov.cn/,长沙市,长沙市教育局,部门网站
+长沙两会专题,4301000099,http://lh.changsha.gov.cn/,长沙市,长沙市人民政府办公厅,其他
+望城区人民政府,4301120001,http://www.wangcheng.gov.cn/,长沙市,,portal
+开福区某网站,4301050001,http://www.kaifu.gov.cn/,长沙市,开福区人民政府,bureau
+芙蓉区人民政府,4301020001,http://www.furong.gov.cn/,长沙市,,
+"""
+
+
+def test_csv_type_and_org_columns_load_and_a_wrong_type_names_file_and_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "registry.csv").write_text(REGISTRY_CSV, encoding="utf-8")
+    (tmp_path / "govmon.yaml").write_text("inventory: [registry.csv]\n", encoding="utf-8")
+    loaded = load_config("govmon.yaml")
+    assert [(s.id, s.type, s.org) for s in loaded.sites] == [
+        ("4301210001", "portal", "长沙县人民政府办公室"),
+        ("4301000012", "department", "长沙市教育局"),
+        ("4301000099", "other", "长沙市人民政府办公厅"),
+        ("4301120001", "portal", None),
+        ("4301020001", None, None),
+    ]
+    assert [str(p) for p in loaded.problems] == [
+        "registry.csv:row 6: 网站类型: 'bureau' is not a site type: write portal (政府门户), department (部门网站)"
+        " or other (其他), or leave it empty"
+    ]
+    assert loaded.rejected_rows == 1
+
+
+def test_csv_type_under_its_english_header(tmp_path: Path) -> None:
+    rows = "name,id,url,region,type\n某部门,bm43000012,https://x.hunan.gov.cn/,省直,Department\n"
+    (tmp_path / "s.csv").write_text(rows, encoding="utf-8")
+    (tmp_path / "govmon.yaml").write_text("inventory: [s.csv]\n", encoding="utf-8")
+    loaded = load_config(tmp_path / "govmon.yaml")
+    assert loaded.problems == ()
+    assert [s.type for s in loaded.sites] == ["department"]

@@ -108,3 +108,24 @@ def test_real_footers():
         True,
     )  # www.mee.gov.cn: conac by document.write
     assert facts[6].jiucuo_sitecode == "5200000041"  # zrzy.guizhou.gov.cn: the 找错 entry is a link
+
+
+def test_jiucuo_entry_is_asked_of_portals_and_department_sites_not_of_other_sites():
+    no_entry = FULL_FOOTER.replace('id="_jiucuo_"', 'id="other"')
+
+    def missing_on(site_type: str | None) -> list[str]:
+        site = dataclasses.replace(SITE, type=site_type)
+        return [
+            f.evidence["item"] for f in FOOTER_RULE.evaluate(site, footer_history(no_entry), NOW, Settings())
+        ]
+
+    assert missing_on("portal") == ["jiucuo"]
+    assert missing_on("department") == ["jiucuo"]
+    assert missing_on(None) == ["jiucuo"]  # type not given: judged as a portal
+    assert missing_on("other") == []
+    # the four identifiers are still asked of an ``other`` site
+    site = dataclasses.replace(SITE, type="other")
+    html = no_entry.replace("bszs.conac.cn", "www.example.org")
+    assert [
+        f.evidence["item"] for f in FOOTER_RULE.evaluate(site, footer_history(html), NOW, Settings())
+    ] == ["conac"]
