@@ -32,6 +32,12 @@ class AvailabilitySettings(_Strict):
     window_days: float = Field(7, gt=0)
     fail_ratio: float = Field(0.05, gt=0, le=1)
     min_probes: int = Field(140, ge=1)
+    min_probes_per_day: int = Field(
+        20,
+        ge=0,
+        description="a day of the window with fewer judged probes is not a judged day: no verdict then "
+        "(the indicator's ≥ 20 a day; 0 turns the floor off)",
+    )
     warn_ratio: float = Field(0.03, gt=0, le=1)
     max_loop_lag_s: float = Field(
         0.5, gt=0, description="a probe taken while the event loop lagged more than this is discarded"

@@ -41,12 +41,14 @@ from monitor.sim import SimWeb
 PROBE_TIMEOUT_S = 2.0
 DEMO_SETTINGS: dict[str, Any] = {
     # Scaled down so findings appear within a minute: a probe every 2 s (43,200 a day), a verdict from
-    # 15 samples, the same 5 % / 3 % lines as the indicator.
+    # 15 samples (the window is one day, so its one day needs those 15), the same 5 % / 3 % lines as the
+    # indicator.
     "availability": {
         "probes_per_day": 43200,
         "timeout_s": PROBE_TIMEOUT_S,
         "window_days": 1,
         "min_probes": 15,
+        "min_probes_per_day": 15,
         "fail_ratio": 0.05,
         "warn_ratio": 0.03,
         "control_cache_s": 5,

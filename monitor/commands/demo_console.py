@@ -54,7 +54,8 @@ def time_banner(availability: Mapping[str, Any], content_interval_s: float) -> l
     return [
         f"govmon demo: time runs fast here: a probe every {86400 / per_day:g} s ({per_day:,} a day), judged "
         f"over a {availability['window_days']}-day window once {availability['min_probes']} samples exist;",
-        "             the real rule: 24 probes a day over 7 days, at least 140 samples. The lines are the same: "
+        "             the real rule: 24 probes a day over 7 days, at least 140 samples and 20 on each day. The "
+        "lines are the same: "
         f"veto at {availability['fail_ratio']:.0%} failed probes, at risk from {availability['warn_ratio']:.0%}.",
         f"             Content (columns, links, services, accounts) is checked every {content_interval_s / 60:g} "
         "min instead of every few hours.",

@@ -1,15 +1,21 @@
 """site.unreachable (站点无法访问, 单项否决 by 国办秘函〔2019〕19号).
 
 Over the rolling ``window_days`` (7), a site is in violation when failed probes reach ``fail_ratio``
-(5 %) of at least ``min_probes`` samples (the indicator asks for ≥ 20 a day, so 140 a week). With fewer
-samples there is no verdict: govmon does not judge on data it does not have. Discarded samples (taken
-while govmon itself was unwell) never count. From ``warn_ratio`` (3 %) the site is ``at_risk``, with
-``due`` projected from the last day's failure rate as old samples leave the window.
+(5 %) of at least ``min_probes`` samples, with at least ``min_probes_per_day`` (20) on each day of the
+window, as the indicator asks. The window's days are the 24-hour spans back from the monitoring point
+(the newest ends at it), so a day is always whole and never split at midnight. A day with fewer judged
+probes is not a judged day; a window with one, or with fewer than ``min_probes`` samples, gives no verdict:
+govmon does not judge on data it does not have. Where those thin samples would have been at risk or worse,
+the finding is ``unverified`` with the reason (``only N probes`` on which day), never a veto. Discarded
+samples (taken while govmon itself was unwell) never count. From ``warn_ratio`` (3 %) the site is
+``at_risk``, with ``due`` projected from the last day's failure rate as old samples leave the window.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
+import math
 from collections.abc import Sequence
 
 from monitor.clock import to_datetime
@@ -67,6 +73,52 @@ def project_due(samples: Sequence[ProbeSample], now: float, cfg: AvailabilitySet
     return None
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class WindowDay:
+    """One 24-hour span of the window, ``(start, end]``, with its judged probes and the floor it must reach."""
+
+    start: float
+    end: float
+    probes: int
+    required: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "from": to_datetime(self.start).isoformat(timespec="seconds"),
+            "to": to_datetime(self.end).isoformat(timespec="seconds"),
+            "probes": self.probes,
+            "required": self.required,
+        }
+
+
+def window_days(samples: Sequence[ProbeSample], now: float, cfg: AvailabilitySettings) -> list[WindowDay]:
+    """The window cut into 24-hour spans back from ``now``, newest first; the oldest is shorter when
+    ``window_days`` is not whole, and its floor is scaled to its length."""
+    window_s = cfg.window_days * DAY_S
+    times = [s.at for s in samples]
+    days: list[WindowDay] = []
+    end = now
+    while end > now - window_s + 1e-6:
+        start = max(now - window_s, end - DAY_S)
+        probes = bisect.bisect_right(times, end) - bisect.bisect_right(times, start)
+        required = math.ceil(cfg.min_probes_per_day * (end - start) / DAY_S - 1e-9)
+        days.append(WindowDay(start, end, probes, required))
+        end = start
+    return days
+
+
+def thin_message(
+    thin: Sequence[WindowDay], days: int, total: int, failures: int, cfg: AvailabilitySettings
+) -> str:
+    """Why there is no verdict, naming the thinnest day: "only N probes on D"."""
+    worst = min(thin, key=lambda day: (day.probes, -day.end))
+    since = to_datetime(worst.start).strftime("%Y-%m-%d %H:%M")
+    return (
+        f"近 {cfg.window_days:g} 天 {total} 次有效探测中 {failures} 次无法访问，但 {days} 天中有 {len(thin)} 天"
+        f"探测不足每天 {cfg.min_probes_per_day} 次（{since} 起的一天仅 {worst.probes} 次），无法判定"
+    )
+
+
 def lookback_s(settings: Settings) -> float:
     return settings.availability.window_days * DAY_S
 
@@ -78,10 +130,12 @@ def site_unreachable(target: Target, history: History, now: float, settings: Set
     cfg = settings.availability
     samples = valid_samples(history, now, cfg.window_days * DAY_S)
     total = len(samples)
-    if total < cfg.min_probes:
-        return []  # too few samples: no verdict either way
+    if not total:
+        return []
     failures = [s for s in samples if not s.ok]
     ratio = len(failures) / total
+    days = window_days(samples, now, cfg)
+    thin = [day for day in days if day.probes < day.required]
     evidence = {
         "url": target.url,
         "probes": total,
@@ -98,6 +152,33 @@ def site_unreachable(target: Target, history: History, now: float, settings: Set
             for s in failures[-RECENT_FAILURES_SHOWN:]
         ],
     }
+    if thin or total < cfg.min_probes:
+        # too few samples, or a day below the floor: no verdict either way; where the thin data looks bad,
+        # say so as unverified (never a veto from thin data)
+        if ratio < cfg.warn_ratio:
+            return []
+        if thin:
+            message = thin_message(thin, len(days), total, len(failures), cfg)
+            evidence["thin_days"] = [day.to_json() for day in thin]
+        else:
+            message = (
+                f"近 {cfg.window_days:g} 天仅 {total} 次有效探测（至少 {cfg.min_probes} 次），其中 "
+                f"{len(failures)} 次无法访问，无法判定"
+            )
+        evidence["min_probes"] = cfg.min_probes
+        evidence["min_probes_per_day"] = cfg.min_probes_per_day
+        return [
+            make_finding(
+                target,
+                CODE,
+                Severity.VETO,
+                Status.UNVERIFIED,
+                message,
+                now,
+                evidence=evidence,
+                count=len(failures),
+            )
+        ]
     summary = f"近 {cfg.window_days:g} 天 {total} 次探测中 {len(failures)} 次无法访问（{ratio:.2%}）"
     if ratio >= cfg.fail_ratio:
         message = f"{summary}，达到 {cfg.fail_ratio:.0%} 的单项否决线（站点无法访问）"
