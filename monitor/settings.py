@@ -250,9 +250,19 @@ class ColumnsSettings(_Strict):
     ``column.misfiled`` looks for news. ``document_forms``: title words that make an item a document
     (公文 forms of 《党政机关公文处理工作条例》 plus the common plan/notice forms). Thresholds of the
     aggregates are 国办秘函〔2019〕19号's: ``columns.stale`` ≥ 5, ``columns.long_stale`` ≥ 10,
-    ``columns.empty`` ≥ 5. ``at_risk_lead_days``: how many days before its stale day a column (or the
+    ``columns.empty`` ≥ 5, with the customary early warnings (indicators.md) ``stale_warn`` 3,
+    ``long_stale_warn`` 6, ``empty_warn`` 2: from there a count is ``at_risk`` (a warn level at or above its
+    threshold never fires). ``at_risk_lead_days``: how many days before its stale day a column (or the
     homepage) counts as at risk "at its present pace" (5: from 10 idle days of 14, the customary
-    warning); the stale day must also fall in or before the current or next sampling window.
+    warning; ``long_stale``: before a column's long-stale day); the stale day must also fall in or before
+    the current or next sampling window.
+
+    The six-month rule (通知公告、政策文件类一级栏目, part of ``columns.stale``) takes notice columns whose
+    name has none of ``six_month_excluded`` (政策解读, 统计公报, 审计公告, 双公示, 决策预公开, 文件下载 …), or
+    one of ``six_month_extra``. The excluded ones, notice sub-columns and planning columns count in
+    ``columns.long_stale`` after ``long_stale_days`` (planning: ``freshness.planning_days``); columns
+    named by ``static_keywords`` (机构职能, 领导信息 …: static but maintained) after ``static_days``, judged
+    only when their page shows a date; ``other`` columns only with ``other_days``.
     """
 
     keywords: ColumnKeywords = Field(default_factory=ColumnKeywords)
@@ -268,13 +278,32 @@ class ColumnsSettings(_Strict):
     stale_threshold: int = Field(5, ge=1)
     long_stale_threshold: int = Field(10, ge=1)
     empty_threshold: int = Field(5, ge=1)
+    stale_warn: int = Field(3, ge=1, description="columns.stale at_risk from this many (3 toward 5)")
+    long_stale_warn: int = Field(6, ge=1, description="columns.long_stale at_risk from this many (6 of 10)")
+    empty_warn: int = Field(2, ge=1, description="columns.empty at_risk from this many (2 of 5)")
+    six_month_excluded: tuple[str, ...] = ("解读", "统计", "审计", "双公示", "预公开", "下载")
+    six_month_extra: tuple[str, ...] = Field(
+        (), description="words that put a column in the six-month rule anyway, e.g. [政策解读]; checked first"
+    )
+    long_stale_days: int = Field(
+        365, ge=1, description="columns.long_stale: a year idle, for columns without a window of their own"
+    )
+    static_keywords: tuple[str, ...] = (
+        "机构职能", "机构概况", "机构设置", "内设机构", "职能职责", "部门职责", "主要职责", "单位概况",
+        "领导信息", "领导简介", "领导之窗", "领导分工", "领导介绍", "领导班子",
+    )  # fmt: skip
+    static_days: int = Field(
+        365, ge=1, description="columns.long_stale window of static pages (机构职能, 领导信息 …)"
+    )
     other_days: int | None = Field(
         None, ge=1, description="window of 'other' columns for columns.long_stale; None: not judged"
     )
     topic_expired_days: int = Field(180, ge=1, description="topic.expired: newest item older than this")
     at_risk_lead_days: dict[str, int] = Field(
-        default_factory=lambda: {"homepage": 5, "news": 5, "notice": 30, "planning": 60, "other": 30}
-    )
+        default_factory=lambda: {
+            "homepage": 5, "news": 5, "notice": 30, "planning": 60, "other": 30, "long_stale": 60,
+        }
+    )  # fmt: skip
     max_columns: int = Field(80, ge=1, description="column pages read per site and run")
     max_extra_pages: int = Field(2, ge=0, description="pages followed past a page of pinned/undated rows")
     budget_s: float = Field(

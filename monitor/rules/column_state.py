@@ -10,6 +10,13 @@ one column is counted once.
 At risk ("at its present pace", indicators.md): a column not yet stale whose stale day is within
 ``columns.at_risk_lead_days`` of today *and* falls on or before the last day of the current or next
 inspection sampling window (``deadlines.upcoming_windows``); ``due`` is the start of its stale day.
+
+Which count rule a column belongs to (``rule``; one column, one indicator): news columns and first-level
+通知公告/政策文件 columns (``group`` ``six_month``: notice columns not named 政策解读, 统计公报 … see
+``columns.six_month_excluded``) to ``columns.stale``; every other column with a long window (notice
+sub-columns and the excluded notice columns after ``columns.long_stale_days``, planning after
+``freshness.planning_days``, 机构职能/领导信息 … after ``columns.static_days``, ``other`` after
+``columns.other_days``) to ``columns.long_stale``; an empty column to ``columns.empty`` whatever its group.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from monitor.settings import Settings
 WINDOWED = ("news", "notice", "planning")
 NOT_EMPTY_JUDGED = ("service", "interaction")
 """A service column shows entries to the platform, an interaction column a form: neither is a dated list.
-Columns without a window (topic, other) are judged empty only when the page says so (暂无信息): many are
+Other columns (topic, other, static) are judged empty only when the page says so (暂无信息): many are
 static pages (机构概况, 领导简介) that no list reader should call empty."""
 
 LOOKBACK_INTERVALS = 3
@@ -67,6 +74,50 @@ def window_days(settings: Settings, target: Target, kind: str) -> int | None:
     return settings.freshness.windows_for(target.id, target.region)[f"{kind}_days"]
 
 
+GROUPS = ("news", "six_month", "long", "planning", "static", "other", "none")
+"""How the count rules see a column: ``news`` (动态要闻), ``six_month`` (通知公告/政策文件), ``long`` (a notice
+column outside the six-month rule: 政策解读, 统计公报, 审计公告, 双公示, 决策预公开, 文件下载 …), ``planning``
+(人事/规划计划), ``static`` (机构职能, 领导信息 …), ``other`` and ``none`` (topic, interaction, service)."""
+
+
+LIST_GROUPS = ("news", "six_month", "long", "planning")
+"""Groups whose pages are dated lists: without a row they are empty, and undated rows are not updated."""
+
+
+def column_group(name: str, category: str, settings: Settings) -> str:
+    """The group of a column from its name and category (see ``GROUPS``): the province's
+    ``six_month_extra`` words first, then ``six_month_excluded``, then ``static_keywords``."""
+    cfg = settings.columns
+    if any(word and word in name for word in cfg.six_month_extra):
+        return "six_month"
+    if category == "notice":
+        return "long" if any(word and word in name for word in cfg.six_month_excluded) else "six_month"
+    if category in ("news", "planning"):
+        return category
+    if category == "other":
+        return "static" if any(word and word in name for word in cfg.static_keywords) else "other"
+    return "none"
+
+
+def group_windows(settings: Settings, target: Target, group: str) -> tuple[int | None, int | None]:
+    """(own window, long window) of a group: the own window decides ``column.stale`` (news 14, six-month
+    183 …), the long one ``columns.long_stale`` membership (a year by default); None: no window."""
+    cfg = settings.columns
+    if group in ("news", "six_month"):
+        own = window_days(settings, target, "news" if group == "news" else "notice")
+        return own, max(own or 0, cfg.long_stale_days)
+    if group == "long":
+        return cfg.long_stale_days, cfg.long_stale_days
+    if group == "planning":
+        own = window_days(settings, target, "planning")
+        return own, own
+    if group == "static":
+        return cfg.static_days, cfg.static_days
+    if group == "other":
+        return cfg.other_days, cfg.other_days
+    return None, None
+
+
 def parse_day(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
@@ -87,6 +138,11 @@ def at_risk_day(stale_day: dt.date, today: dt.date, lead_days: int, settings: Se
     return stale_day if first_sampled_day_from(stale_day, windows) else None
 
 
+COLUMNS_STALE = "columns.stale"
+COLUMNS_LONG_STALE = "columns.long_stale"
+COLUMNS_EMPTY = "columns.empty"
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class ColumnState:
     name: str
@@ -99,6 +155,10 @@ class ColumnState:
     stale_day: dt.date | None  # when a fresh column turns stale
     risk_day: dt.date | None  # stale_day when it is near and sampled (see at_risk_day)
     entry: ColumnEntry
+    group: str = "none"  # GROUPS
+    long_window_days: int | None = None  # columns.long_stale: idle longer than this
+    long_stale_day: dt.date | None = None  # when a judged column passes its long window
+    long_risk_day: dt.date | None = None  # long_stale_day when it is near and sampled
 
     @property
     def evidence(self) -> dict[str, Any]:
@@ -113,8 +173,35 @@ class ColumnState:
 
     @property
     def counts_for_columns_stale(self) -> bool:
-        """columns.stale: news columns, and first-level notice/policy columns (通知公告、政策文件类一级栏目)."""
-        return self.category == "news" or (self.category == "notice" and self.first_level)
+        """columns.stale: news columns, and first-level notice/policy columns (通知公告、政策文件类一级栏目)
+        of the six-month rule (not 政策解读, 统计公报 …: ``columns.six_month_excluded``)."""
+        return self.group == "news" or (self.group == "six_month" and self.first_level)
+
+    @property
+    def rule(self) -> str | None:
+        """The one count rule this column belongs to (one column, one indicator), or None."""
+        if self.state == "empty":
+            return COLUMNS_EMPTY
+        if self.state == "unjudged":
+            return None
+        if self.counts_for_columns_stale:
+            return COLUMNS_STALE
+        return COLUMNS_LONG_STALE if self.long_window_days is not None else None
+
+    @property
+    def counted_under(self) -> str | None:
+        """The count rule that counts this column now: its ``rule`` when it is empty, stale (columns.stale)
+        or long stale (columns.long_stale); None while it is not (yet) counted anywhere."""
+        rule = self.rule
+        if rule == COLUMNS_EMPTY or (rule == COLUMNS_STALE and self.state == "stale"):
+            return rule
+        return rule if rule == COLUMNS_LONG_STALE and self.long_stale else None
+
+    @property
+    def long_stale(self) -> bool:
+        """Idle past the long window (an undated list counts as not updated)."""
+        judged = self.long_window_days is not None and self.state in ("stale", "fresh")
+        return judged and self.long_stale_day is None
 
 
 LANDING_MIN_SUB_COLUMNS = 2
@@ -122,29 +209,36 @@ LANDING_MIN_SUB_COLUMNS = 2
 (栏目首页: tiles or blocks leading to 规范性文件, 政策解读 …), not an empty column (issue 14)."""
 
 
+def _lead(settings: Settings, key: str) -> int:
+    leads = settings.columns.at_risk_lead_days
+    return leads.get(key, leads.get("other", 0))
+
+
 def column_state(entry: ColumnEntry, target: Target, today: dt.date, settings: Settings) -> ColumnState:
     category = entry.category
-    window = window_days(settings, target, category)
+    group = column_group(entry.name, category, settings)
+    window, long_window = group_windows(settings, target, group)
     newest = newest_by(entry.newest, entry.latest, today)
     rows = entry.count + entry.undated
-    stale_day = risk = None
+    stale_day = risk = long_day = long_risk = None
     if entry.error or entry.script_filled:
         state = "unjudged"
     elif rows == 0 and not entry.empty_marker and (entry.sub_columns or 0) >= LANDING_MIN_SUB_COLUMNS:
         state = "unjudged"  # a landing page: it only links its sub-columns, which are judged themselves
-    elif rows == 0 and category not in NOT_EMPTY_JUDGED and (window is not None or entry.empty_marker):
-        state = "empty"  # a should-update column without rows, or any column that says 暂无信息
-    elif window is None:
-        state = "unjudged"
+    elif rows == 0 and category not in NOT_EMPTY_JUDGED and (group in LIST_GROUPS or entry.empty_marker):
+        state = "empty"  # a should-update list without rows, or any column that says 暂无信息
+    elif window is None or (newest is None and group in ("static", "other")):
+        state = "unjudged"  # no window; or a static page without a date, which no reader can date
     elif newest is None or (today - newest).days > window:
         state = "stale"
     else:
         state = "fresh"
         stale_day = stale_from(newest, window)
-        lead = settings.columns.at_risk_lead_days.get(
-            category, settings.columns.at_risk_lead_days.get("other", 0)
-        )
-        risk = at_risk_day(stale_day, today, lead, settings)
+        risk = at_risk_day(stale_day, today, _lead(settings, category), settings)
+    judged = state in ("stale", "fresh") and long_window is not None and newest is not None
+    if judged and long_window is not None and newest is not None and (today - newest).days <= long_window:
+        long_day = stale_from(newest, long_window)
+        long_risk = at_risk_day(long_day, today, _lead(settings, "long_stale"), settings)
     return ColumnState(
         name=entry.name,
         url=entry.url,
@@ -156,6 +250,10 @@ def column_state(entry: ColumnEntry, target: Target, today: dt.date, settings: S
         stale_day=stale_day,
         risk_day=risk,
         entry=entry,
+        group=group,
+        long_window_days=long_window,
+        long_stale_day=long_day,
+        long_risk_day=long_risk,
     )
 
 

@@ -76,6 +76,7 @@ def test_news_column_idle_14_days_is_within_its_window_and_15_days_is_stale():
         "first_level": True,
         "newest": ago(15),
         "window_days": 14,
+        "counted_under": "columns.stale",
     }
 
 
@@ -151,12 +152,9 @@ def test_three_stale_news_and_two_stale_first_level_notice_columns_fail_columns_
 
 
 def test_stale_sub_level_notice_columns_do_not_count_toward_columns_stale():
-    assert (
-        COUNT["columns.stale"].evaluate(
-            SITE, history(stale_mix(3, 2, notice_first_level=False)), NOW, SETTINGS
-        )
-        == []
-    )
+    cols = stale_mix(3, 2, notice_first_level=False)
+    [finding] = COUNT["columns.stale"].evaluate(SITE, history(cols), NOW, SETTINGS)
+    assert (finding.status, finding.count) == (Status.AT_RISK, 3)  # the three news columns: a warning
 
 
 def test_four_stale_and_a_fifth_passing_its_window_soon_is_at_risk_on_that_day():
@@ -180,16 +178,18 @@ def test_count_at_risk_waits_for_the_sampling_window():
     assert finding.due == dt.datetime(2026, 11, 25, tzinfo=SHANGHAI)  # the first day an inspector may look
 
 
-def test_three_plus_one_with_nothing_passing_soon_is_nothing():
-    cols = [*stale_mix(3, 1), column("部门动态", "news", 2)]
-    assert COUNT["columns.stale"].evaluate(SITE, history(cols), NOW, SETTINGS) == []
+def test_two_plus_one_with_nothing_passing_soon_is_nothing():
+    cols = [*stale_mix(2, 1), column("部门动态", "news", 2)]  # 3 is the early-warning level
+    assert COUNT["columns.stale"].evaluate(SITE, history(cols[1:]), NOW, SETTINGS) == []
 
 
-def test_ten_columns_past_their_windows_fail_columns_long_stale():
-    cols = stale_mix(4, 4, notice_first_level=False) + [column(f"规划{n}", "planning", 400) for n in range(2)]
+def test_ten_columns_idle_a_year_fail_columns_long_stale():
+    cols = [column(f"规范性文件{n}", "notice", 400, first_level=False) for n in range(8)]
+    cols += [column(f"规划{n}", "planning", 400) for n in range(2)]
     [finding] = COUNT["columns.long_stale"].evaluate(SITE, history(cols), NOW, SETTINGS)
     assert (finding.status, finding.count) == (Status.VIOLATION, 10)
-    assert COUNT["columns.long_stale"].evaluate(SITE, history(cols[:9]), NOW, SETTINGS) == []
+    [finding] = COUNT["columns.long_stale"].evaluate(SITE, history(cols[:9]), NOW, SETTINGS)
+    assert finding.status is Status.AT_RISK  # 9 of 10: past the early-warning level (6)
 
 
 def test_five_empty_columns_fail_columns_empty_and_are_not_counted_stale():
@@ -197,7 +197,7 @@ def test_five_empty_columns_fail_columns_empty_and_are_not_counted_stale():
     [finding] = COUNT["columns.empty"].evaluate(SITE, history(cols), NOW, SETTINGS)
     assert (finding.code, finding.status, finding.count) == ("columns.empty", Status.VIOLATION, 5)
     assert COUNT["columns.stale"].evaluate(SITE, history(cols), NOW, SETTINGS) == []
-    assert COUNT["columns.empty"].evaluate(SITE, history(cols[:4]), NOW, SETTINGS) == []
+    assert COUNT["columns.empty"].evaluate(SITE, history(cols[:1]), NOW, SETTINGS) == []
 
 
 def test_homepage_idle_14_days_is_at_risk_and_15_days_stale():
