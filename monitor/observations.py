@@ -73,9 +73,33 @@ class ProbeSample:
 
 # ---------------------------------------------------------------------------------------------- homepage
 @dataclasses.dataclass(frozen=True, slots=True)
+class HomepageLink:
+    """A homepage link a rule needs (``{"url", "label", "year"}``): its URL, what it is called (text, alt,
+    title) and, for a 年度报表 link, the year the report is about (None: none written)."""
+
+    url: str
+    label: str
+    year: int | None = None
+
+    def to_payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {"url": self.url, "label": self.label}
+        if self.year is not None:
+            payload["year"] = self.year
+        return payload
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> HomepageLink:
+        year = data.get("year")
+        return cls(
+            str(data.get("url") or ""), str(data.get("label") or ""), None if year is None else int(year)
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class HomepageRead:
     """The homepage as read (``homepage``): ``{"url", "final_url", "status", "encoding"}`` and, when it
-    opened, ``"title", "site_id_code", "link_count"``."""
+    opened, ``"title", "site_id_code", "link_count"``, ``"annual_reports"`` (the links to a 政府网站工作年度
+    报表) and ``"topics"`` (each configured 重要专题's name → the link showing it, or null)."""
 
     url: str
     final_url: str
@@ -84,7 +108,11 @@ class HomepageRead:
     title: str | None = None
     site_id_code: str | None = None
     link_count: int | None = None
-    """None: the page did not open (a FAILED observation), the last three keys are absent."""
+    """None: the page did not open (a FAILED observation), the keys after ``encoding`` are absent."""
+    annual_reports: tuple[HomepageLink, ...] | None = None
+    """None: not read (a read stored before govmon looked for them)."""
+    topics: Mapping[str, HomepageLink | None] | None = None
+    """The required topics configured when the page was read; None: not read (as above)."""
 
     def to_payload(self) -> dict[str, Any]:
         payload: dict[str, Any] = {
@@ -95,12 +123,19 @@ class HomepageRead:
         }
         if self.link_count is not None:
             payload |= {"title": self.title, "site_id_code": self.site_id_code, "link_count": self.link_count}
+        if self.annual_reports is not None:
+            payload["annual_reports"] = [link.to_payload() for link in self.annual_reports]
+        if self.topics is not None:
+            payload["topics"] = {
+                name: None if link is None else link.to_payload() for name, link in self.topics.items()
+            }
         return payload
 
     @classmethod
     def from_observation(cls, observation: Observation) -> HomepageRead:
         p = observation.payload
         count = p.get("link_count")
+        reports, topics = p.get("annual_reports"), p.get("topics")
         return cls(
             url=str(p.get("url") or ""),
             final_url=str(p.get("final_url") or ""),
@@ -109,6 +144,15 @@ class HomepageRead:
             title=p.get("title"),
             site_id_code=p.get("site_id_code"),
             link_count=None if count is None else int(count),
+            annual_reports=None
+            if reports is None
+            else tuple(HomepageLink.from_payload(r) for r in _maps(reports)),
+            topics=None
+            if not isinstance(topics, Mapping)
+            else {
+                str(name): HomepageLink.from_payload(link) if isinstance(link, Mapping) else None
+                for name, link in topics.items()
+            },
         )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -615,6 +616,91 @@ class EvidenceSettings(_Strict):
     retention_days: float = Field(184.0, gt=0, description="the current and the previous quarter")
 
 
+class RequiredTopic(_Strict):
+    """One 重要专题 the homepage must show for a date range (国办秘函〔2019〕19号, deduction), e.g. 全国“两会”专题
+    from 3 to 15 March. A homepage link (its text, an image's alt text or its title) naming one of
+    ``keywords`` or matching one of ``patterns`` (regular expressions, checked at load) shows it. ``types``
+    (portal, department, other; a site without a type counts as a portal) and ``regions`` narrow the sites
+    it applies to; empty: every site."""
+
+    name: str = Field(min_length=1)
+    keywords: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    start: dt.date
+    end: dt.date
+    types: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+
+    @field_validator("patterns")
+    @classmethod
+    def _patterns_compile(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
+        problems = []
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                problems.append(f"{pattern!r}: {error}")
+        if problems:
+            raise ValueError("not a regular expression: " + "; ".join(problems))
+        return patterns
+
+    @field_validator("types")
+    @classmethod
+    def _known_types(cls, types: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [t for t in types if t not in ("portal", "department", "other")]
+        if unknown:
+            raise ValueError(f"unknown site type {', '.join(unknown)} (portal, department or other)")
+        return types
+
+    @model_validator(mode="after")
+    def _words_and_range(self) -> RequiredTopic:
+        if not any(k.strip() for k in self.keywords) and not self.patterns:
+            raise ValueError(f"topic {self.name!r} needs keywords or patterns to recognise its link")
+        if self.end < self.start:
+            raise ValueError(f"topic {self.name!r} ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class HomepageSettings(_Strict):
+    """What the homepage must link (国办秘函〔2019〕19号, deductions), read by the homepage check.
+
+    ``annual_report``: judge 年度报表: from ``annual_report_due`` (month-day, 1 February) a homepage link to
+    the previous year's 政府网站工作年度报表 (at risk before it, from 1 January). ``required_topics``: the
+    重要专题 each required for a date range; none configured, nothing is judged."""
+
+    annual_report: bool = Field(True, description="judge the link to last year's 政府网站工作年度报表")
+    annual_report_due: str = Field(
+        "02-01", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", description="MM-DD the link is due by"
+    )
+    required_topics: tuple[RequiredTopic, ...] = ()
+
+    @field_validator("annual_report_due")
+    @classmethod
+    def _real_day(cls, value: str) -> str:
+        month, day = (int(part) for part in value.split("-"))
+        try:
+            dt.date(2023, month, day)  # not a leap year: 02-29 would not be due every year
+        except ValueError:
+            raise ValueError(f"no such day in every year: {value}") from None
+        return value
+
+    def annual_report_due_day(self, year: int) -> dt.date:
+        """The day in ``year`` from which last year's report must be linked."""
+        month, day = (int(part) for part in self.annual_report_due.split("-"))
+        return dt.date(year, month, day)
+
+
+class Ipv6Settings(_Strict):
+    """IPv6 支持 (deduction), where the province requires it: off by default. Once a day per site: the
+    homepage's name has an AAAA record and the homepage opens over IPv6. ``regions``: only these regions'
+    sites (empty: every site, when ``required``)."""
+
+    required: bool = Field(False, description="judge site.ipv6_missing at all")
+    regions: tuple[str, ...] = ()
+    interval_s: float = Field(86400.0, gt=0, description="seconds between two IPv6 checks of one site")
+    timeout_s: float = Field(15.0, gt=0, description="the homepage must open over IPv6 within this")
+
+
 class Settings(_Strict):
     """The whole configuration; a file holding only an inventory is complete, every setting defaulted."""
 
@@ -641,6 +727,8 @@ class Settings(_Strict):
     findings: FindingsSettings = Field(default_factory=FindingsSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     content: ContentSettings = Field(default_factory=ContentSettings)
+    homepage: HomepageSettings = Field(default_factory=HomepageSettings)
+    ipv6: Ipv6Settings = Field(default_factory=Ipv6Settings)
     evidence: EvidenceSettings = Field(default_factory=EvidenceSettings)
 
     def effective_redis_url(self) -> str | None:

@@ -67,6 +67,12 @@ PAYLOADS: list[tuple[Any, str, dict[str, Any]]] = [
     (obs.HomepageRead, obs.HOMEPAGE, HEAD | {"encoding": "utf-8"}),
     (obs.HomepageRead, obs.HOMEPAGE, HEAD | {"encoding": "gb18030", "title": "某市人民政府",
                                              "site_id_code": None, "link_count": 240}),
+    (obs.HomepageRead, obs.HOMEPAGE, HEAD | {
+        "encoding": "utf-8", "title": "某市人民政府", "site_id_code": "4302000001", "link_count": 120,
+        "annual_reports": [{"url": "http://127.0.0.1/ndbb/2025.pdf", "label": "2025年度政府网站工作年度报表",
+                            "year": 2025}, {"url": "http://127.0.0.1/ndbb/", "label": "政府网站年度报表"}],
+        "topics": {"全国两会专题": {"url": "http://127.0.0.1/zt/lh/", "label": "聚焦全国两会"}, "乡村振兴": None},
+    }),
     (obs.ColumnsRead, obs.COLUMNS, {"url": "http://127.0.0.1/", "final_url": "http://127.0.0.1/",
                                     "as_of": "2026-12-04"}),
     (obs.ColumnsRead, obs.COLUMNS, {

@@ -2,11 +2,12 @@
 
 Unlike the availability probe this is a crawl: transient failures are retried, and a failure makes a
 FAILED observation (govmon could not read the page), not an availability sample. Freshness, footer and
-link checks read what this stores. It is also the content-safety read (``monitor.checks.content``: hidden
-links, tampering against the baseline kept with it, serious errors, personal data, evidence snapshots), at
-most every ``content.interval_s`` per site: a homepage read more often (a province raising the homepage
-cadence, a benchmark) costs a parse and a summary, not a content scan each time: it carries the last scan's
-content part forward.
+link checks read what this stores, and so do the rules of the links a homepage must carry (年度报表, the
+required 重要专题: ``monitor.extract.homepage_links``). It is also the content-safety read
+(``monitor.checks.content``: hidden links, tampering against the baseline kept with it, serious errors,
+personal data, evidence snapshots), at most every ``content.interval_s`` per site: a homepage read more
+often (a province raising the homepage cadence, a benchmark) costs a parse and a summary, not a content
+scan each time: it carries the last scan's content part forward.
 
 Payload: ``monitor.observations.HomepageRead``.
 """
@@ -14,14 +15,32 @@ Payload: ``monitor.observations.HomepageRead``.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from monitor.checks.base import Check, CheckContext
 from monitor.checks.content import read_content, recent_scan, remember_scan
+from monitor.extract.homepage_links import labelled_links, report_links, topic_links
 from monitor.extract.html import parse, summarize
 from monitor.model import Observation, Outcome, Site
-from monitor.observations import CONTENT, HomepageRead
+from monitor.observations import CONTENT, HomepageLink, HomepageRead
 from monitor.observations import HOMEPAGE as NAME
 from monitor.settings import Settings
+
+
+def required_links(tree: HTMLParser, url: str, settings: Settings) -> dict[str, Any]:
+    """The links the homepage must carry (年度报表, the configured 重要专题), as ``HomepageRead`` fields.
+    Every configured topic is looked for, whatever its dates: the rule judges the ones due at its
+    monitoring point (``govmon check --as-of`` may be another day than the read)."""
+    links = labelled_links(tree, url)
+    reports = tuple(HomepageLink(r.url, r.label, r.year) for r in report_links(links))
+    wanted = {t.name: (t.keywords, t.patterns) for t in settings.homepage.required_topics}
+    topics = {
+        name: None if link is None else HomepageLink(link.url, link.label)
+        for name, link in topic_links(links, wanted).items()
+    }
+    return {"annual_reports": reports, "topics": topics}
 
 
 def interval_s(settings: Settings) -> float:
@@ -43,6 +62,7 @@ async def read_homepage(target: Site, job_id: str, ctx: CheckContext) -> Observa
         title=page.title,
         site_id_code=page.meta.get("SiteIDCode") or None,
         link_count=page.anchor_count,
+        **required_links(tree, result.final_url, ctx.settings),
     )
     payload = read.to_payload()
     content = await recent_scan(target, ctx)

@@ -3,7 +3,7 @@ that decides each code). Each rule is pure: (target, history, now, settings) →
 
 from __future__ import annotations
 
-from monitor.rules import availability, freshness, misfiled, topics
+from monitor.rules import availability, freshness, homepage_links, misfiled, topics
 from monitor.rules import columns as columns_rules
 from monitor.rules import content as content_rules
 from monitor.rules import footer as footer_rules
@@ -24,6 +24,8 @@ RULES: tuple[Rule, ...] = (
     topics.RULE,
     footer_rules.FOOTER_RULE,
     footer_rules.DOMAIN_RULE,
+    homepage_links.REPORT_RULE,
+    homepage_links.TOPIC_RULE,
     links_rules.RULE,
     services_rules.RULE,
     interaction_rules.RULE,

@@ -1,0 +1,130 @@
+"""What the homepage must link, read off its anchors: the 政府网站工作年度报表 and the required 重要专题.
+
+国办秘函〔2019〕19号 deducts for a homepage without a link to the previous year's 政府网站工作年度报表 and for
+a required special topic (全国“两会”专题 …) missing while it is required. Real sites link the report as
+"2025年度政府网站工作年度报表", "政府网站年度报表", "网站工作年度报表（2025年）", in the footer, a 政务公开
+block or as an image whose ``alt`` says it, often to a PDF; topics are mostly banner images. So a link's
+label here is everything a reader (or a screen reader) is told about it: its text, its images' ``alt``
+and its ``title``.
+
+Pure: a parsed tree in, plain records out. The homepage check stores them; the rules judge them
+(``monitor.rules.homepage_links``), because which year is due depends on the monitoring point.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from urllib.parse import urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from monitor.extract.html import clean_text
+
+MAX_LABEL_CHARS = 200
+"""A longer "label" is a block that happens to sit inside an anchor, not a link's name."""
+
+_REPORT = re.compile(r"年度报表|年报")
+_SITE_WORDS = ("网站",)
+_NOT_REPORT = ("信息公开", "统计", "决算", "预算", "财务")
+"""政府信息公开工作年度报告 (年报) and financial 报表 are other reports."""
+_SHORT_REPORT = re.compile(r"^\W*(?:20\d{2}|[〇零一二三四五六七八九]{4})?\s*年?年度报表\W*$")
+"""A bare "年度报表" / "2025年度报表" (footers beside 网站地图) names the site's report too."""
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_YEAR_WORD = re.compile(r"(20\d{2}|[〇零一二三四五六七八九]{4})\s*年(?!\s*\d{1,2}\s*月)")
+"""A year written as a year ("2025年度", "二〇二五年"), not the year of a date ("2026年1月20日")."""
+_YEAR_BARE = re.compile(r"(?<![\d./-])(20\d{2})(?![\d./年-])")
+"""A year on its own ("年度报表 2025"), not part of a date (2026-01-20) or a number."""
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LabelledLink:
+    """One homepage link and what it is called (text, images' alt, title; whitespace collapsed)."""
+
+    url: str
+    label: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ReportLink:
+    """A link to a 政府网站工作年度报表; ``year`` is the year the report is about, None when no year is
+    written (a link to the reports' list page, say)."""
+
+    url: str
+    label: str
+    year: int | None
+
+
+def labelled_links(tree: HTMLParser, base_url: str) -> list[LabelledLink]:
+    """Every ``<a href>`` and ``<area href>`` with a label, in page order. URLs are made absolute against
+    ``base_url`` (``javascript:`` links are kept as written: the link is on the page all the same)."""
+    links = []
+    for node in tree.css("a[href], area[href]"):
+        attrs = node.attributes
+        parts = [node.text(deep=True)] if node.tag == "a" else []
+        if node.tag == "a":
+            parts += [img.attributes.get("alt") or "" for img in node.css("img[alt]")]
+        parts += [attrs.get("alt") or "", attrs.get("title") or ""]
+        label = clean_text(" ".join(p for p in parts if p))
+        if not label or len(label) > MAX_LABEL_CHARS:
+            continue
+        raw = (attrs.get("href") or "").strip()
+        url = raw if raw.lower().startswith("javascript:") else urljoin(base_url, raw)
+        links.append(LabelledLink(url, label))
+    return links
+
+
+def is_report_label(label: str) -> bool:
+    """Whether a link label names the site's 政府网站工作年度报表."""
+    if not _REPORT.search(label) or any(word in label for word in _NOT_REPORT):
+        return False
+    return any(word in label for word in _SITE_WORDS) or bool(_SHORT_REPORT.match(label))
+
+
+def report_year(label: str, url: str) -> int | None:
+    """The year a report link is about: a year written in its label, else one in its file name
+    (``2025ndbb.pdf``, ``ndbb_2025.html``); the directories of a URL are often the publication date, so
+    they are not read. The latest when several are written."""
+    years = [int(y.translate(_CN_DIGITS)) for y in _YEAR_WORD.findall(label)]
+    years += [int(y) for y in _YEAR_BARE.findall(label)]
+    if not years and not url.lower().startswith("javascript:"):
+        name = urlsplit(url).path.rsplit("/", 1)[-1]
+        years = [int(y) for y in _YEAR_IN_NAME.findall(name)]
+    plausible = [y for y in years if 2000 <= y <= 2100]
+    return max(plausible, default=None)
+
+
+def report_links(links: Iterable[LabelledLink]) -> tuple[ReportLink, ...]:
+    """The links to a 政府网站工作年度报表, each with the year it is about (one per URL)."""
+    found: dict[str, ReportLink] = {}
+    for link in links:
+        if link.url not in found and is_report_label(link.label):
+            found[link.url] = ReportLink(link.url, link.label, report_year(link.label, link.url))
+    return tuple(found.values())
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def topic_link(
+    links: Sequence[LabelledLink], keywords: Sequence[str], patterns: Sequence[str]
+) -> LabelledLink | None:
+    """The first link whose label names one of ``keywords`` or matches one of ``patterns``."""
+    words = [k.strip() for k in keywords if k.strip()]
+    compiled = [_compiled(p) for p in patterns]
+    for link in links:
+        if any(w in link.label for w in words) or any(p.search(link.label) for p in compiled):
+            return link
+    return None
+
+
+def topic_links(
+    links: Sequence[LabelledLink], topics: Mapping[str, tuple[Sequence[str], Sequence[str]]]
+) -> dict[str, LabelledLink | None]:
+    """For each topic name (its ``(keywords, patterns)``), the homepage link that shows it, or None."""
+    return {name: topic_link(links, *words) for name, words in topics.items()}
