@@ -17,7 +17,7 @@ from typing import Any
 
 import structlog
 
-from monitor.checks import CHECKS, CheckContext
+from monitor.checks import CHECKS, HOMEPAGE_READERS, CheckContext
 from monitor.engine.evaluate import JOB_KIND as EVALUATE
 from monitor.engine.evaluate import Evaluator
 from monitor.engine.schedule import Schedule
@@ -124,7 +124,7 @@ def notice_leader(runtime: Runtime) -> NoticeLeader:
 
 async def run_scheduler(runtime: Runtime, stop: asyncio.Event) -> None:
     schedule = Schedule(runtime.redis, runtime.keys, runtime.metrics, runtime.clock)
-    await schedule.sync(schedule_entries(runtime))
+    await schedule.sync(schedule_entries(runtime), together=HOMEPAGE_READERS)
     await runtime.findings().forget_except(runtime.targets)
     engine = runtime.settings.engine
     async with asyncio.TaskGroup() as group:

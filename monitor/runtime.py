@@ -17,8 +17,9 @@ from collections.abc import AsyncIterator
 import redis.asyncio as aioredis
 import structlog
 
-from monitor.checks import CheckContext
+from monitor.checks import CHECKS, HOMEPAGE_READERS, CheckContext
 from monitor.checks.controls import ControlProbe
+from monitor.checks.homepage_reads import HomepageReads
 from monitor.checks.links.checker import LinkChecker
 from monitor.clock import Clock, SystemClock
 from monitor.engine.evidence import EvidenceStore
@@ -155,6 +156,7 @@ async def check_context(runtime: Runtime) -> AsyncIterator[CheckContext]:
         )
         state = RedisState(runtime.redis, runtime.keys)
         links = LinkChecker(fetcher, settings.links, state=state)
+        homepages = HomepageReads(fetcher, reuse_s) if (reuse_s := homepage_reuse_s(settings)) > 0 else None
         await watch.start()
         try:
             yield CheckContext(
@@ -173,10 +175,18 @@ async def check_context(runtime: Runtime) -> AsyncIterator[CheckContext]:
                     budget_bytes=settings.evidence.budget_bytes,
                     retention_days=settings.evidence.retention_days,
                 ),
+                homepages=homepages,
             )
         finally:
             await links.drain()  # writes of jobs cancelled at shutdown land while Redis is up
             await watch.stop()
+
+
+def homepage_reuse_s(settings: Settings) -> float:
+    """How long one homepage read serves the checks that start from it: ``crawl.homepage_reuse_s``, at most
+    half the shortest interval of those checks (a homepage read every 10 minutes must not reuse the last)."""
+    shortest_s = min(CHECKS[name].interval(settings) for name in HOMEPAGE_READERS)
+    return min(settings.crawl.homepage_reuse_s, shortest_s / 2)
 
 
 async def _reach(conn: aioredis.Redis, url: str, wait_until: asyncio.Event | None) -> None:

@@ -224,6 +224,13 @@ class CrawlSettings(_Strict):
     columns_interval_s: float = Field(
         6 * 3600.0, gt=0, description="homepage, navigation and column pages read for freshness"
     )
+    homepage_reuse_s: float = Field(
+        600.0,
+        ge=0,
+        description="one homepage read serves every check that starts from it (homepage, columns, links, "
+        "services, interaction) for this long, at most half the shortest of their intervals; an older one "
+        "is read again (0: every check reads its own)",
+    )
 
 
 class ColumnKeywords(_Strict):

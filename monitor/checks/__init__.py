@@ -24,5 +24,7 @@ CHECKS: dict[str, Check[Any]] = {
     services_check.NAME: services_check.CHECK,
     interaction_check.NAME: interaction_check.CHECK,
 }
+HOMEPAGE_READERS = frozenset(name for name, check in CHECKS.items() if check.reads_homepage)
+"""The checks that start from a site's homepage: scheduled to fall due together, they share one read."""
 
-__all__ = ["CHECKS", "Check", "CheckContext"]
+__all__ = ["CHECKS", "HOMEPAGE_READERS", "Check", "CheckContext"]

@@ -16,11 +16,12 @@ import structlog
 
 from monitor.checks.state import MemoryState, State
 from monitor.clock import Clock
-from monitor.model import Account, Observation, Site, Target
+from monitor.model import Account, FetchResult, Observation, Site, Target
 from monitor.settings import Settings
 
 if TYPE_CHECKING:
     from monitor.checks.controls import ControlProbe
+    from monitor.checks.homepage_reads import HomepageReads
     from monitor.checks.links.checker import LinkChecker
     from monitor.engine.loopwatch import LoopWatch
     from monitor.fetch import Fetcher
@@ -65,6 +66,16 @@ class CheckContext:
     builds one for its run."""
     evidence: Evidence | None = None
     """Where page snapshots go (None: none are kept, the findings carry no snapshot)."""
+    homepages: HomepageReads | None = None
+    """The process's shared homepage reads (None: each check reads the homepage itself)."""
+
+    async def homepage(self, site: Site) -> FetchResult:
+        """The site's homepage for a check that starts from it: one read shared by the checks that ask within
+        ``crawl.homepage_reuse_s`` (``monitor.checks.homepage_reads``). A failed read is returned like any
+        fetch result: the check makes its failed observation from it."""
+        if self.homepages is None:
+            return await self.fetcher.get(site.url, purpose="homepage")
+        return await self.homepages.read(site)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -79,6 +90,9 @@ class Check(Generic[T]):
     """Seconds between two runs on one target (the scheduler's interval)."""
     run: Callable[[T, str, CheckContext], Awaitable[Observation]]
     """(target, job id, context) → the observation."""
+    reads_homepage: bool = False
+    """It starts from the site's homepage (``ctx.homepage``): the schedule makes such checks of one site
+    fall due together, so one read serves them."""
 
     def applies_to(self, target: Target) -> bool:
         return isinstance(target, self.target_kind)

@@ -88,7 +88,7 @@ async def read_site_columns(target: Site, job_id: str, ctx: CheckContext) -> Obs
     """Read the homepage, its columns and their sub-columns, within the crawl budget."""
     cfg = ctx.settings.columns
     deadline = time.monotonic() + crawl_budget_s(ctx.settings, cfg.budget_s)
-    result = await ctx.fetcher.get(target.url, purpose="crawl")
+    result = await ctx.homepage(target)
     now = ctx.clock.now()
     as_of = day_of(now)
     observed = ColumnsRead(target.url, result.final_url, as_of.isoformat())
@@ -258,7 +258,7 @@ def column_entry(read: ColumnRead, as_of: dt.date) -> ColumnEntry:
     )
 
 
-CHECK = Check(NAME, Site, interval_s, read_site_columns)
+CHECK = Check(NAME, Site, interval_s, read_site_columns, reads_homepage=True)
 
 
 async def inspect_columns(

@@ -49,7 +49,7 @@ def interval_s(settings: Settings) -> float:
 
 async def read_homepage(target: Site, job_id: str, ctx: CheckContext) -> Observation:
     """Read the homepage once (a crawl: retried)."""
-    result = await ctx.fetcher.get(target.url, purpose="homepage")
+    result = await ctx.homepage(target)
     now = ctx.clock.now()
     read = HomepageRead(target.url, result.final_url, result.status, result.encoding)
     if not result.ok:
@@ -73,4 +73,4 @@ async def read_homepage(target: Site, job_id: str, ctx: CheckContext) -> Observa
     return Observation(NAME, target.id, job_id, now, Outcome.OK, None, payload)
 
 
-CHECK = Check(NAME, Site, interval_s, read_homepage)
+CHECK = Check(NAME, Site, interval_s, read_homepage, reads_homepage=True)

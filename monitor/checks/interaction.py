@@ -66,7 +66,7 @@ async def read_interaction(target: Site, job_id: str, ctx: CheckContext) -> Obse
     cfg = ctx.settings.interaction
     patterns = ctx.settings.links.all_soft404_patterns()
     budget = Budget(ctx.settings)
-    home = await ctx.fetcher.get(target.url, purpose=PURPOSE)
+    home = await ctx.homepage(target)
     observed = InteractionRead(target.url, home.final_url, home.status)
     if not home.ok:
         reason = home.reason
@@ -207,4 +207,4 @@ async def open_channel(
     return row, (found, MessageList(channel.url, pages, len(found), shows_replies))
 
 
-CHECK = Check(NAME, Site, interval_s, read_interaction)
+CHECK = Check(NAME, Site, interval_s, read_interaction, reads_homepage=True)

@@ -155,7 +155,7 @@ async def follow_services(target: Site, job_id: str, ctx: CheckContext) -> Obser
     cfg = ctx.settings.services
     keywords = cfg.all_entry_keywords()
     budget = Budget(ctx.settings)
-    home = await ctx.fetcher.get(target.url, purpose=PURPOSE)
+    home = await ctx.homepage(target)
     observed = ServicesRead(target.url, home.final_url, home.status)
     if not home.ok:
         reason = home.reason
@@ -201,4 +201,4 @@ async def follow_services(target: Site, job_id: str, ctx: CheckContext) -> Obser
     return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.OK, None, observed.to_payload())
 
 
-CHECK = Check(NAME, Site, interval_s, follow_services)
+CHECK = Check(NAME, Site, interval_s, follow_services, reads_homepage=True)

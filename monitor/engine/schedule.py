@@ -11,16 +11,26 @@ Back-pressure: the backlog (stream entries not yet delivered) is kept ≤ ``back
 workers' free slots, and at least their total slots; what does not fit stays in the ZSET and shows as
 overdue (``schedule_overdue``, ``queue_lag_seconds``). An entry overdue by more than one interval (after
 downtime, or held back) is rescheduled at a random point of the next interval instead of catching up.
+
+Checks that start from the same page (``sync(..., together=...)``: the checks that read a site's homepage)
+fall due together on each target, so one read serves them (``monitor.checks.homepage_reads``): their entries
+sit on one grid per target, ``X + k × base`` (``base`` the target's shortest such interval, ``X`` a hash of
+the target, so targets stay spread), jittered by a hash of (target, k) instead of at random, so entries on
+the same grid point get the same due time; an entry whose interval is ``n × base`` takes every n-th point
+(offset by the target's hash, so a daily check does not always join the same 6-hourly read). An entry off
+its grid (brought forward, synced by an older govmon, after downtime) lands on it at its next run.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
+import math
 import random
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -97,6 +107,44 @@ def spread_fraction(value: str) -> float:
     return int.from_bytes(digest, "big") / 2**64
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Grid:
+    """Where one target's entries that fall due together may be due: ``offset + k × base_s`` (integer k)
+    jittered by ``jitter(k)``; an entry every ``every``-th point, those with ``k ≡ phase (mod every)``."""
+
+    target_id: str
+    base_s: float
+    every: int
+    phase: int
+
+    @property
+    def offset_s(self) -> float:
+        return spread_fraction(self.target_id) * self.base_s
+
+    def at(self, k: int) -> float:
+        """Point k with its jitter: ± JITTER / 2 of the base, the same for every entry of the target."""
+        jitter = (spread_fraction(f"{self.target_id}@{k}") - 0.5) * JITTER * self.base_s
+        return self.offset_s + k * self.base_s + jitter
+
+    def first_after(self, t: float, *, strictly: bool) -> float:
+        """The first of this entry's points after index-time ``t`` (at or after, unless ``strictly``)."""
+        k = math.ceil((t - self.offset_s) / self.base_s) if not strictly else self.index(t) + 1
+        k += (self.phase - k) % self.every
+        return self.at(k)
+
+    def index(self, t: float) -> int:
+        """The grid point nearest ``t`` (a jitter is under half a base, so a due time maps to its own)."""
+        return round((t - self.offset_s) / self.base_s)
+
+    @classmethod
+    def of(cls, target_id: str, base_s: float, interval_s: float) -> Grid | None:
+        """The entry's grid, or None when its interval is not a whole multiple of the base."""
+        every = round(interval_s / base_s)
+        if every < 1 or abs(every * base_s - interval_s) > 1e-6 * interval_s:
+            return None
+        return cls(target_id, base_s, every, math.floor(spread_fraction(f"{target_id}#phase") * every))
+
+
 async def wait_or_stop(stop: asyncio.Event, timeout_s: float) -> None:
     """Wait ``timeout_s`` seconds, or less when ``stop`` is set meanwhile (the roles' idle wait)."""
     with contextlib.suppress(TimeoutError):
@@ -120,27 +168,39 @@ class Schedule:
         self._clock = clock
         self._rng = rng or random.Random()
         self._intervals: dict[str, float] = {}
+        self._grids: dict[str, Grid] = {}
         self._move = redis.register_script(_MOVE)
 
     # ------------------------------------------------------------------------------------------ inventory
-    async def sync(self, entries: Iterable[tuple[str, str, float]]) -> None:
+    async def sync(
+        self, entries: Iterable[tuple[str, str, float]], *, together: Collection[str] = ()
+    ) -> None:
         """Make the ZSET hold exactly the inventory's (check, target_id, interval_s) entries.
 
         New entries first fall due at a point of ``[now, now + interval)`` fixed by a hash of the member, so
         a thousand sites loaded at once do not fire at once. Existing due times are kept (a restart must not
         reset the schedule), except one further away than a (shortened) interval, which is pulled in the
         same way. Idempotent: any number of scheduler processes may sync concurrently.
+        ``together``: the checks whose entries on one target fall due together (on the target's grid).
         """
         now = self._clock.now()
         wanted: dict[str, float] = {}
+        bases: dict[str, float] = {}
         for check, target_id, interval_s in entries:
             if interval_s <= 0:
                 raise ValueError(f"interval of {check} on {target_id} must be positive, got {interval_s}")
             wanted[member(check, target_id)] = float(interval_s)
+            if check in together:
+                bases[target_id] = min(float(interval_s), bases.get(target_id, math.inf))
         self._intervals = wanted
+        self._grids = {}
+        for value, interval_s in wanted.items():
+            check, target_id = split_member(value)
+            if check in together and (grid := Grid.of(target_id, bases[target_id], interval_s)):
+                self._grids[value] = grid
         reply: Any = await self._redis.zrange(self._keys.schedule, 0, -1, withscores=True)
         existing: dict[str, float] = dict(reply)
-        first_due = {m: now + spread_fraction(m) * interval for m, interval in wanted.items()}
+        first_due = {m: self._first_due(m, interval, now) for m, interval in wanted.items()}
         add = {m: due for m, due in first_due.items() if m not in existing}
         pull_in = {m: first_due[m] for m, due in existing.items() if m in wanted and due > now + wanted[m]}
         stale = [m for m in existing if m not in wanted]
@@ -154,6 +214,12 @@ class Schedule:
         log.info(
             "schedule.synced", entries=len(wanted), added=len(add), removed=len(stale), pulled_in=len(pull_in)
         )
+
+    def _first_due(self, value: str, interval_s: float, now: float) -> float:
+        grid = self._grids.get(value)
+        if grid is None:
+            return now + spread_fraction(value) * interval_s
+        return max(now, grid.first_after(now, strictly=False))
 
     async def bring_forward(self, check: str, target_id: str, at: float) -> None:
         """Make an existing entry due no later than ``at`` (``ZADD XX LT``): a burst of calls folds into one
@@ -260,9 +326,15 @@ class Schedule:
             log.debug("schedule.tick", enqueued=enqueued, overdue=count, bound=bound, backlog=backlog)
         return enqueued
 
-    def next_due(self, due: float, interval_s: float, now: float) -> float:
+    def next_due(self, due: float, interval_s: float, now: float, *, value: str = "") -> float:
         """``due`` + interval ± 10 %; after downtime (overdue by more than an interval, or the jittered
-        time already past) a random point of the next interval from now instead of catch-up runs."""
+        time already past) a random point of the next interval from now instead of catch-up runs. An entry
+        on a grid (``value`` synced ``together``) takes its grid's next point instead, and the first point
+        after now following downtime."""
+        grid = self._grids.get(value)
+        if grid is not None:
+            following = grid.first_after(due, strictly=True)
+            return following if following > now else grid.first_after(now, strictly=True)
         if now - due > interval_s:
             return now + self._rng.random() * interval_s
         following = due + interval_s * (1 + self._rng.uniform(-JITTER, JITTER))
@@ -283,7 +355,13 @@ class Schedule:
                 continue
             check, target_id = split_member(value)
             fields = [item for pair in encode_job(Job(check, target_id, due)).items() for item in pair]
-            args += [value, repr(due), repr(self.next_due(due, interval_s, now)), len(fields), *fields]
+            args += [
+                value,
+                repr(due),
+                repr(self.next_due(due, interval_s, now, value=value)),
+                len(fields),
+                *fields,
+            ]
         if unknown:
             # Synced by a scheduler with a newer inventory (a rolling upgrade): this leader has no interval
             # for them, so it leaves them to a leader that has, instead of deleting what it does not know.

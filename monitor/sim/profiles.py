@@ -6,10 +6,13 @@ send requests in the same order see the same failures.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import random
 
 FAIL_MODES = ("500", "503", "drop")
+MAX_PATHS = 10_000
+"""Paths counted per host, at most: a crawl of a hostile host must not grow the counter without bound."""
 
 
 @dataclasses.dataclass(slots=True)
@@ -46,3 +49,5 @@ class HostStats:
     failures_injected: int = 0
     not_modified: int = 0  # conditional GETs answered 304 (the feed bridge)
     user_agents: set[str] = dataclasses.field(default_factory=set)
+    paths: collections.Counter[str] = dataclasses.field(default_factory=collections.Counter)
+    """Requests by path (a test asks how often one page was read); at most ``MAX_PATHS`` paths counted."""

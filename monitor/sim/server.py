@@ -42,7 +42,7 @@ from monitor.sim.listeners import Listeners, loopback_addresses
 from monitor.sim.mediacases import SLOW_BRIDGE_HOST, build_media_cases
 from monitor.sim.pages import SiteRenderer
 from monitor.sim.platform import PlatformRenderer
-from monitor.sim.profiles import HostProfile, HostStats
+from monitor.sim.profiles import MAX_PATHS, HostProfile, HostStats
 from monitor.sim.records import SimAccount, SimSite, SiteSpec
 from monitor.sim.reply import Reply, simple_page
 from monitor.sim.scenarios import specs_for
@@ -313,6 +313,8 @@ class SimWeb:
             return web.Response(status=421, text="misdirected request: not a simulated host")
         stats = host.stats
         stats.requests += 1
+        if request.path in stats.paths or len(stats.paths) < MAX_PATHS:
+            stats.paths[request.path] += 1
         stats.in_flight += 1
         stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
         if len(stats.user_agents) < MAX_USER_AGENTS:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import statistics
 import time
 
@@ -222,3 +223,75 @@ async def test_an_entry_this_leader_does_not_know_is_postponed_not_deleted(
 
     assert [job.check for job in await jobs_in_stream(redis, keys)] == ["availability"]
     assert await schedule.due_at("newcheck", "a") == T0 + 100 + 60
+
+
+HOMEPAGE_READERS = {"homepage": 21600.0, "columns": 21600.0, "links": 21600.0, "services": 86400.0}
+
+
+def site_entries(sites: int) -> list[tuple[str, str, float]]:
+    entries = [
+        (check, f"s{n}", interval) for n in range(sites) for check, interval in HOMEPAGE_READERS.items()
+    ]
+    return entries + [("availability", f"s{n}", 3600.0) for n in range(sites)]
+
+
+async def dues(redis, keys: Keys) -> dict[str, float]:
+    return dict(await redis.zrange(keys.schedule, 0, -1, withscores=True))
+
+
+async def test_checks_synced_together_fall_due_together_on_each_site_and_sites_stay_spread(
+    schedule, redis, keys
+):
+    await schedule.sync(site_entries(200), together=set(HOMEPAGE_READERS))
+
+    due = await dues(redis, keys)
+    for n in range(200):
+        assert due[f"homepage|s{n}"] == due[f"columns|s{n}"] == due[f"links|s{n}"]
+        assert T0 <= due[f"homepage|s{n}"] < T0 + 21600 * 1.05
+        assert T0 <= due[f"services|s{n}"] < T0 + 86400 * 1.05
+    homepages = [due[f"homepage|s{n}"] for n in range(200)]
+    per_hour = [sum(1 for d in homepages if T0 + h * 3600 <= d < T0 + (h + 1) * 3600) for h in range(6)]
+    assert min(per_hour) > 15, per_hour  # spread over the interval, not a burst
+    assert len({due[f"availability|s{n}"] - due[f"homepage|s{n}"] for n in range(200)}) == 200  # not aligned
+
+
+async def test_a_daily_check_falls_due_with_one_of_its_sites_six_hourly_reads_cycle_after_cycle(
+    schedule, queue, redis, keys, clock, settings
+):
+    await schedule.sync(site_entries(20), together=set(HOMEPAGE_READERS))
+    await queue.heartbeat("w1", slots=10_000, in_flight=0, ttl_s=10**6)
+    owner = await lead(redis, keys)
+    runs: dict[str, list[float]] = {}
+    for _ in range(24 * 5):  # five days, a tick an hour
+        clock.advance(3600)
+        await schedule.tick(queue, settings, owner=owner)
+        for job in await jobs_in_stream(redis, keys):
+            runs.setdefault(f"{job.check}|{job.target_id}", []).append(job.due_at)
+        await redis.delete(keys.stream)
+
+    for n in range(20):
+        homepage = runs[f"homepage|s{n}"]
+        assert homepage == runs[f"columns|s{n}"] == runs[f"links|s{n}"]
+        assert len(homepage) in (19, 20, 21)
+        assert all(0.9 <= (b - a) / 21600 <= 1.1 for a, b in itertools.pairwise(homepage))
+        services = runs[f"services|s{n}"]
+        assert len(services) in (4, 5, 6) and set(services) <= set(homepage)  # each with a homepage read
+        assert all(0.9 <= (b - a) / 86400 <= 1.1 for a, b in itertools.pairwise(services))
+
+
+async def test_an_entry_off_its_sites_grid_joins_it_at_its_next_run(
+    schedule, queue, redis, keys, clock, settings
+):
+    await schedule.sync(site_entries(1), together=set(HOMEPAGE_READERS))
+    grid = (await dues(redis, keys))["homepage|s0"]
+    await redis.zadd(keys.schedule, {"links|s0": T0 + 1.0})  # an older govmon left it at a time of its own
+    await queue.heartbeat("w1", slots=100, in_flight=0, ttl_s=10**6)
+    clock.advance(2.0)
+
+    await schedule.tick(queue, settings, owner=await lead(redis, keys))
+
+    links = await schedule.due_at("links", "s0")
+    columns_after = [schedule.next_due(grid, 21600.0, grid, value="columns|s0")]
+    columns_after.append(schedule.next_due(columns_after[0], 21600.0, grid, value="columns|s0"))
+    assert links in columns_after  # a grid point, between half an interval and one and a half ahead
+    assert 0.5 * 21600 <= links - (T0 + 1.0) <= 1.5 * 21600

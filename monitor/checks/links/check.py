@@ -51,7 +51,7 @@ def interval_s(settings: Settings) -> float:
 async def check_links(target: Site, job_id: str, ctx: CheckContext) -> Observation:
     """Read the homepage, then walk the site breadth-first, judging every link found."""
     started = time.monotonic()
-    home = await ctx.fetcher.get(target.url, purpose="links")
+    home = await ctx.homepage(target)
     observed = LinksRead(target.url, home.final_url, home.status)
     if not home.ok or not home.text:
         reason = home.failure.value if home.failure else "empty_page"
@@ -217,4 +217,4 @@ class SiteWalk:
         )
 
 
-CHECK = Check(NAME, Site, interval_s, check_links)
+CHECK = Check(NAME, Site, interval_s, check_links, reads_homepage=True)
