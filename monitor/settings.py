@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from monitor.extract.soft404 import DEFAULT_SOFT404_PATTERNS
+from monitor.score import ScoringSettings
 
 
 class _Strict(BaseModel):
@@ -737,6 +738,7 @@ class Settings(_Strict):
     homepage: HomepageSettings = Field(default_factory=HomepageSettings)
     ipv6: Ipv6Settings = Field(default_factory=Ipv6Settings)
     evidence: EvidenceSettings = Field(default_factory=EvidenceSettings)
+    scoring: ScoringSettings = Field(default_factory=ScoringSettings)
 
     def effective_redis_url(self) -> str | None:
         """``GOVMON_REDIS_URL`` wins over the file; None means: use the embedded redis-server."""
