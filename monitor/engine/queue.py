@@ -173,11 +173,14 @@ class JobQueue:
             await self.ensure_group()  # the stream was deleted (or Redis lost it): recreate, claim next time
             return []
         claims: list[Claim] = []
+        claimed_at = time.time()  # the scheduler's due times are wall-clock (SystemClock) epoch seconds
         for _stream, messages in reply or []:
             for message_id, fields in messages:
                 claim = await self._to_claim(message_id, fields, deliveries=1)
                 if claim is not None:
                     claims.append(claim)
+                    lag_s = max(0.0, claimed_at - claim.job.due_at)
+                    self._metrics.start_lag_seconds.labels(claim.job.check).observe(lag_s)
         return claims
 
     async def ack(self, claim: Claim) -> None:

@@ -39,6 +39,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--accounts", type=int, help="accounts beyond the five archetypes (default: sites / 5)"
     )
     serve.add_argument("--media-cases", action="store_true", help="add the media cases (every feed kind)")
+    serve.add_argument(
+        "--site-addresses", type=int, help="sites share this many loopback addresses (virtual hosts)"
+    )
     serve.add_argument("--write-config", type=Path, help="write the govmon configuration (YAML) here")
     serve.add_argument("--write-truth", type=Path, help="write the ground truth (JSON) here")
     return parser.parse_args(argv)
@@ -68,6 +71,7 @@ async def serve(args: argparse.Namespace) -> int:
         slow_latency_s=args.slow_latency_s,
         accounts=args.accounts,
         media_cases=args.media_cases,
+        site_addresses=args.site_addresses,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

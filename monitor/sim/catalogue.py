@@ -229,3 +229,32 @@ def build_accounts(seed: int, now: dt.datetime, extra: int) -> tuple[SimAccount,
             SimAccount(ident, name, platform, region, BRIDGE_HOST, path, fmt, tuple(entries), archetype)
         )
     return tuple(accounts)
+
+
+def replicate(sites: Sequence[SimSite], count: int) -> tuple[SimSite, ...]:
+    """``count`` sites: ``sites``, then copies of them in turn, for load at a nation's scale (15,000 sites)
+    beyond the province's slots. Copy ``k`` of a site has its own host (``n<k>.`` before the original's),
+    id (``<id><k:03d>``) and name, and the original's spec, pages and injected faults (its own-host links and
+    services follow it to the new host), so its truth is the original's."""
+    if not sites:
+        raise ValueError("nothing to replicate: no sites")
+    copies = list(sites[:count])
+    for number in range(len(sites), count):
+        base = sites[number % len(sites)]
+        k = number // len(sites)
+        host = f"n{k}.{base.host}"
+        copies.append(
+            dataclasses.replace(
+                base,
+                id=f"{base.id}{k:03d}",
+                name=f"{base.name}（{k}）",
+                host=host,
+                links=tuple(
+                    dataclasses.replace(link, host=host) if link.host == base.host else link for link in base.links
+                ),
+                services=tuple(
+                    dataclasses.replace(s, host=host) if s.host == base.host else s for s in base.services
+                ),
+            )
+        )
+    return tuple(copies)

@@ -76,6 +76,8 @@ class SimWeb:
     ``slow_latency_s`` is how long a ``slow`` host takes to answer (default: 5 s past
     ``probe_timeout_s``); ``flaky_ratio`` is a ``flaky`` host's failure share; ``accounts`` the
     number of accounts beyond the five archetypes (default: a fifth of the sites for counts, 0 otherwise).
+    A count beyond the province's slots (326) adds replicas of them (``catalogue.replicate``);
+    ``site_addresses`` makes the sites share that many loopback addresses (virtual hosts by Host header).
     """
 
     def __init__(
@@ -93,12 +95,18 @@ class SimWeb:
         cache_pages: int = 4096,
         media_cases: bool = False,
         slow_bridge_latency_s: float = 1.0,
+        site_addresses: int | None = None,
     ) -> None:
         self.seed = seed
         self.now = as_shanghai(now)
         chosen = scenario if scenario is not None else sites
-        specs = specs_for(seed, chosen) if isinstance(chosen, int | str) else tuple(chosen)
-        self._sites = catalogue.build_sites(seed, self.now, specs)
+        capacity = len(catalogue.slots(seed))
+        if isinstance(chosen, int) and chosen > capacity:  # beyond the province's slots: replicas
+            specs = specs_for(seed, capacity)
+            self._sites = catalogue.replicate(catalogue.build_sites(seed, self.now, specs), chosen)
+        else:
+            specs = specs_for(seed, chosen) if isinstance(chosen, int | str) else tuple(chosen)
+            self._sites = catalogue.build_sites(seed, self.now, specs)
         extra = accounts if accounts is not None else (len(specs) // 5 if isinstance(chosen, int) else 0)
         self._accounts = catalogue.build_accounts(seed, self.now, extra)
         self.media_cases = media_cases
@@ -114,12 +122,15 @@ class SimWeb:
         self.control_host = CONTROL_HOST
         self.bot_host = BOT_HOST
         self.unreachable_host = UNREACHABLE_HOST
+        if site_addresses is not None and site_addresses < 1:
+            raise ValueError(f"site_addresses must be 1 or more, not {site_addresses}")
+        self.site_addresses = site_addresses
         self._hosts = self._plan_hosts()
         self._by_address = {h.address: h for h in self._hosts.values()}
         """Hosts by loopback address: a client without a resolve map (lychee in bench/links_peer.py) asks
         for ``http://127.0.0.x:port/`` and gets the host served there."""
         self._listeners = Listeners(
-            [h.address for h in self._hosts.values()],
+            list(dict.fromkeys(h.address for h in self._hosts.values())),
             [h.address for h in self._hosts.values() if h.profile.down],
             port,
         )
@@ -157,11 +168,26 @@ class SimWeb:
             if name == SLOW_BRIDGE_HOST:
                 profile.latency_s = self.slow_bridge_latency_s
             plan.append((name, role, profile))
-        addresses = loopback_addresses(len(plan))
         return {
             name: Host(name, role, address, profile)
-            for (name, role, profile), address in zip(plan, addresses, strict=True)
+            for (name, role, profile), address in zip(plan, self._addresses(plan), strict=True)
         }
+
+    def _addresses(self, plan: Sequence[tuple[str, str, HostProfile]]) -> list[str]:
+        """One loopback address per host; with ``site_addresses``, the sites that start up share that many
+        in turn (virtual hosts, routed by the Host header: 15,000 sites need no 15,000 sockets), while every
+        other host, and a site that starts down, keeps its own (down refuses connections on it)."""
+        if self.site_addresses is None:
+            return loopback_addresses(len(plan))
+        shared = [n for n, (_, role, profile) in enumerate(plan) if role == "site" and not profile.down]
+        pool_size = min(self.site_addresses, len(shared))
+        pool = loopback_addresses(pool_size + len(plan) - len(shared))
+        own = iter(pool[pool_size:])
+        by_index = {n: pool[k % pool_size] for k, n in enumerate(shared)}
+        return [by_index[n] if n in by_index else next(own) for n in range(len(plan))]
+
+    def _shares_address(self, host: Host) -> bool:
+        return any(h.address == host.address and h is not host for h in self._hosts.values())
 
     # ------------------------------------------------------------------------------------- lifecycle
     async def start(self) -> SimWeb:
@@ -279,7 +305,9 @@ class SimWeb:
             profile.fail_modes = tuple(fail_modes)
         if down is not None and down != profile.down:
             profile.down = down
-            if self._runner is not None:
+            if self._shares_address(entry):
+                pass  # a virtual host: its requests are dropped (``_handle``), its neighbours still answer
+            elif self._runner is not None:
                 self._listeners.set_down(entry.address, down)
                 if down:
                     self._drop_connections(entry.address)

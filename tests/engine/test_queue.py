@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 import pytest
 from redis.exceptions import ResponseError
 
@@ -208,3 +210,31 @@ async def test_touch_resets_the_idle_time_of_our_jobs_only_and_keeps_the_deliver
 
 async def _at_least(measure, threshold: int) -> bool:
     return await measure() >= threshold
+
+
+async def test_claim_records_how_late_each_job_started_after_its_due_time_by_check(queue, metrics):
+    """govmon_job_start_lag_seconds: due → first claim, the figure the national load's goal is stated in."""
+    now = time.time()
+    await queue.enqueue(Job("availability", "site-1", now - 0.3))
+    await queue.enqueue(Job("media", "acct-1", now - 40.0))
+    await queue.enqueue(Job("media", "acct-2", now + 60.0))  # claimed early (brought forward): lag 0
+
+    assert len(await queue.claim("w1", 10, 0)) == 3
+
+    lag = "govmon_job_start_lag_seconds"
+    assert sample(metrics, f"{lag}_count", check="availability") == 1
+    assert sample(metrics, f"{lag}_bucket", check="availability", le="0.25") == 0
+    assert sample(metrics, f"{lag}_bucket", check="availability", le="0.5") == 1
+    assert sample(metrics, f"{lag}_count", check="media") == 2
+    assert sample(metrics, f"{lag}_bucket", check="media", le="0.01") == 1
+    assert sample(metrics, f"{lag}_bucket", check="media", le="30.0") == 1
+    assert sample(metrics, f"{lag}_bucket", check="media", le="60.0") == 2
+
+
+async def test_a_reclaimed_job_does_not_count_its_start_lag_again(queue, metrics):
+    await queue.enqueue(Job("availability", "site-1", time.time()))
+    await queue.claim("w1", 1, 0)
+
+    assert len(await queue.reclaim("w2", 0.0)) == 1
+
+    assert sample(metrics, "govmon_job_start_lag_seconds_count", check="availability") == 1
