@@ -21,12 +21,12 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from monitor.api import evidence as evidence_api
 from monitor.api import findings as findings_api
+from monitor.api import targets as targets_api
 from monitor.api.auth import token_middleware
 from monitor.api.compliance import Compliance, ComplianceCollector
 from monitor.api.pages import StatusPages
 from monitor.engine.queue import JobQueue
 from monitor.engine.schedule import Schedule
-from monitor.model import Account, Site, Target
 from monitor.runtime import Runtime
 
 log = structlog.get_logger(__name__)
@@ -102,27 +102,6 @@ async def healthz_view(request: web.Request) -> web.Response:
     return _json({"status": "ok", "redis": "ok"})
 
 
-def target_json(target: Target) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": target.id,
-        "kind": target.kind,
-        "name": target.name,
-        "region": target.region,
-    }
-    if isinstance(target, Site):
-        data["url"] = target.url
-    elif isinstance(target, Account):
-        data["platform"] = target.platform
-        data["feed"] = target.feed or (target.list.url if target.list else None)
-    return data
-
-
-async def targets_view(request: web.Request) -> web.Response:
-    runtime = request.app[RUNTIME]
-    counts = Counter(f.target for f in await runtime.findings().query())
-    return _json([{**target_json(t), "findings": counts.get(t.id, 0)} for t in runtime.targets.values()])
-
-
 def build_app(runtime: Runtime, *, shared_gauges: bool = True) -> web.Application:
     app = web.Application(middlewares=[token_middleware(runtime.settings.api.token())])
     app[RUNTIME] = runtime
@@ -140,7 +119,7 @@ def build_app(runtime: Runtime, *, shared_gauges: bool = True) -> web.Applicatio
     app.router.add_get("/healthz", healthz_view)
     findings_api.add_routes(app.router, runtime)
     evidence_api.add_routes(app.router, runtime)
-    app.router.add_get("/api/targets", targets_view)
+    targets_api.add_routes(app.router, runtime)
     StatusPages(runtime).add_to(app.router)
     return app
 

@@ -13,11 +13,10 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from monitor.checks import CHECKS, Check, CheckContext
-from monitor.commands.coverage import Outcomes
 from monitor.commands.full import Progress, full_settings
+from monitor.coverage import Outcomes, not_judged_because
 from monitor.engine.evaluate import Evaluator
-from monitor.model import Finding, Job, Observation, Outcome, Target
-from monitor.observations import AVAILABILITY
+from monitor.model import Finding, Job, Target
 from monitor.runtime import check_context, open_runtime
 from monitor.settings import Settings
 
@@ -50,7 +49,7 @@ async def check_once(
 
     ``full_s``: walk whole sites within that many seconds (``govmon check --full``), with progress on a
     terminal. ``outcomes``, when given, is filled with whether each check judged each target
-    (``monitor.commands.coverage``)."""
+    (``monitor.coverage``)."""
     if full_s is not None:
         loaded = dataclasses.replace(loaded, settings=full_settings(loaded.settings, full_s))
     loaded = dataclasses.replace(loaded, settings=scan_every_read(loaded.settings))
@@ -85,16 +84,6 @@ async def check_once(
         for target in targets:
             findings.extend(await evaluator.evaluate(target, now))
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.region, f.target, f.code))
-
-
-def not_judged_because(observation: Observation) -> str | None:
-    """None when the observation judged its target; else why not. A failed availability probe is a
-    sample, not a verdict (that takes a week of them), so it counts as not judged here, with its reason."""
-    if observation.outcome is not Outcome.OK:
-        return observation.reason or observation.outcome.value
-    if observation.check == AVAILABILITY and observation.payload.get("ok") is False:
-        return observation.reason or "probe_failed"
-    return None
 
 
 def print_findings(

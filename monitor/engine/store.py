@@ -18,7 +18,7 @@ import redis.asyncio as aioredis
 from monitor.deadlines import day_of
 from monitor.engine import samples
 from monitor.engine.kv.keys import Keys
-from monitor.model import Claim, Observation
+from monitor.model import Claim, Observation, Outcome
 
 if TYPE_CHECKING:
     from monitor.engine.queue import JobQueue
@@ -95,6 +95,24 @@ end
 return newest
 """
 
+_LATEST_HEADS = """
+local heads = {}
+for i, key in ipairs(KEYS) do
+  local head = redis.call('GETRANGE', key, 0, 511)
+  if head == '' then
+    heads[i] = ''
+  else
+    local at = string.match(head, '"observed_at":([-0-9.eE+]+)')
+    local outcome = string.match(head, '"outcome":"(%a+)"')
+    if at and outcome then heads[i] = outcome .. ' ' .. at else heads[i] = '?' end
+  end
+end
+return heads
+"""
+"""Per ``latest`` key: ``''`` (none), ``'?'`` (unread), or ``'<outcome> <observed_at>'`` from the document's
+first 512 bytes (``_write`` sorts the keys: both come before the payload). In Lua so that a multi-byte
+character cut at byte 512 never reaches the UTF-8 decoding connection."""
+
 
 def day_key(keys: Keys, observed_at: float) -> str:
     """The ``checked_day`` key of an observation's calendar day (Asia/Shanghai): any observation recorded
@@ -121,6 +139,7 @@ class Store:
         self.done_ttl_s = done_ttl_s
         self._script = redis.register_script(_RECORD_AND_ACK)
         self._newest = redis.register_script(_NEWEST_SCORES)
+        self._heads = redis.register_script(_LATEST_HEADS)
 
     async def record_and_ack(self, observation: Observation | None, claim: Claim, queue: JobQueue) -> bool:
         """Record the job's result (once per job_id, whatever the deliveries) and ack its message.
@@ -140,6 +159,39 @@ class Store:
     async def latest(self, check: str, target_id: str) -> Observation | None:
         data: Any = await self._redis.get(self._keys.latest(check, target_id))
         return Observation.from_json(json.loads(data)) if data else None
+
+    async def latest_heads(self, pairs: Sequence[tuple[str, str]]) -> list[Observation | None]:
+        """The newest observation of each ``(check, target_id)``, for saying whether it judged its target
+        (``monitor.coverage``) across a whole inventory without pulling every document out of Redis.
+
+        An OK one is read from its document's head (``_LATEST_HEADS``) and returned with an empty payload;
+        failed and discarded ones (small: their reason is at the end), availability probes (whose ``ok`` is
+        in the payload) and any head that does not read as expected are read whole. None: never observed.
+        500 keys per script call.
+        """
+        keys = [self._keys.latest(check, target_id) for check, target_id in pairs]
+        heads: list[Any] = []
+        for start in range(0, len(keys), 500):
+            heads.extend(await self._heads(keys=keys[start : start + 500], args=[]))
+        found: list[Observation | None] = []
+        whole: list[int] = []
+        for n, ((check, target_id), head) in enumerate(zip(pairs, heads, strict=True)):
+            outcome, _, at = str(head).partition(" ")
+            found.append(None)
+            if not head:
+                continue
+            if outcome == Outcome.OK.value and check != samples.CHECK:
+                found[n] = Observation(check, target_id, "", float(at), Outcome.OK, None, {})
+            else:
+                whole.append(n)
+        if whole:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for n in whole:
+                    pipe.get(keys[n])
+                documents: list[Any] = await pipe.execute()
+            for n, document in zip(whole, documents, strict=True):
+                found[n] = Observation.from_json(json.loads(document)) if document else None
+        return found
 
     async def history(
         self, check: str, target_id: str, since: float, until: float | None = None
