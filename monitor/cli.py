@@ -103,6 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --full: stop walking after this long (default 600)",
     )
     check.add_argument(
+        "--scores",
+        action="store_true",
+        help="with --json: one object {findings, scores} (each target's deduction score) instead of the array",
+    )
+    check.add_argument(
         "--strict",
         action="store_true",
         help="exit 3 when a target could not be judged at all (no veto found: otherwise exit 0)",
@@ -245,8 +250,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     if args.time_limit is not None and (not args.full or args.time_limit <= 0):
         raise UsageError("--time-limit: a positive number of seconds, with --full")
+    if args.scores and not args.json:
+        raise UsageError("--scores: with --json (the text output shows the scores anyway)")
     # imported after the usage checks: it loads every check, slow for a one-line mistake
-    from monitor.commands.check import check_once, print_findings
+    from monitor.commands.check import check_once, findings_with_scores, print_findings, print_scores, scores
     from monitor.commands.coverage import coverage, print_coverage
     from monitor.commands.full import DEFAULT_TIME_LIMIT_S
 
@@ -255,9 +262,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     findings = asyncio.run(
         check_once(loaded, set(args.target) or None, as_of, full_s=full_s, outcomes=outcomes)
     )
-    print_findings(findings, as_json=args.json)
     judged = coverage(outcomes)
     names = {s.id: s.name for s in loaded.sites} | {a.id: a.name for a in loaded.accounts}
+    checked = {target: names[target] for target in outcomes}
+    scored = scores(findings, checked, loaded.settings.scoring)
+    if args.json and args.scores:
+        print(json.dumps(findings_with_scores(findings, scored), ensure_ascii=False, indent=1))
+    else:
+        print_findings(findings, as_json=args.json)
+    # the deduction score of each target (docs/report.md): with the findings, or on stderr beside --json
+    print_scores(scored, names, sys.stderr if args.json else sys.stdout)
     # the text goes with the findings; with --json stdout stays the findings array, so it goes to stderr
     print_coverage(judged, names, sys.stderr if args.json else sys.stdout)
     if args.notify:

@@ -10,6 +10,7 @@ import asyncio
 import dataclasses
 import json
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from monitor.checks import CHECKS, Check, CheckContext
@@ -18,6 +19,7 @@ from monitor.coverage import Outcomes, not_judged_because
 from monitor.engine.evaluate import Evaluator
 from monitor.model import Finding, Job, Target
 from monitor.runtime import check_context, open_runtime
+from monitor.score import Score, ScoringSettings, score_findings
 from monitor.settings import Settings
 
 if TYPE_CHECKING:
@@ -109,3 +111,33 @@ def print_findings(
             line = f"{f.id} {(f.state or 'new'):<12} {line}{since}"
         print(line, file=out)
     print(LEGEND, file=out)
+
+
+def scores(findings: list[Finding], targets: Mapping[str, str], scoring: ScoringSettings) -> dict[str, Score]:
+    """The deduction score of every checked target (``targets``: id → name), from these findings."""
+    by_target: dict[str, list[Finding]] = {target: [] for target in targets}
+    for finding in findings:
+        by_target.setdefault(finding.target, []).append(finding)
+    return {target: score_findings(found, scoring) for target, found in by_target.items()}
+
+
+def print_scores(scored: Mapping[str, Score], names: Mapping[str, str], out: Any = None) -> None:
+    """One line per target that lost points or is 不合格 (score, verdict, the deductions that made it), then
+    how many scored full marks."""
+    out = out or sys.stdout
+    full = 0
+    for target, result in sorted(scored.items(), key=lambda item: (item[1].passed, item[1].score, item[0])):
+        if result.passed and not result.deductions:
+            full += 1
+            continue
+        print(f"得分 {names.get(target, target)} ({target}): {result.text()}", file=out)
+    if full:
+        print(f"得分 {full} 个目标 100 分（合格）", file=out)
+
+
+def findings_with_scores(findings: list[Finding], scored: Mapping[str, Score]) -> dict[str, Any]:
+    """``--json --scores``: one object instead of the findings array."""
+    return {
+        "findings": [f.to_json() for f in findings],
+        "scores": {target: result.to_json() for target, result in sorted(scored.items())},
+    }
