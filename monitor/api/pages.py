@@ -1,6 +1,6 @@
 """The owners' status pages (issue 9, item 5): ``/`` (regions and their targets with open findings, laid out
-like the 通报's table) and ``/targets/ID`` (one target's findings with evidence, due dates, history, and
-when each check last ran on it).
+like the 通报's table) and ``/targets/ID`` (one target's deduction score with the deductions that made it,
+its findings with evidence, due dates, history, and when each check last ran on it).
 
 Read-only HTML rendered by Jinja2 with autoescaping on for every template: evidence comes from hostile pages,
 so every value is escaped and only http(s) URLs ever become links. No script, no external asset: the CSS
@@ -22,6 +22,7 @@ from monitor.api import status, words
 from monitor.clock import to_datetime
 from monitor.model import Target
 from monitor.runtime import Runtime
+from monitor.score import EXTRA_KEYS, score_findings
 
 log = structlog.get_logger(__name__)
 
@@ -59,6 +60,7 @@ def environment() -> jinja2.Environment:
         "indicator": words.indicator,
         "MAX_LISTED_FINDINGS": MAX_LISTED_FINDINGS,
         "MAX_EVIDENCE_ROWS": MAX_EVIDENCE_ROWS,
+        "score_words": EXTRA_KEYS,
     }
     return env
 
@@ -118,6 +120,7 @@ class StatusPages:
             closed=closed,
             runs=runs,
             summary=status.TargetStatus(target, open_findings),
+            score=score_findings(open_findings, self._runtime.settings.scoring),
             now=to_datetime(now_s),
             now_s=now_s,
         )

@@ -227,6 +227,23 @@ async def test_target_page_shows_findings_evidence_due_dates_history_and_each_ch
     assert "互动回应差（无有效咨询建言渠道） interaction.missing 单项否决 已违规 已恢复" in closed
 
 
+async def test_target_page_shows_the_score_with_its_deductions_and_a_veto_fails_whatever_the_score(
+    redis, keys, metrics
+):
+    table = Settings.model_validate({"scoring": {"deductions": {"links.broken": 2, "media.stale_week": 45}}})
+    runtime = await stored_runtime(redis, keys, metrics, table)
+    async with TestClient(TestServer(build_app(runtime, shared_gauges=False), host="127.0.0.1")) as client:
+        shaoyang = (await page(client, "/targets/4305000001")).text
+        province = (await page(client, "/targets/4300000001")).text
+        account = (await page(client, "/targets/hngz-wechat")).text
+    # one open broken link at 2 (the dismissed one costs nothing); the homepage.stale veto fails it anyway
+    assert "扣分得分 满分 100 分，60 分合格线，按本省扣分表 98 分 不合格 单项否决：homepage.stale" in shaoyang
+    assert "其他页面不可用链接 links.broken 1 2 — −2" in shaoyang
+    # an at_risk veto costs nothing and fails nothing
+    assert "100 分 合格 当前没有计分的扣分问题。" in province
+    assert "55 分 不合格 得分低于 60 分" in account
+
+
 async def test_target_page_shows_lifecycle_acknowledgement_with_who_and_why(client):
     text = (await page(client, "/targets/4300000001")).text
     assert "首次发现 2026-11-20 09:12 最近发现 2026-11-24 10:00" in text
