@@ -25,7 +25,9 @@ LINKS = "links"
 SERVICES = "services"
 INTERACTION = "interaction"
 MEDIA = "media"
-CHECK_NAMES = (AVAILABILITY, HOMEPAGE, COLUMNS, LINKS, SERVICES, INTERACTION, MEDIA)
+SEARCH = "search"
+IPV6 = "ipv6"
+CHECK_NAMES = (AVAILABILITY, HOMEPAGE, COLUMNS, LINKS, SERVICES, INTERACTION, MEDIA, SEARCH, IPV6)
 
 
 def _maps(value: Any) -> Iterable[Mapping[str, Any]]:
@@ -503,6 +505,44 @@ class PlatformLink:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class GuideRead:
+    """A service guide (办事指南) opened: ``result`` ``judged`` (``found``/``missing`` name the required
+    elements), ``list`` (a list of guides, followed), ``unreadable`` (names no element: not judged),
+    ``failed`` (did not open: ``reason``) or ``platform`` (on the 一体化平台, not opened by default)."""
+
+    url: str
+    text: str
+    result: str
+    title: str = ""
+    found: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    reason: str | None = None
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "text": self.text,
+            "result": self.result,
+            "title": self.title,
+            "found": list(self.found),
+            "missing": list(self.missing),
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> GuideRead:
+        return cls(
+            url=str(data.get("url") or ""),
+            text=str(data.get("text") or ""),
+            result=str(data.get("result") or ""),
+            title=str(data.get("title") or ""),
+            found=tuple(str(x) for x in data.get("found") or ()),
+            missing=tuple(str(x) for x in data.get("missing") or ()),
+            reason=data.get("reason"),
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class ServicesRead:
     """A site's 办事服务 as followed (``services``): ``{"url", "final_url", "status"}`` and, when the
     homepage opened, ``"entries", "service_pages", "linked", "truncated", "platform_links"``;
@@ -517,6 +557,8 @@ class ServicesRead:
     linked: bool = False
     truncated: bool = False
     platform_links: tuple[PlatformLink, ...] = ()
+    guides: tuple[GuideRead, ...] | None = None
+    """The service guides opened (办事指南); None: not looked for (a payload from before guides were read)."""
 
     def to_payload(self) -> dict[str, Any]:
         payload: dict[str, Any] = {"url": self.url, "final_url": self.final_url, "status": self.status}
@@ -528,6 +570,8 @@ class ServicesRead:
                 "truncated": self.truncated,
                 "platform_links": [p.to_payload() for p in self.platform_links],
             }
+        if self.entries is not None and self.guides is not None:
+            payload["guides"] = [g.to_payload() for g in self.guides]
         return payload
 
     @classmethod
@@ -543,6 +587,9 @@ class ServicesRead:
             linked=bool(p.get("linked")),
             truncated=bool(p.get("truncated")),
             platform_links=tuple(PlatformLink.from_payload(x) for x in _maps(p.get("platform_links"))),
+            guides=None
+            if p.get("guides") is None
+            else tuple(GuideRead.from_payload(g) for g in _maps(p.get("guides"))),
         )
 
 
@@ -659,6 +706,91 @@ class InteractionRead:
             shows_replies=bool(p.get("shows_replies")),
             messages=tuple(MessageRow.from_payload(m) for m in _maps(p.get("messages"))),
             replied_within_workday_ratio=None if ratio is None else float(ratio),
+        )
+
+
+# ---------------------------------------------------------------------------------------------- search
+@dataclasses.dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """One query put to the site search: the headline asked for, what was sent, and what came back.
+    ``result``: ``found``, ``not_found`` (the results page shows the query, not the headline), ``no_results``
+    (找到0条结果 …), ``error`` (an error status), ``error_page`` (an error page or a redirect to the homepage),
+    ``unreachable`` (timeout, refused …: ``reason``), ``blocked`` (403/429 to govmon), ``unreadable`` (the
+    page neither lists results nor shows the query)."""
+
+    headline: str
+    headline_url: str | None
+    headline_date: str | None
+    query: str
+    method: str
+    request_url: str
+    result: str
+    http_status: int | None = None
+    reason: str | None = None
+    final_url: str | None = None
+
+    def to_payload(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> SearchQuery:
+        return cls(
+            headline=str(data.get("headline") or ""),
+            headline_url=data.get("headline_url"),
+            headline_date=data.get("headline_date"),
+            query=str(data.get("query") or ""),
+            method=str(data.get("method") or "GET"),
+            request_url=str(data.get("request_url") or ""),
+            result=str(data.get("result") or ""),
+            http_status=data.get("http_status"),
+            reason=data.get("reason"),
+            final_url=data.get("final_url"),
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SearchRead:
+    """A site's search as tried (``search``): ``{"url", "final_url", "status"}`` and, when the homepage
+    opened, ``"box"`` (``form | script | script_only | none``), ``"action"``, ``"method"``, ``"field"``,
+    ``"markup"`` and ``"queries"`` (empty: no recent headline to ask for)."""
+
+    url: str
+    final_url: str
+    status: int | None
+    box: str | None = None
+    """None: the homepage did not open (a FAILED observation), the other keys are absent."""
+    action: str | None = None
+    method: str | None = None
+    field: str | None = None
+    markup: str = ""
+    queries: tuple[SearchQuery, ...] = ()
+
+    def to_payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {"url": self.url, "final_url": self.final_url, "status": self.status}
+        if self.box is not None:
+            payload |= {
+                "box": self.box,
+                "action": self.action,
+                "method": self.method,
+                "field": self.field,
+                "markup": self.markup,
+                "queries": [q.to_payload() for q in self.queries],
+            }
+        return payload
+
+    @classmethod
+    def from_observation(cls, observation: Observation) -> SearchRead:
+        p = observation.payload
+        return cls(
+            url=str(p.get("url") or ""),
+            final_url=str(p.get("final_url") or ""),
+            status=p.get("status"),
+            box=p.get("box"),
+            action=p.get("action"),
+            method=p.get("method"),
+            field=p.get("field"),
+            markup=str(p.get("markup") or ""),
+            queries=tuple(SearchQuery.from_payload(q) for q in _maps(p.get("queries"))),
         )
 
 
@@ -867,4 +999,57 @@ class ContentRead:
             baseline_at=None if baseline_at is None else float(baseline_at),
             tamper_diff=tuple(str(line) for line in p.get("tamper_diff") or ()),
             new_hosts=tuple(str(h) for h in p.get("new_hosts") or ()),
+        )
+
+
+# ---------------------------------------------------------------------------------------------- ipv6
+@dataclasses.dataclass(frozen=True, slots=True)
+class Ipv6Read:
+    """IPv6 支持 as checked (``ipv6``): ``{"url", "host", "addresses"}`` (the AAAA records; empty: none) and,
+    when there are some, whether the homepage opened over IPv6 (``opened``, with ``status``, ``final_url``
+    or ``reason``/``detail``). A FAILED observation says why nothing could be judged: ``dns_error`` (the
+    resolver could not be asked), or the homepage opened over neither IPv6 nor IPv4 (``ipv4_reason``)."""
+
+    url: str
+    host: str
+    addresses: tuple[str, ...] = ()
+    dns_error: str | None = None
+    opened: bool | None = None
+    """None: not tried (no AAAA record, or DNS failed)."""
+    status: int | None = None
+    final_url: str | None = None
+    reason: str | None = None
+    detail: str | None = None
+    ipv4_reason: str | None = None
+    """Why the homepage did not open over IPv4 either (then IPv6 is not judged)."""
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "host": self.host,
+            "addresses": list(self.addresses),
+            "dns_error": self.dns_error,
+            "opened": self.opened,
+            "status": self.status,
+            "final_url": self.final_url,
+            "reason": self.reason,
+            "detail": self.detail,
+            "ipv4_reason": self.ipv4_reason,
+        }
+
+    @classmethod
+    def from_observation(cls, observation: Observation) -> Ipv6Read:
+        p = observation.payload
+        opened = p.get("opened")
+        return cls(
+            url=str(p.get("url") or ""),
+            host=str(p.get("host") or ""),
+            addresses=tuple(str(a) for a in p.get("addresses") or ()),
+            dns_error=p.get("dns_error"),
+            opened=None if opened is None else bool(opened),
+            status=p.get("status"),
+            final_url=p.get("final_url"),
+            reason=p.get("reason"),
+            detail=p.get("detail"),
+            ipv4_reason=p.get("ipv4_reason"),
         )

@@ -400,6 +400,63 @@ class ServiceSettings(_Strict):
         return self.entry_keywords + self.extra_entry_keywords
 
 
+class SearchSettings(_Strict):
+    """搜索功能 (国办秘函〔2019〕19号, deduction): the site search errors, or a query for one of the site's own
+    recent headlines finds nothing. Once a day govmon submits the homepage's search as a visitor would, with a
+    distinctive part of up to ``headlines`` recent homepage headlines (at least ``min_headline_age_days`` old:
+    a search index lags its pages); one found is enough. ``no_result_patterns``: what a results page says
+    when it found nothing (the list replaces the defaults, ``extra_no_result_patterns`` extends them)."""
+
+    interval_s: float = Field(24 * 3600.0, gt=0, description="how often a site's search is tried")
+    headlines: int = Field(2, ge=1, le=5, description="headlines searched for before the search is judged")
+    min_headline_age_days: int = Field(
+        1, ge=0, description="headlines newer than this are not searched for (the index lags)"
+    )
+    max_headline_age_days: int = Field(365, ge=1, description="older headlines are not searched for")
+    query_max_chars: int = Field(
+        16, ge=4, description="the query: the headline's longest phrase, cut to this many characters"
+    )
+    no_result_patterns: tuple[str, ...] = (
+        "找到0条", "共0条", "0条结果", "0 条结果", "共找到0", "没有找到", "未找到", "无相关", "没有相关",
+        "暂无相关", "无搜索结果", "未检索到", "没有检索到", "检索结果为空", "查询结果为空", "暂无数据",
+    )  # fmt: skip
+    extra_no_result_patterns: tuple[str, ...] = ()
+
+    def all_no_result_patterns(self) -> tuple[str, ...]:
+        return self.no_result_patterns + self.extra_no_result_patterns
+
+
+DEFAULT_GUIDE_ELEMENTS: dict[str, tuple[str, ...]] = {
+    "办理条件": ("受理条件", "申请条件", "申办条件", "办理条件"),
+    "申请材料": ("申请材料", "申报材料", "所需材料", "办理材料", "提交材料", "材料清单"),
+    "办理流程": ("办理流程", "办理程序", "办事流程", "办理步骤", "申办流程", "流程图"),
+    "办理时限": ("办理时限", "承诺时限", "法定时限", "办结时限", "承诺期限", "法定期限", "办理期限"),
+}
+"""办事指南要素 (国办秘函〔2019〕19号 and 《政府网站发展指引》): each required element with the words that
+name it on real guides; a guide lacks an element when none of its words appears."""
+
+
+class GuideSettings(_Strict):
+    """办事指南要素缺失 (国办秘函〔2019〕19号, deduction): a service guide on the site lacks a required element.
+    Guides are the pages linked as ``link_keywords`` (办事指南 / 服务指南) from the homepage's 办事服务 and the
+    service pages the services check follows; a page so linked that names no element at all is a list of
+    guides, whose guide links are followed one level. ``elements`` replaces the default table; a guide on the
+    一体化平台 (``platform_domains``) is the platform's, judged only with ``judge_platform: true``."""
+
+    link_keywords: tuple[str, ...] = ("办事指南", "服务指南")
+    elements: dict[str, tuple[str, ...]] = Field(default_factory=lambda: dict(DEFAULT_GUIDE_ELEMENTS))
+    max_guides: int = Field(8, ge=0, description="guide pages opened per site per run (0: guides not read)")
+    judge_platform: bool = False
+
+    @field_validator("elements")
+    @classmethod
+    def _elements_named(cls, elements: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        empty = [name for name, words in elements.items() if not any(w.strip() for w in words)]
+        if empty:
+            raise ValueError(f"guide elements without a word naming them: {', '.join(empty)}")
+        return elements
+
+
 class WorkdaySettings(_Strict):
     """Working days for "answered within 1 working day". chinese-calendar knows 法定节假日 and 调休 up to its
     last published year; beyond it govmon reads ``calendar_file`` (YAML ``{holidays: [...], workdays: [...]}``)
@@ -729,6 +786,8 @@ class Settings(_Strict):
     links: LinkSettings = Field(default_factory=LinkSettings)
     columns: ColumnsSettings = Field(default_factory=ColumnsSettings)
     services: ServiceSettings = Field(default_factory=ServiceSettings)
+    search: SearchSettings = Field(default_factory=SearchSettings)
+    guides: GuideSettings = Field(default_factory=GuideSettings)
     interaction: InteractionSettings = Field(default_factory=InteractionSettings)
     regions: tuple[str, ...] = Field(default=(), description="the report's row order")
     notify: NotifySettings = Field(default_factory=NotifySettings)

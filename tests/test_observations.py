@@ -95,6 +95,23 @@ PAYLOADS: list[tuple[Any, str, dict[str, Any]]] = [
         "platform_links": [{"url": "http://127.0.0.2/item/1", "text": "社保", "result": "broken",
                             "http_status": 500, "reason": "http_error"}],
     }),
+    (obs.ServicesRead, obs.SERVICES, HEAD | {
+        "entries": [], "service_pages": [], "linked": False, "truncated": False, "platform_links": [],
+        "guides": [{"url": "http://127.0.0.1/bszn/1.html", "text": "换领办事指南", "result": "judged",
+                    "title": "居民身份证换领办事指南", "found": ["办理条件"], "missing": ["办理时限"], "reason": None},
+                   {"url": "http://127.0.0.1/bszn/", "text": "办事指南", "result": "list", "title": "",
+                    "found": [], "missing": [], "reason": None}],
+    }),
+    (obs.SearchRead, obs.SEARCH, HEAD),
+    (obs.SearchRead, obs.SEARCH, HEAD | {"box": "none", "action": None, "method": None, "field": None,
+                                        "markup": "", "queries": []}),
+    (obs.SearchRead, obs.SEARCH, HEAD | {
+        "box": "form", "action": "http://127.0.0.1/search/", "method": "POST", "field": "searchWord",
+        "markup": '<form action="/search/" method="post">',
+        "queries": [{"headline": "某市召开会议", "headline_url": "http://127.0.0.1/a.html",
+                     "headline_date": "2026-12-01", "query": "某市召开会议", "method": "POST", "request_url": "http://127.0.0.1/search/",
+                     "result": "no_results", "http_status": 200, "reason": "找到0条", "final_url": None}],
+    }),
     (obs.InteractionRead, obs.INTERACTION, HEAD),
     (obs.InteractionRead, obs.INTERACTION, HEAD | {
         "channels": [{"url": "http://127.0.0.1/zx/", "text": "我要咨询", "working": None, "http_status": 403,

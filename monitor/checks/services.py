@@ -9,10 +9,13 @@ A platform outage must not be blamed on every site linking to it: when a platfor
 platform host's root is probed once per run; when the root fails too the link is ``platform_down`` and the
 rule reports it ``unverified``. The homepage not opening makes a FAILED observation: nothing is judged.
 
+The service guides (办事指南) linked from the homepage and from those service pages are opened too
+(``monitor.checks.guides``), each naming which required elements it shows.
+
 Payload: ``monitor.observations.ServicesRead``: the entries found, the service pages followed, whether
 any entry leads to the platform, and each platform link's ``result`` (``ok | broken | error_page | blocked |
 platform_down | unchecked``); ``truncated``: service pages left unread for lack of time (then "not linked" is
-not concluded).
+not concluded); ``guides``: each guide opened (``GuideRead``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from monitor.checks.base import Check, CheckContext, crawl_budget_s
+from monitor.checks.guides import read_guides
+from monitor.extract.guides import guide_links
 from monitor.extract.html import host_matches, parse
 from monitor.extract.services import Entry, links_to_hosts, service_entries
 from monitor.extract.soft404 import soft404_reason
@@ -170,6 +175,8 @@ async def follow_services(target: Site, job_id: str, ctx: CheckContext) -> Obser
     )
     platform: dict[str, Entry] = {e.url: e for e in entries if is_platform(e.url, ctx.settings)}
     own_pages = [e for e in entries if not is_platform(e.url, ctx.settings) and e.via == "label"]
+    guide_keywords = ctx.settings.guides.link_keywords
+    guide_starts = list(guide_links(tree, home.final_url, guide_keywords))
     service_pages: list[ServicePage] = []
     truncated = False
     for entry in own_pages[: cfg.max_service_pages]:
@@ -183,7 +190,9 @@ async def follow_services(target: Site, job_id: str, ctx: CheckContext) -> Obser
             platform.setdefault(page.final_url, Entry(page.final_url, entry.text, "label"))
             found = 1
         elif page.ok:
-            items = service_entries(parse(page.text), page.final_url, keywords, cfg.max_label_chars)
+            page_tree = parse(page.text)
+            guide_starts += guide_links(page_tree, page.final_url, guide_keywords)
+            items = service_entries(page_tree, page.final_url, keywords, cfg.max_label_chars)
             from_page = [i for i in items if is_platform(i.url, ctx.settings)]
             found = len(from_page)
             for item in from_page:
@@ -198,6 +207,7 @@ async def follow_services(target: Site, job_id: str, ctx: CheckContext) -> Obser
         truncated=truncated,
         platform_links=tuple(await check_platform_links(chosen, ctx, budget) if chosen else ()),
     )
+    observed = dataclasses.replace(observed, guides=await read_guides(guide_starts, ctx, budget.timeout_s))
     return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.OK, None, observed.to_payload())
 
 

@@ -7,9 +7,11 @@ from monitor.rules import availability, freshness, homepage_links, misfiled, top
 from monitor.rules import columns as columns_rules
 from monitor.rules import content as content_rules
 from monitor.rules import footer as footer_rules
+from monitor.rules import guides as guides_rules
 from monitor.rules import interaction as interaction_rules
 from monitor.rules import links as links_rules
 from monitor.rules import media as media_rule
+from monitor.rules import search as search_rules
 from monitor.rules import services as services_rules
 from monitor.rules.base import History, Rule
 
@@ -28,6 +30,8 @@ RULES: tuple[Rule, ...] = (
     homepage_links.TOPIC_RULE,
     links_rules.RULE,
     services_rules.RULE,
+    guides_rules.RULE,
+    search_rules.RULE,
     interaction_rules.RULE,
     content_rules.RULE,
 )

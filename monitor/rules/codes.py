@@ -44,6 +44,8 @@ CODES = MappingProxyType(
         "footer.identifier_missing": _DEDUCTION,
         "site.domain_nonconforming": _DEDUCTION,
         "privacy.exposed": _DEDUCTION,
+        "site.search_broken": _DEDUCTION,
+        "service.guide_incomplete": _DEDUCTION,
         # new media accounts
         "media.stale": _VETO,
         "media.never_published": _VETO,

@@ -12,6 +12,7 @@ import functools
 import html
 import random
 
+from monitor.sim import searchcases
 from monitor.sim.content import COLUMN_DEFS, SECTION_NAMES
 from monitor.sim.dates import header_clock
 from monitor.sim.records import SimColumn, SimSite
@@ -121,9 +122,7 @@ class Frame:
             '<a href="javascript:void(0)" id="StranLink">繁體</a></div></div></div>\n'
             f'<div class="header"><div class="w1200"><a class="logo" href="/">'
             f'<img src="/images/logo.png" alt="{esc(s.name)}"></a>'
-            '<form class="search" action="/search/" method="get" target="_blank">'
-            '<input type="text" name="q" placeholder="请输入关键字"><button type="submit">搜索</button>'
-            "</form></div></div>\n"
+            f"{searchcases.search_box(s.spec.search, s.id, self.url)}</div></div>\n"
             f'<div class="nav"><ul class="w1200"><li class="nav-item"><a href="/">首页</a></li>{"".join(menu)}'
             "</ul></div>"
         )

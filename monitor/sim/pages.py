@@ -10,7 +10,7 @@ import datetime as dt
 import html
 import random
 
-from monitor.sim import contentcases, fidelity, peers
+from monitor.sim import contentcases, fidelity, peers, searchcases
 from monitor.sim.catalogue import PLATFORM_HOST
 from monitor.sim.chrome import Frame
 from monitor.sim.dates import chinese_date, spell
@@ -106,6 +106,13 @@ class SiteRenderer:
             return self.encode(self.article(*self.articles[path]))
         if path in self.faults:
             return self.fault(self.faults[path])
+        if self.site.spec.guides and path == searchcases.GUIDE_LIST_PATH:
+            links = searchcases.guide_links(self.site.spec.guides, self.site, PLATFORM_HOST, self.frame.url)
+            return self.encode(self.plain("办事指南", searchcases.guide_list_body(links)))
+        guide = searchcases.guide_index(path, self.site.spec.guides)
+        if guide is not None:
+            name = searchcases.guide_name(guide)
+            return self.encode(self.plain(name, searchcases.guide_body(name, self.site.spec.guides[guide])))
         if path in self.local_services:
             return self.encode(
                 self.plain(self.local_services[path], "<p>办理条件、申请材料、办理流程、收费标准。</p>")
@@ -122,6 +129,25 @@ class SiteRenderer:
         if path.startswith("/wzgl/") or path.startswith("/search/"):
             return self.encode(self.plain("网站管理", self.sitemap()))
         return self.encode(self.error_page("404 页面不存在"), 404)
+
+    def search(self, path: str, raw_query: str, body: bytes, method: str) -> Reply | None:
+        """The site search (``searchcases``): None when ``path`` is not the search. Never cached: the answer
+        depends on the query."""
+        kind = self.site.spec.search
+        if path not in searchcases.SEARCH_PATHS or kind in ("none", "script_only"):
+            return None
+        if kind == "error":
+            return self.encode(self.error_page("系统错误，请稍后再试"), 500)
+        posted = path == "/search/post/"
+        if posted != (kind == "post"):
+            return None
+        if posted and method != "POST":
+            return Reply(405, b"Method Not Allowed", "text/plain")
+        field = "searchWord" if posted else "q"
+        encoding = "utf-8" if kind == "script" else self.site.encoding
+        query = searchcases.query_of(raw_query, body, field, encoding)
+        middle = searchcases.results_body(self.site, query, field, self.frame.url, zero=kind == "zero")
+        return self.encode(self.plain("搜索结果", middle))
 
     def fault(self, link: SimLink) -> Reply:
         if link.kind == "soft404":
@@ -211,6 +237,8 @@ class SiteRenderer:
         portal = ""
         if any(svc.state != "local" for svc in s.services):
             portal = f'<a class="more" href="{f.url(PLATFORM_HOST, "/")}" target="_blank">网上办事大厅</a>'
+        if s.spec.guides:
+            links += f'<li><a href="{searchcases.GUIDE_LIST_PATH}" target="_blank">办事指南</a></li>'
         return f'<div class="home-block bsfw"><div class="hd"><h2>办事服务</h2>{portal}</div><ul>{links}</ul></div>'
 
     def column_page(self, column: SimColumn, index: int) -> str:

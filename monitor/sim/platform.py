@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
+from monitor.sim import searchcases
 from monitor.sim.records import SimSite
 from monitor.sim.reply import Reply
 
@@ -33,6 +34,8 @@ class PlatformRenderer:
     def render(self, path: str) -> Reply:
         if path in ("/", "/index.html", "/hnzwfw/", "/hnzwfw/index.html"):
             return Reply.html(self.portal())
+        if path.startswith("/hnzwfw/guide/"):  # a 办事指南 on the platform (``searchcases``: lacks elements)
+            return Reply.html(self.page("办事指南", searchcases.guide_body("办事指南", "platform")))
         if path.startswith("/hnzwfw/item/"):
             name, org, state = self.items.get(path, ("", "", "missing"))
             if state == "ok":

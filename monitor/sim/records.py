@@ -90,6 +90,8 @@ class SiteSpec:
         str, ...
     ] = ()  # contentcases.CONTENT_KINDS: hidden links, tampering, errors, personal data, traps
     article_links: bool = False  # articles end with related links, some broken (``peers``)
+    search: str = "get"  # searchcases.SEARCHES: the header's search box and what its search answers
+    guides: tuple[str, ...] = ()  # searchcases.GUIDE_KINDS: 办事指南 linked from the 办事服务 block
 
     def __post_init__(self) -> None:
         problems = []
@@ -114,6 +116,11 @@ class SiteSpec:
         from monitor.sim.contentcases import CONTENT_KINDS
 
         problems += [f"content kind {k!r}" for k in self.content if k not in CONTENT_KINDS]
+        from monitor.sim.searchcases import GUIDE_KINDS, SEARCHES
+
+        if self.search not in SEARCHES:
+            problems.append(f"search {self.search!r} not in {SEARCHES}")
+        problems += [f"guide kind {k!r} not in {GUIDE_KINDS}" for k in self.guides if k not in GUIDE_KINDS]
         if problems:
             raise ValueError("bad SiteSpec: " + "; ".join(problems))
 

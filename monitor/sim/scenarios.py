@@ -12,7 +12,7 @@ import random
 from monitor.sim.peers import peer_specs
 from monitor.sim.records import SiteSpec
 
-SCENARIOS = ("demo", "mix", "freshness", "links", "services", "content", "peers")
+SCENARIOS = ("demo", "mix", "freshness", "links", "services", "content", "peers", "search")
 
 DEMO: tuple[SiteSpec, ...] = (
     SiteSpec(kind="portal"),
@@ -152,6 +152,21 @@ CONTENT: tuple[SiteSpec, ...] = (
 hidden-link kind, every tamper kind, dictionary hits and personal data, in UTF-8 and GBK."""
 
 
+SEARCH: tuple[SiteSpec, ...] = (
+    SiteSpec(kind="portal"),  # the GET form to /search/: works
+    SiteSpec(search="post", guides=("complete", "synonyms")),  # POST search works; two complete guides
+    SiteSpec(search="host"),  # a form to the search host so.hunan.gov.cn (hidden siteCode): works
+    SiteSpec(health="gbk", guides=("no_time",)),  # the form's query in GBK: works; a guide without 办理时限
+    SiteSpec(search="script"),  # window.open('/search/?q=' + encodeURIComponent(…)): works
+    SiteSpec(search="error"),  # 500 to every query: violation
+    SiteSpec(search="zero", guides=("no_materials_time", "complete", "platform")),  # 找到0条结果: violation
+    SiteSpec(search="script_only"),  # the URL is built in /js/search.js: unverified
+    SiteSpec(search="none"),  # no search box: unverified
+    SiteSpec(health="down", search="error", guides=("no_time",)),  # nothing read, nothing judged
+)
+"""Every site-search shape and guide kind (``searchcases``), for ``tests/e2e/test_search.py``."""
+
+
 def specs_for(seed: int, sites: int | str) -> tuple[SiteSpec, ...]:
     """``sites`` is a count (the seeded mix) or a scenario name."""
     if isinstance(sites, int):
@@ -168,4 +183,6 @@ def specs_for(seed: int, sites: int | str) -> tuple[SiteSpec, ...]:
         return CONTENT
     if sites == "peers":
         return peer_specs()
+    if sites == "search":
+        return SEARCH
     raise ValueError(f"unknown scenario {sites!r}; known: {', '.join(SCENARIOS)} or a number of sites")

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from monitor.sim import catalogue, fidelity, truth
+from monitor.sim import catalogue, fidelity, searchcases, truth
 from monitor.sim.catalogue import (
     BOT_HOST,
     BRIDGE_HOST,
@@ -46,6 +46,7 @@ from monitor.sim.profiles import MAX_PATHS, HostProfile, HostStats
 from monitor.sim.records import SimAccount, SimSite, SiteSpec
 from monitor.sim.reply import Reply, simple_page
 from monitor.sim.scenarios import specs_for
+from monitor.sim.searchcases import SEARCH_HOST, SEARCH_PATHS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_USER_AGENTS = 32
@@ -163,6 +164,8 @@ class SimWeb:
             s.spec.content for s in self._sites
         ):  # foreign hosts of content cases, last for the same reason
             roles += [(name, "external") for name in CONTENT_HOSTS]
+        if any(s.spec.search == "host" for s in self._sites):  # the search host, last for the same reason
+            roles.append((SEARCH_HOST, "search"))
         for name, role in roles:
             profile = HostProfile(down=role == "unreachable", rng=random.Random(f"{self.seed}:{name}:flaky"))
             if name == SLOW_BRIDGE_HOST:
@@ -387,12 +390,31 @@ class SimWeb:
                 return _response(blocked)
         if request.method == "HEAD" and host.renderer is not None and host.renderer.refuses_head(path):
             return web.Response(status=405, headers={"Allow": "GET"})
+        if (host.renderer is not None and path in SEARCH_PATHS) or host.role == "search":
+            searched = await self._search(host, request)  # never cached: the answer depends on the query
+            if searched is not None:
+                return _response(searched)
         fmt = request.query.get("format", "rss") if host.role == "bridge" else ""
         reply = self._cached(host, path, fmt)
         if host.role == "bridge" and reply.status == 200 and _not_modified(request, reply):
             host.stats.not_modified += 1
             return web.Response(status=304, headers=dict(reply.headers))
         return _response(reply)
+
+    async def _search(self, host: Host, request: web.BaseRequest) -> Reply | None:
+        """A site's own search (``SiteRenderer.search``) or the search host's ``/search?siteCode=…&qt=…``."""
+        body = await request.read() if request.method == "POST" else b""
+        raw_query = request.rel_url.raw_query_string
+        if host.renderer is not None:
+            return host.renderer.search(request.path, raw_query, body, request.method)
+        if request.path != "/search":
+            return None
+        code = searchcases.query_of(raw_query, b"", "siteCode", "utf-8")
+        site = next((s for s in self._sites if s.id == code and s.spec.search == "host"), None)
+        if site is None:
+            return Reply.html(simple_page("参数错误", "<p>站点不存在</p>"), 400)
+        query = searchcases.query_of(raw_query, b"", "qt", site.encoding)
+        return Reply.html(simple_page("搜索结果", searchcases.results_body(site, query, "qt", self.url)))
 
     def _cached(self, host: Host, path: str, fmt: str) -> Reply:
         key = (host.name, f"{path}?{fmt}")

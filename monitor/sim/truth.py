@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from monitor.sim import fidelity
+from monitor.sim import fidelity, searchcases
 from monitor.sim.catalogue import PLATFORM_HOST
 from monitor.sim.contentcases import content_truth
 from monitor.sim.mediacases import expected_findings
@@ -107,6 +107,25 @@ def interaction_truth(site: SimSite, now: dt.datetime) -> dict[str, object]:
     }
 
 
+def search_truth(site: SimSite) -> dict[str, object]:
+    """The site search's shape and what govmon must say of it (``search_expected``: None when it works, else
+    ``[status, reason]``); every guide with the default elements it lacks (``incomplete_guides``: those on the
+    site itself, the ones judged by default)."""
+    expected = searchcases.EXPECTED_SEARCH[site.spec.search]
+    url = lambda host, path: f"http://{host}:{site.port}{path}"  # noqa: E731
+    guides = [
+        {"url": u, "name": name, "kind": kind, "platform": kind == "platform",
+         "missing": list(searchcases.GUIDE_MISSING[kind])}
+        for u, name, kind in searchcases.guide_links(site.spec.guides, site, PLATFORM_HOST, url)
+    ]  # fmt: skip
+    return {
+        "search": site.spec.search,
+        "search_expected": list(expected) if expected else None,
+        "guides": guides,
+        "incomplete_guides": [g for g in guides if g["missing"] and not g["platform"]],
+    }
+
+
 def site_truth(site: SimSite, profile: HostProfile, now: dt.datetime) -> dict[str, object]:
     base = f"http://{site.host}:{site.port}"
     future = [
@@ -169,6 +188,7 @@ def site_truth(site: SimSite, profile: HostProfile, now: dt.datetime) -> dict[st
             if c.category == "topic" and c.newest and (now.date() - c.newest.date()).days > 180
         ],
         "domain_nonconforming": not site.host.endswith(".gov.cn"),
+        **search_truth(site),
         **content_truth(
             site.spec.content, base, lambda host, path: f"http://{host}:{site.port}{path}", site.id
         ),

@@ -1,0 +1,130 @@
+"""Try the site search as a visitor would (搜索功能, 国办秘函〔2019〕19号), once a day.
+
+homepage → its search box (``monitor.extract.search.find_search``: a form, GET or POST, on the site or a search
+host; or a script's URL template) → up to ``search.headlines`` recent homepage headlines, each asked for by a
+distinctive part of its title → each results page judged (``judge_results``). The first headline found ends the
+run: the search works. The rule (``monitor.rules.search``) decides what the queries mean.
+
+The query is encoded as a browser would: a form in its ``accept-charset`` or the page's charset (a GBK site's
+search expects GBK), a script template in UTF-8 when it calls encodeURIComponent.
+
+Payload: ``monitor.observations.SearchRead``. The homepage not opening makes a FAILED observation: nothing is
+judged.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from monitor.checks.base import Check, CheckContext
+from monitor.checks.services import BOT_STATUSES, Budget, redirected_home
+from monitor.clock import to_datetime
+from monitor.extract.html import parse
+from monitor.extract.listing import homepage_items
+from monitor.extract.search import (
+    FORM,
+    SCRIPT,
+    SearchBox,
+    find_search,
+    judge_results,
+    pick_headlines,
+    query_for,
+    search_request,
+)
+from monitor.model import FailureReason, FetchResult, Observation, Outcome, Site
+from monitor.observations import SEARCH as NAME
+from monitor.observations import SearchQuery, SearchRead
+from monitor.settings import Settings
+
+PURPOSE = "search"
+VISITOR_ERRORS = (FailureReason.HTTP_ERROR, FailureReason.REDIRECT_LOOP, FailureReason.TOO_MANY_REDIRECTS)
+"""What a visitor sees as the search erring (a status ≥ 400, a redirect loop): broken at once. Other failures
+(a timeout, a refused connection) count only when seen twice running (``monitor.rules.search``)."""
+RESULTS_BODY_BYTES = 1024 * 1024
+
+
+def interval_s(settings: Settings) -> float:
+    return settings.search.interval_s
+
+
+def judged(
+    result: FetchResult, query: str, headline_url: str | None, settings: Settings
+) -> tuple[str, str | None]:
+    """(result, reason) of one results page, in ``SearchQuery.result``'s words."""
+    if result.status in BOT_STATUSES:
+        return "blocked", f"http_{result.status}"
+    if result.failure in VISITOR_ERRORS or (result.failure is None and not result.ok):
+        return "error", f"http_{result.status}" if result.failure is None else result.reason
+    if result.failure is not None:
+        return "unreachable", result.reason  # timeout, refused, DNS, our own body cap: not seen as a visitor
+    if redirected_home(result) and urlsplit(result.final_url).netloc == urlsplit(result.url).netloc:
+        return "error_page", "redirect_home"
+    tree = parse(result.text)
+    return judge_results(
+        tree,
+        result.text,
+        result.final_url,
+        query,
+        headline_url,
+        settings.search.all_no_result_patterns(),
+        settings.links.all_soft404_patterns(),
+    )
+
+
+async def ask(
+    box: SearchBox, item_title: str, item_url: str | None, item_date: str | None, encoding: str | None,
+    ctx: CheckContext, timeout_s: float,
+) -> SearchQuery:  # fmt: skip
+    query = query_for(item_title, ctx.settings.search.query_max_chars)
+    request = search_request(box, query, encoding)
+    result = await ctx.fetcher.get(
+        request.url,
+        purpose=PURPOSE,
+        method=request.method,
+        form=request.form,
+        timeout_s=timeout_s,
+        max_body_bytes=RESULTS_BODY_BYTES,
+    )
+    verdict, reason = judged(result, query, item_url, ctx.settings)
+    return SearchQuery(
+        item_title, item_url, item_date, query, request.method, request.url, verdict, result.status, reason,
+        result.final_url,
+    )  # fmt: skip
+
+
+async def try_search(target: Site, job_id: str, ctx: CheckContext) -> Observation:
+    """Find the homepage's search and ask it for the site's own recent headlines."""
+    cfg = ctx.settings.search
+    budget = Budget(ctx.settings)
+    home = await ctx.homepage(target)
+    observed = SearchRead(target.url, home.final_url, home.status)
+    if not home.ok:
+        return Observation(
+            NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, home.reason, observed.to_payload()
+        )
+    tree = parse(home.text)
+    box = find_search(tree, home.final_url)
+    queries: list[SearchQuery] = []
+    if box.kind in (FORM, SCRIPT):
+        as_of = to_datetime(ctx.clock.now()).date()
+        items = homepage_items(tree, home.final_url, as_of)
+        chosen = pick_headlines(
+            items, as_of, cfg.min_headline_age_days, cfg.max_headline_age_days, cfg.headlines
+        )
+        for item in chosen:
+            timeout_s = budget.timeout_s()
+            if timeout_s is None:
+                break
+            date = item.date.isoformat() if item.date else None
+            asked = await ask(box, item.title, item.url, date, home.encoding, ctx, timeout_s)
+            queries.append(asked)
+            if asked.result == "found":
+                break
+    observed = SearchRead(
+        target.url, home.final_url, home.status, box.kind, box.url, box.method if box.url else None, box.field,
+        box.markup[:300], tuple(queries),
+    )  # fmt: skip
+    return Observation(NAME, target.id, job_id, ctx.clock.now(), Outcome.OK, None, observed.to_payload())
+
+
+CHECK = Check(NAME, Site, interval_s, try_search, reads_homepage=True)
