@@ -57,6 +57,7 @@ def make_report(loaded: Loaded, quarter: str, source: sources.Loaded, as_of: dt.
         as_of=as_of,
         regions=loaded.settings.regions,
         replies=source.replies,
+        scoring=loaded.settings.scoring,
     )
 
 

@@ -1,4 +1,5 @@
-"""The quarterly report as data: the 通报's two tables, its problem list, the deductions and 附件1.
+"""The quarterly report as data: the 通报's two tables, its problem list, the deductions, each target's
+deduction score and 附件1.
 
 Pure: inventory, finding records, the set of checked targets, the sampling window and an optional
 ``as_of`` in; a ``Report`` of frozen records out. Counting as the 通报 counts (indicators.md):
@@ -27,6 +28,7 @@ from monitor.model import Account, Site
 from monitor.report import figures
 from monitor.report.labels import indicator
 from monitor.report.records import FindingRecord
+from monitor.score import Score, ScoringSettings, score
 
 COUNTED_STATES = (None, "open", "acknowledged")
 """Lifecycle states of a finding still open (``None``: a record without lifecycle fields)."""
@@ -78,6 +80,19 @@ class Problem:
     last_day: dt.date
     forecast: str | None = None
     due: dt.date | None = None
+    score_key: str = ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TargetScore:
+    """A checked target's deduction score for the quarter (``monitor.score``): its counted veto problems
+    make it 不合格, its deduction problems cost the points of the province's table, one occurrence each."""
+
+    kind: str
+    target: str
+    name: str
+    region: str
+    score: Score
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -132,6 +147,8 @@ class Report:
     replies: tuple[ReplyRow, ...] = ()
     replies_total: ReplyRow | None = None
     unknown_targets: tuple[str, ...] = ()
+    scores: tuple[TargetScore, ...] = ()
+    """Every checked target's score, sites first, in the tables' region order, then the inventory's."""
 
     def table(self, kind: str) -> Table:
         return next(table for table in self.tables if table.kind == kind)
@@ -166,6 +183,7 @@ def build_report(
     as_of: dt.datetime | None = None,
     regions: Sequence[str] = (),
     replies: Mapping[str, ReplyCount] | None = None,
+    scoring: ScoringSettings | None = None,
 ) -> Report:
     """The report of ``quarter``. ``checked``: ids checked at least once in the window (None: all)."""
     forecast = as_of is not None and day_of(as_of.timestamp()) <= window.last_day
@@ -191,6 +209,8 @@ def build_report(
         _table("account", accounts, checked, counted, order["account"]),
     )
     reply_rows, reply_total = _replies(sites, replies, order["site"])
+    deductions = found.entries("deduction", targets, order)
+    scores = _scores(everything, checked, problems, deductions, order, scoring or ScoringSettings())
     return Report(
         quarter=quarter,
         window=window,
@@ -198,11 +218,39 @@ def build_report(
         forecast=forecast,
         tables=tables,
         problems=tuple(entry for entry in problems if entry.target in counted),
-        deductions=found.entries("deduction", targets, order),
+        deductions=deductions,
         replies=reply_rows,
         replies_total=reply_total,
         unknown_targets=tuple(unknown),
+        scores=scores,
     )
+
+
+def _scores(
+    targets: Sequence[Site | Account],
+    checked: set[str] | None,
+    problems: Sequence[Entry],
+    deductions: Sequence[Entry],
+    order: Mapping[str, Sequence[str]],
+    scoring: ScoringSettings,
+) -> tuple[TargetScore, ...]:
+    vetoes = {entry.target: [p.code for p in entry.problems] for entry in problems}
+    keys = {entry.target: [p.score_key or p.code for p in entry.problems] for entry in deductions}
+    rank = {(kind, region): n for kind, regions in order.items() for n, region in enumerate(regions)}
+    scored = [
+        TargetScore(
+            target.kind,
+            target.id,
+            target.name,
+            target.region,
+            score(keys.get(target.id, ()), vetoes.get(target.id, ()), scoring),
+        )
+        for target in targets
+        if checked is None or target.id in checked
+    ]
+    position = {target.id: n for n, target in enumerate(targets)}
+    scored.sort(key=lambda s: (s.kind != "site", rank[s.kind, s.region], position[s.target]))
+    return tuple(scored)
 
 
 class _Judge:
@@ -267,7 +315,17 @@ class _Judge:
         due: dt.date | None = None,
     ) -> Problem:
         words = indicator(record.code, record.message)
-        return Problem(record.code, words, record.message, record.evidence_url, first, last, forecast, due)
+        return Problem(
+            record.code,
+            words,
+            record.message,
+            record.evidence_url,
+            first,
+            last,
+            forecast,
+            due,
+            record.score_key or record.code,
+        )
 
     def entries(
         self, severity: str, targets: Mapping[str, Site | Account], order: Mapping[str, Sequence[str]]

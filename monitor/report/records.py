@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from monitor.model import SHANGHAI
+from monitor.score import scoring_key
 
 KINDS = ("site", "account")
 SEVERITIES = ("veto", "deduction", "warning")
@@ -47,6 +48,8 @@ class FindingRecord:
     due: dt.datetime | None = None
     state: str | None = None
     id: str = ""
+    score_key: str = ""
+    """The scoring table's key (``monitor.score.scoring_key``: the code, or ``column.stale.policy``)."""
 
     @property
     def identity(self) -> str:
@@ -92,6 +95,7 @@ def record_from_json(data: Any) -> FindingRecord:
         due=_moment(data, "due") if data.get("due") else None,
         state=state,
         id=str(data.get("id") or ""),
+        score_key=scoring_key(str(data["code"]), evidence if isinstance(evidence, Mapping) else None),
     )
 
 

@@ -58,6 +58,9 @@ def render(template: str, report: Report) -> str:
             )
             for table in report.tables
         ],
+        "score_sections": [
+            (heading, *text.score_lines(report, kind)) for kind, heading in text.SCORE_SECTIONS
+        ],
         "reply_annex": text.REPLY_ANNEX,
         "reply_title": text.REPLY_TITLE,
         "reply_header": text.REPLY_HEADERS,

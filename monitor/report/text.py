@@ -3,16 +3,18 @@ lines of the problem lists, written the way the 通报 writes them. Renderers on
 
 from __future__ import annotations
 
-from monitor.report.build import Entry, Problem, ReplyRow, Report, Row, Table
+from monitor.report.build import Entry, Problem, ReplyRow, Report, Row, Table, TargetScore
 from monitor.report.labels import (
     FORECAST_LABELS,
     KIND_NOUN,
     TABLE_HEADERS,
     TABLE_TITLE,
     day_words,
+    indicator,
     quarter_words,
     range_words,
 )
+from monitor.score import EXTRA_KEYS, Score
 
 ANNEX = {"site": "附件2", "account": "附件3"}
 REPLY_ANNEX = "附件1"
@@ -139,3 +141,52 @@ def section_entries(report: Report, which: str, kind: str) -> list[tuple[str, li
 
 def none_found(kind: str) -> str:
     return f"未发现{KIND_NOUN[kind]}存在此类问题。"
+
+
+SCORE_SECTIONS = (("site", "（五）政府网站扣分得分"), ("account", "（六）政务新媒体扣分得分"))
+"""Headings of the score lists: 100 less the province's points for the deduction problems above."""
+SCORE_HEADER = ("类型", "市州/部门", "名称", "标识", "得分", "合格线", "结论", "单项否决", "扣分明细")
+"""``scores.csv``: one row per checked target."""
+
+
+def deduction_words(score: Score) -> str:
+    """``网站标识 2 处，每处扣 1 分，扣 2 分；…``: the deductions in the inspector's words."""
+    parts = []
+    for d in score.deductions:
+        name = EXTRA_KEYS.get(d.key) or indicator(d.key, d.key)
+        capped = "（封顶）" if d.cap is not None and d.count * d.points_each > d.cap else ""
+        parts.append(f"{name} {d.count} 处，每处扣 {d.points_each:g} 分，扣 {d.points:g} 分{capped}")
+    return "；".join(parts)
+
+
+def score_line(entry: TargetScore) -> str:
+    """``某网站（4305000001）：88分，合格。扣分：…`` (不合格 with why)."""
+    result = entry.score
+    verdict = result.verdict + (f"（{result.why}）" if result.why else "")
+    line = f"{entry.name}（{entry.target}）：{result.score:g}分，{verdict}。"
+    details = deduction_words(result)
+    return line + (f"扣分：{details}。" if details else "")
+
+
+def score_lines(report: Report, kind: str) -> tuple[list[str], str]:
+    """The lines of targets that lost points or are 不合格, and the sentence for the rest (100 分)."""
+    scored = [s for s in report.scores if s.kind == kind]
+    listed = [s for s in scored if s.score.deductions or not s.score.passed]
+    full = len(scored) - len(listed)
+    rest = f"{'其余' if listed else ''}{full}家{KIND_NOUN[kind]}无计分扣分问题，均为100分。" if full else ""
+    return [score_line(s) for s in listed], rest
+
+
+def score_cells(entry: TargetScore) -> tuple[str, ...]:
+    result = entry.score
+    return (
+        KIND_NOUN[entry.kind],
+        entry.region,
+        entry.name,
+        entry.target,
+        f"{result.score:g}",
+        f"{result.pass_line:g}",
+        result.verdict,
+        "、".join(result.vetoes),
+        deduction_words(result),
+    )

@@ -130,6 +130,7 @@ def test_every_format_is_written_to_the_output_directory(config: Path, tmp_path:
         "report.html",
         "report.md",
         "report.xlsx",
+        "scores.csv",
         "websites.csv",
     ]
     html = (out / "report.html").read_text(encoding="utf-8")
