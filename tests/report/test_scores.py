@@ -65,8 +65,9 @@ def test_markdown_lists_the_scores_and_csv_has_every_checked_target(tmp_path: Pa
     markdown = render_markdown(result)
     section = markdown[markdown.index("### （五）政府网站扣分得分") : markdown.index("### （六）")]
     assert (
-        "- 甲市政府门户网站（s1）：50分，不合格（得分低于 60 分）。扣分：其他页面不可用链接 4 处，每处扣 15 分，扣 45 分（封顶）；"
-        "一级政策文件类栏目超过 6 个月未更新 1 处，每处扣 5 分，扣 5 分。" in section
+        "- 甲市政府门户网站（s1）：50分，不合格（得分低于 60 分）。扣分：其他页面不可用链接 4 处，"
+        "每处扣 15 分，扣 45 分（封顶）；一级政策文件类栏目超过 6 个月未更新 1 处，每处扣 5 分，扣 5 分。"
+        in section
     )
     assert "- 乙县教育局网站（s3）：100分，不合格（单项否决：homepage.stale）。" in section
     assert "其余" not in section  # every site lost points or failed
