@@ -48,13 +48,14 @@ def interval_s(settings: Settings) -> float:
 
 
 def judged(
-    result: FetchResult, query: str, headline_url: str | None, settings: Settings
+    result: FetchResult, query: str, headline: str, headline_url: str | None, settings: Settings
 ) -> tuple[str, str | None]:
     """(result, reason) of one results page, in ``SearchQuery.result``'s words."""
     if result.status in BOT_STATUSES:
         return "blocked", f"http_{result.status}"
     if result.failure in VISITOR_ERRORS or (result.failure is None and not result.ok):
-        return "error", f"http_{result.status}" if result.failure is None else result.reason
+        by_status = result.failure in (None, FailureReason.HTTP_ERROR) and result.status is not None
+        return "error", f"http_{result.status}" if by_status else result.reason
     if result.failure is not None:
         return "unreachable", result.reason  # timeout, refused, DNS, our own body cap: not seen as a visitor
     if redirected_home(result) and urlsplit(result.final_url).netloc == urlsplit(result.url).netloc:
@@ -65,6 +66,7 @@ def judged(
         result.text,
         result.final_url,
         query,
+        headline,
         headline_url,
         settings.search.all_no_result_patterns(),
         settings.links.all_soft404_patterns(),
@@ -85,7 +87,7 @@ async def ask(
         timeout_s=timeout_s,
         max_body_bytes=RESULTS_BODY_BYTES,
     )
-    verdict, reason = judged(result, query, item_url, ctx.settings)
+    verdict, reason = judged(result, query, item_title, item_url, ctx.settings)
     return SearchQuery(
         item_title, item_url, item_date, query, request.method, request.url, verdict, result.status, reason,
         result.final_url,
@@ -108,9 +110,8 @@ async def try_search(target: Site, job_id: str, ctx: CheckContext) -> Observatio
     if box.kind in (FORM, SCRIPT):
         as_of = to_datetime(ctx.clock.now()).date()
         items = homepage_items(tree, home.final_url, as_of)
-        chosen = pick_headlines(
-            items, as_of, cfg.min_headline_age_days, cfg.max_headline_age_days, cfg.headlines
-        )
+        ages = (cfg.min_headline_age_days, cfg.max_headline_age_days)
+        chosen = pick_headlines(items, as_of, *ages, cfg.headlines, home.final_url)
         for item in chosen:
             timeout_s = budget.timeout_s()
             if timeout_s is None:

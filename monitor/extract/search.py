@@ -257,17 +257,33 @@ def query_for(title: str, max_chars: int) -> str:
     return longest[:max_chars]
 
 
+def site_domain(url: str) -> str:
+    """The domain a site's own pages live under: its host without a leading ``www.``."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def own_page(url: str, domain: str) -> bool:
+    """Whether ``url`` is on the site (its domain or a subdomain): a row linking www.gov.cn's 要闻 is not in
+    the site's own search index."""
+    host = (urlsplit(url).hostname or "").lower()
+    return bool(domain) and (host == domain or host.endswith("." + domain))
+
+
 def pick_headlines(
-    items: Sequence[ListItem], as_of: dt.date, min_age_days: int, max_age_days: int, count: int
+    items: Sequence[ListItem], as_of: dt.date, min_age_days: int, max_age_days: int, count: int, site_url: str
 ) -> tuple[ListItem, ...]:
-    """Up to ``count`` dated headlines of the homepage, newest first, aged ``min_age_days`` to
-    ``max_age_days`` (a search index lags its pages), long enough to be distinctive, each query once."""
+    """Up to ``count`` dated headlines of the homepage that link the site's own pages, newest first, aged
+    ``min_age_days`` to ``max_age_days`` (a search index lags its pages), long enough to be distinctive, each
+    query once."""
+    domain = site_domain(site_url)
     eligible = [
         i
         for i in items
         if i.date is not None
         and min_age_days <= (as_of - i.date).days <= max_age_days
         and len(clean_text(i.title)) >= MIN_TITLE_CHARS
+        and own_page(i.url, domain)
     ]
     eligible.sort(key=lambda i: i.date or as_of, reverse=True)
     chosen: dict[str, ListItem] = {}
@@ -289,24 +305,41 @@ def _squeeze(text: str) -> str:
     return "".join(text.split())
 
 
+MIN_SHOWN_CHARS = 8
+"""A result's title cut short (株洲市召开2026年第四…) still names the headline when this much of it is left."""
+_ELLIPSIS = ".…。 "
+
+
+def _names_headline(shown: str, needle: str, title: str) -> bool:
+    """A result's text names the headline: it holds the query, or it is a long enough piece of the title (a
+    title cut short by the results list)."""
+    if needle and needle in shown:
+        return True
+    cut = shown.rstrip(_ELLIPSIS)
+    return len(cut) >= MIN_SHOWN_CHARS and cut in title
+
+
 def judge_results(
     tree: LexborHTMLParser,
     text: str,
     page_url: str,
     query: str,
+    headline: str,
     headline_url: str | None,
     no_result_patterns: Sequence[str],
     error_patterns: Sequence[str],
 ) -> tuple[str, str | None]:
     """(verdict, reason) for one results page: ``found`` when a result links the headline (its text holds the
-    query, highlighting aside, or it points at the headline's page); else ``error_page`` (the page's words say
-    it is an error), ``no_results`` (找到0条结果, 没有找到 …), ``not_found`` (the page shows the query but not
-    the headline); else ``unreadable``: the page neither lists results nor echoes the query (results filled
-    by a script), which govmon does not judge."""
+    query or a long piece of the title, highlighting aside, or it points at the headline's page); else
+    ``error_page`` (the page's words say it is an error), ``no_results`` (找到0条结果, 没有找到 …); else
+    ``found`` when the page shows the whole title, or the query twice (an echo and a result outside a link);
+    ``not_found`` when it shows the query once (the echo) and not the headline; else ``unreadable``: the page
+    neither lists results nor echoes the query (results filled by a script), which govmon does not judge."""
     needle = _squeeze(query)
+    title = _squeeze(headline).rstrip(_ELLIPSIS)
     target = headline_url.rstrip("/") if headline_url else None
     for anchor in tree.css("a"):
-        if needle and needle in _squeeze(anchor.text(deep=True) or ""):
+        if _names_headline(_squeeze(anchor.text(deep=True) or ""), needle, title):
             return FOUND, None
         href = (anchor.attributes.get("href") or "").strip()
         if target and href and urljoin(page_url, href).rstrip("/") == target:
@@ -318,6 +351,8 @@ def judge_results(
     for pattern in no_result_patterns:
         if _squeeze(pattern) in visible:
             return NO_RESULTS, pattern
+    if (len(title) >= MIN_SHOWN_CHARS and title in visible) or (needle and visible.count(needle) >= 2):
+        return FOUND, None
     echoed = needle in visible or any(
         needle in _squeeze(n.attributes.get("value") or "") for n in tree.css("input")
     )

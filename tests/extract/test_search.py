@@ -154,15 +154,34 @@ def test_headlines_are_dated_at_least_a_day_ago_newest_first() -> None:
         ListItem("没有日期的标题一则啊", "http://a/5.html", None),
         ListItem("两年前的旧标题一则啊", "http://a/6.html", today - dt.timedelta(days=800)),
     ]
-    chosen = pick_headlines(items, today, 1, 365, 2)
+    chosen = pick_headlines(items, today, 1, 365, 2, "http://a/")
     assert [i.url for i in chosen] == ["http://a/3.html", "http://a/2.html"]
 
 
-def judge(
-    page: str, query: str = "安全生产工作会议", headline: str | None = "http://www.a.gov.cn/gzdt/1.html"
-):  # type: ignore[no-untyped-def]
+def test_only_headlines_on_the_site_itself_are_searched_for() -> None:
+    today = dt.date(2026, 11, 27)
+    yesterday = today - dt.timedelta(days=1)
+    items = [
+        ListItem(
+            "国务院常务会议部署稳就业工作", "https://www.gov.cn/yaowen/1.htm", yesterday
+        ),  # 转载: not ours
+        ListItem("市政府信息公开年度报告发布", "http://xxgk.zhuzhou.gov.cn/a/1.html", yesterday),
+        ListItem("株洲市召开安全生产工作会议", "http://www.zhuzhou.gov.cn/gzdt/1.html", yesterday),
+    ]
+    chosen = pick_headlines(items, today, 1, 365, 5, "http://www.zhuzhou.gov.cn/")
+    assert [i.url for i in chosen] == [
+        "http://xxgk.zhuzhou.gov.cn/a/1.html",
+        "http://www.zhuzhou.gov.cn/gzdt/1.html",
+    ]
+
+
+TITLE = "株洲市召开2026年第四季度安全生产工作会议"
+HEADLINE_URL = "http://www.a.gov.cn/gzdt/1.html"
+
+
+def judge(page: str, query: str = "安全生产工作会议") -> tuple[str, str | None]:
     return judge_results(
-        parse(page), page, "http://www.a.gov.cn/search/?q=x", query, headline, NO_RESULTS, ERRORS
+        parse(page), page, "http://www.a.gov.cn/search/?q=x", query, TITLE, HEADLINE_URL, NO_RESULTS, ERRORS
     )
 
 
@@ -173,6 +192,18 @@ def test_a_results_page_listing_the_headline_finds_it_highlighting_aside() -> No
     assert judge(page) == ("found", None)
     by_url = '<ul><li><a href="http://www.a.gov.cn/gzdt/1.html">株洲市召开安全生产…</a></li></ul>'
     assert judge(by_url) == ("found", None)
+
+
+def test_a_result_whose_title_is_cut_short_or_shown_outside_a_link_is_found() -> None:
+    cut = '<ul><li><a href="/s?id=9">株洲市召开2026年第四季度...</a></li></ul>'
+    assert judge(cut) == ("found", None)
+    plain = (
+        '<input name="q" value="安全生产工作会议"><p>找到1条结果</p>'
+        '<div class="item"><h3>株洲市召开2026年第四季度安全生产工作会议</h3><a href="/s?id=9">查看</a></div>'
+    )
+    assert judge(plain) == ("found", None)
+    short = '<ul><li><a href="/s?id=9">株洲市召开…</a></li></ul><input value="安全生产工作会议">'
+    assert judge(short) == ("not_found", None)  # five characters are no evidence
 
 
 def test_zero_results_error_pages_and_other_results_are_misses() -> None:
