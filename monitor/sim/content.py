@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import random
 
-from monitor.sim import names
+from monitor.sim import columnkinds, names
 from monitor.sim.fidelity import future_event_title
 from monitor.sim.records import SimColumn, SimItem, SiteSpec
 
@@ -25,6 +25,11 @@ class ColumnDef:
     section: str  # the first-level menu it hangs under: xwzx 新闻中心, zwgk 政务公开, hdjl, bsfw, ztzl
     first_level: bool
     portal_only: bool = False
+    group: str = ""  # how the count rules see it (``columnkinds.GROUPS``); "": the category's default
+
+    @property
+    def count_group(self) -> str:
+        return self.group or columnkinds.DEFAULT_GROUPS.get(self.category, "none")
 
 
 COLUMN_DEFS: tuple[ColumnDef, ...] = (
@@ -36,13 +41,23 @@ COLUMN_DEFS: tuple[ColumnDef, ...] = (
     ColumnDef("tzgg", "通知公告", "notice", "zwgk", True),
     ColumnDef("zcwj", "政策文件", "notice", "zwgk", True),
     ColumnDef("gfxwj", "规范性文件", "notice", "zwgk", False),
-    ColumnDef("zcjd", "政策解读", "notice", "zwgk", False),
+    ColumnDef("zcjd", "政策解读", "notice", "zwgk", False, group="long"),
     ColumnDef("rsxx", "人事信息", "planning", "zwgk", True),
     ColumnDef("ghjh", "规划计划", "planning", "zwgk", True),
     ColumnDef("ztzl", "专题专栏", "topic", "ztzl", True),
     ColumnDef("ldxx", "领导信箱", "interaction", "hdjl", True),
     ColumnDef("zxzx", "咨询", "interaction", "hdjl", True),
     ColumnDef("bsfw", "办事服务", "service", "bsfw", True),
+    # 政务公开 columns outside the six-month rule: updated as their matter requires, idle months on end
+    ColumnDef("tjgb", "统计公报", "notice", "zwgk", False, group="long"),
+    ColumnDef("sgs", "双公示", "notice", "zwgk", False, group="long"),
+    ColumnDef("jcygk", "重大决策预公开", "notice", "zwgk", False, portal_only=True, group="long"),
+    ColumnDef("sjgg", "审计公告", "notice", "zwgk", False, portal_only=True, group="long"),
+    ColumnDef("rsrm", "人事任免", "planning", "zwgk", False),
+    ColumnDef("zkly", "招考录用", "planning", "zwgk", False),
+    # static but maintained: a text page and a list of leaders, neither dated
+    ColumnDef("jgzn", "机构职能", "other", "zwgk", True, group="static"),
+    ColumnDef("ldzc", "领导信息", "other", "zwgk", True, group="static"),
 )
 SECTION_NAMES = {
     "xwzx": "新闻中心",
@@ -60,6 +75,8 @@ _AGES = {
     "topic": (3, 90, 200, 500),
     "interaction": (0, 10, 120, 300),
 }
+_GROUP_AGES = {"long": (20, 300, 400, 700)}
+"""A 政策解读 or 统计公报 column healthy at 200–300 days idle (past the six months it is not held to)."""
 _COUNTS = {
     "news": (25, 60),
     "notice": (12, 45),
@@ -121,6 +138,11 @@ def build_columns(
         if d.category == "service":
             columns.append(SimColumn(d.slug, d.name, d.category, path, True, "services", "iso", 20, ()))
             continue
+        if d.count_group == "static":  # a text page or an undated list: nothing for a list reader to date
+            columns.append(
+                SimColumn(d.slug, d.name, d.category, path, d.first_level, "static", "iso", 20, ())
+            )
+            continue
         injected = "empty" if d.slug in spec.empty else "stale" if d.slug in spec.stale else None
         items = () if injected == "empty" else _items(rng, spec, d, flavor, colid, path, owner, now)
         if d.category == "interaction" and items:
@@ -181,7 +203,7 @@ def _items(
     owner: Owner,
     now: dt.datetime,
 ) -> tuple[SimItem, ...]:
-    low, high, stale_low, stale_high = _AGES[d.category]
+    low, high, stale_low, stale_high = _GROUP_AGES.get(d.count_group, _AGES[d.category])
     if d.slug in spec.column_age_days:
         age_days = spec.column_age_days[d.slug]
     elif d.category == "interaction" and spec.messages == "replies_stale":
@@ -259,7 +281,9 @@ def _item(
     doc_no = None
     if d.slug in ("zcwj", "gfxwj"):
         doc_no = f"{owner.doc_prefix}〔{when.year}〕{rng.randint(1, 60)}号"
-    title = make_title(rng, d.category, owner.place, when.year, doc_no)
+    title = columnkinds.title(rng, d.slug, owner.place, when.year) or make_title(
+        rng, d.category, owner.place, when.year, doc_no
+    )
     number = colid * 1000 + seq
     return SimItem(title, when, article_path(flavor, colid, path, when, number), pinned, doc_no)
 

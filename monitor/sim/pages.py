@@ -10,7 +10,7 @@ import datetime as dt
 import html
 import random
 
-from monitor.sim import contentcases, fidelity, peers, searchcases
+from monitor.sim import columnkinds, contentcases, fidelity, peers, searchcases
 from monitor.sim.catalogue import PLATFORM_HOST
 from monitor.sim.chrome import Frame
 from monitor.sim.dates import chinese_date, spell
@@ -36,7 +36,7 @@ def homepage_blocks(site: SimSite) -> list[tuple[SimColumn, tuple[SimItem, ...]]
         return blocks
     for column in site.columns:
         rows = wanted.get(column.category)
-        if rows and column.slug not in ("bmdt", "xzdt", "gfxwj", "zcjd"):
+        if rows and column.first_level and column.slug not in ("bmdt", "xzdt"):
             blocks.append((column, tuple(i for i in column.items if not i.pinned)[:rows]))
     return blocks
 
@@ -249,6 +249,8 @@ class SiteRenderer:
         )
         if column.category == "service":
             body = self._service_block() or '<div class="no-data">暂无信息</div>'
+        elif column.template == "static":  # 机构职能, 领导信息: no list (columnkinds)
+            body = columnkinds.static_body(column.name, s.org)
         elif column.slug in s.spec.landing:
             subs = [c for c in s.columns if not c.first_level] or [c for c in s.columns if c is not column]
             body = fidelity.landing_tiles([(c.path, c.name) for c in subs])

@@ -30,6 +30,8 @@ DEMO: tuple[SiteSpec, ...] = (
 )
 
 _ALL_UPDATED = ("gzdt", "zwyw", "bmdt", "xzdt", "tpxw", "tzgg", "zcwj", "gfxwj", "zcjd", "rsxx", "ghjh")
+_LONG_IDLE = ("gfxwj", "zcjd", "rsxx", "ghjh", "tjgb", "sgs", "jcygk", "sjgg", "rsrm", "zkly")
+"""Columns.long_stale's members on a portal (``columnkinds``): ten, the threshold."""
 
 FRESHNESS: tuple[SiteSpec, ...] = (
     SiteSpec(kind="portal"),
@@ -37,7 +39,7 @@ FRESHNESS: tuple[SiteSpec, ...] = (
     # 3 news + 1 notice stale, a 4th news column 11 days idle: columns.stale at risk
     SiteSpec(kind="portal", stale=("gzdt", "zwyw", "tpxw", "tzgg"), column_age_days={"bmdt": 11}),
     SiteSpec(kind="portal", stale=("tzgg", "gfxwj", "zcjd")),  # two are sub-columns: no columns.stale
-    SiteSpec(kind="portal", stale=_ALL_UPDATED[:10]),  # 10 stale: columns.long_stale and columns.stale
+    SiteSpec(kind="portal", stale=_ALL_UPDATED[:10]),  # 7 in columns.stale; 3 more idle, not a year each
     SiteSpec(kind="department", empty=("tzgg", "zcwj", "gfxwj", "zcjd", "ghjh")),  # 5 empty: veto
     SiteSpec(homepage_stale=True),
     SiteSpec(homepage_nav_only=True),
@@ -52,6 +54,15 @@ FRESHNESS: tuple[SiteSpec, ...] = (
     SiteSpec(stale=("ztzl",)),  # an expired topic still on the homepage
     SiteSpec(nonconforming_domain=True, footer_missing=("id_code", "jiucuo")),
     SiteSpec(future_item=True, footer_missing=("conac", "icp", "police")),
+    # columns idle a year outside columns.stale (政策解读, 统计公报, 双公示 …, sub-columns, 人事/规划): long_stale
+    SiteSpec(kind="portal", stale=_LONG_IDLE, column_age_days={"gfxwj": 400}),
+    # 2 news + 2 notice stale and 3 policy-interpretation-like columns idle past 6 months: not columns.stale
+    SiteSpec(
+        kind="portal",
+        stale=("gzdt", "zwyw", "tzgg", "zcwj"),
+        column_age_days={"zcjd": 250, "tjgb": 300, "sjgg": 280},
+    ),
+    SiteSpec(kind="department", empty=("gfxwj", "zcjd")),  # 2 empty columns: columns.empty at risk
 )
 """Every freshness, footer and domain fault once, for ``tests/e2e/test_freshness.py`` (``sites="freshness"``)."""
 

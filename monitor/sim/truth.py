@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from monitor.sim import fidelity, searchcases
+from monitor.sim import columnkinds, fidelity, searchcases
 from monitor.sim.catalogue import PLATFORM_HOST
+from monitor.sim.content import COLUMN_DEFS
 from monitor.sim.contentcases import content_truth
 from monitor.sim.mediacases import expected_findings
 from monitor.sim.pages import homepage_newest
@@ -56,8 +57,23 @@ def inventory(
     }
 
 
+GROUP_OF = {d.slug: d.count_group for d in COLUMN_DEFS}
+
+
 def _day(moment: dt.datetime | None) -> str | None:
     return moment.date().isoformat() if moment else None
+
+
+def column_kind(site: SimSite, column: SimColumn) -> dict[str, object]:
+    """How the count rules see a column (``columnkinds``): its group, its own window (``column.stale``),
+    and whether a reader can judge it at all (not a script-filled list, a landing page or an undated page)."""
+    group = GROUP_OF.get(column.slug, "none")
+    judged = (
+        group in columnkinds.WINDOWS
+        and column.template not in ("script", "static")
+        and column.slug not in site.spec.landing
+    )
+    return {"group": group, "window_days": columnkinds.WINDOWS.get(group), "judged": judged}
 
 
 def column_truth(site: SimSite, column: SimColumn, now: dt.datetime) -> dict[str, object]:
@@ -86,6 +102,7 @@ def column_truth(site: SimSite, column: SimColumn, now: dt.datetime) -> dict[str
         else None,
         "script_filled": column.template == "script",
         "traps": column.traps,
+        **column_kind(site, column),
     }
 
 
@@ -147,6 +164,8 @@ def site_truth(site: SimSite, profile: HostProfile, now: dt.datetime) -> dict[st
         "homepage_newest": _day(homepage_newest(site)),
         "columns": [column_truth(site, c, now) for c in site.columns],
         "stale_columns": [c.name for c in site.columns if c.injected == "stale"],
+        # the columns.stale / columns.long_stale / columns.empty counts: members and expected status
+        "column_counts": columnkinds.count_truth([column_truth(site, c, now) for c in site.columns]),
         "empty_columns": [c.name for c in site.columns if c.injected == "empty"],
         "broken_links": [
             {

@@ -160,14 +160,16 @@ def test_two_empty_columns_are_at_risk_with_the_next_windows_start_as_due():
 
 
 def test_empty_columns_due_is_a_published_windows_first_day():
-    settings = Settings.model_validate(
-        {"inspection": {"windows": {"2026Q4": ["2026-11-25", "2026-12-10"]}}}
-    )
+    settings = Settings.model_validate({"inspection": {"windows": {"2026Q4": ["2026-11-25", "2026-12-10"]}}})
     cols = [column("通知公告", "notice", None, rows=0), column("政策解读", "notice", None, rows=0)]
     finding = judge("columns.empty", cols, settings)
     assert finding is not None and finding.due == day("2026-11-25")
     settings = Settings.model_validate(
-        {"inspection": {"windows": {"2026Q4": ["2026-11-10", "2026-12-10"], "2027Q1": ["2027-01-08", "2027-03-11"]}}}
+        {
+            "inspection": {
+                "windows": {"2026Q4": ["2026-11-10", "2026-12-10"], "2027Q1": ["2027-01-08", "2027-03-11"]}
+            }
+        }
     )
     finding = judge("columns.empty", cols, settings)  # inside the current window: the next one's start
     assert finding is not None and finding.due == day("2027-01-08")
@@ -183,7 +185,9 @@ def test_one_empty_column_is_nothing_and_the_warn_level_is_configurable():
 
 def test_a_column_stale_and_empty_is_counted_once_as_empty():
     # an empty notice column has no item at all: stale by "undated counts as not updated", but empty first
-    cols = [column(n, "notice", None, rows=0, empty_marker=True) for n in ("通知公告", "政策文件", "公示公告")]
+    cols = [
+        column(n, "notice", None, rows=0, empty_marker=True) for n in ("通知公告", "政策文件", "公示公告")
+    ]
     cols += [column(f"{n}动态", "news", 30) for n in ("工作", "政务")]
     stale = judge("columns.stale", cols)
     empty = judge("columns.empty", cols)
@@ -234,7 +238,7 @@ def test_six_long_stale_columns_are_at_risk_until_the_next_window():
 
 
 def test_long_stale_at_risk_names_the_day_the_tenth_passes_its_year():
-    cols = long_idle(8) + [column("机构职能", "other", 350), column("领导信息", "other", 360)]
+    cols = [*long_idle(8), column("机构职能", "other", 350), column("领导信息", "other", 360)]
     finding = judge("columns.long_stale", cols)
     assert finding is not None and finding.status is Status.AT_RISK
     assert finding.due == day((TODAY + dt.timedelta(days=366 - 350)).isoformat())  # 2026-12-06
@@ -271,7 +275,7 @@ def test_static_pages_without_a_date_are_not_judged_and_their_window_is_configur
     undated = [column(n, "other", None, rows=3) for n in ("机构职能", "领导信息", "机构设置")]
     blank = [column("领导简介", "other", None, rows=0)]  # a text page, no list: not an empty column
     assert COLUMN_RULE.evaluate(SITE, history(undated + blank), NOW, SETTINGS) == []
-    cols = long_idle(9) + [column("领导之窗", "other", 200)]
+    cols = [*long_idle(9), column("领导之窗", "other", 200)]
     assert judge("columns.long_stale", cols).status is Status.AT_RISK  # type: ignore[union-attr]
     settings = Settings.model_validate({"columns": {"static_days": 180}})
     finding = judge("columns.long_stale", cols, settings)
@@ -279,7 +283,7 @@ def test_static_pages_without_a_date_are_not_judged_and_their_window_is_configur
 
 
 def test_other_columns_count_only_with_a_window_configured():
-    cols = long_idle(9) + [column("网站年报", "other", 400)]
+    cols = [*long_idle(9), column("网站年报", "other", 400)]
     assert judge("columns.long_stale", cols).count == 9  # type: ignore[union-attr]
     settings = Settings.model_validate({"columns": {"other_days": 365}})
     assert judge("columns.long_stale", cols, settings).count == 10  # type: ignore[union-attr]
