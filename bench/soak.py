@@ -1,0 +1,341 @@
+"""A soak: the daemon as a deployment runs it, for half an hour, watched for memory that creeps.
+
+``python -m bench.soak [--minutes 30] [--sites 30] [--seed 1] [--sample-s 30] [--write docs/benchmarks.md]``
+(repository root).
+
+The simulated web serves a province in its own process; an embedded redis-server (AOF on) is shared by
+``govmon scheduler``, two ``govmon worker`` processes (each also runs the notifier's event consumer and outbox;
+the scheduler process runs the notifier's leader) and ``govmon api``, each its own process, as a systemd
+deployment has them. Cadences are ``govmon demo``'s (a probe every 2 s, content every one to two minutes), so
+half an hour does what weeks of the default cadences do to the per-target keys. Every ``--sample-s`` the
+bench reads each process's RSS (``/proc/PID/status``), Redis ``INFO memory`` and the keys by family (the
+families of ``bench/redis_memory.py``, budgets in docs/deploy.md).
+
+Verdicts: after ``--warmup-minutes`` each process's RSS slope (least squares) stays under ``--rss-slope-mib``
+MiB per minute; every family bounded by the inventory holds no more keys at the end than when warm-up ended;
+the families bounded by time (``done`` markers live 24 h, link verdicts ``links.cache_ttl_s`` …) are shown
+with their growth and the bound that stops it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bench.redis_memory import family
+from bench.report import machine, replace_section, revision, table, today
+from monitor.commands.demo import DEMO_SETTINGS
+from monitor.engine.kv.connect import EmbeddedRedis, client, free_port
+
+PREFIX = "govmon"
+TIME_BOUNDED = {
+    "done": "TTL 24 h (DONE_TTL_S): one per job recorded",
+    "link": "TTL links.cache_ttl_s: one per distinct link URL",
+    "checked": "EX two quarters: one per calendar day",
+    "notice": "EX notify.sent_mark_ttl_s: one per delivery",
+    "notify": "EX two rate windows / the storm window",
+    "evidence": "evidence.budget_bytes in all",
+}
+"""Families whose key count is bounded by time or bytes, not by the inventory: they may grow during a soak
+shorter than their bound, and the table says what stops them."""
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=30.0)
+    parser.add_argument("--sites", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sample-s", type=float, default=30.0)
+    parser.add_argument("--warmup-minutes", type=float, help="default: a third of --minutes, at most 10")
+    parser.add_argument(
+        "--rss-slope-mib", type=float, default=0.1, help="bound on MiB per minute per process"
+    )
+    parser.add_argument("--write", type=Path, help="replace the soak section of this markdown file")
+    return parser.parse_args(argv)
+
+
+@dataclass
+class Sample:
+    at_min: float
+    rss_mib: dict[str, float]
+    used_memory_mib: float
+    keys: Counter[str]
+
+
+@dataclass
+class Soak:
+    directory: Path
+    redis_url: str = ""
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    samples: list[Sample] = field(default_factory=list)
+
+
+def rss_mib(pid: int) -> float:
+    """Resident set of one process (VmRSS), 0 when it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def soak_config(sim_config: Path, data_dir: Path) -> dict[str, Any]:
+    config = yaml.safe_load(sim_config.read_text(encoding="utf-8"))
+    config.update(DEMO_SETTINGS)
+    config["engine"] = {**DEMO_SETTINGS["engine"], "shutdown_grace_s": 2.0}
+    config["data_dir"] = str(data_dir)
+    return dict(config)
+
+
+def spawn(name: str, argv: list[str], soak: Soak, env: dict[str, str]) -> None:
+    log = (soak.directory / f"{name}.log").open("wb")
+    soak.procs[name] = subprocess.Popen(
+        argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+    )
+    log.close()
+
+
+def start(args: argparse.Namespace, soak: Soak, redis: EmbeddedRedis) -> None:
+    python = sys.executable
+    sim_config = soak.directory / "sim.yaml"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    spawn(
+        "sim",
+        [python, "-m", "monitor.sim", "serve", "--seed", str(args.seed), "--sites", str(args.sites),
+         "--probe-timeout-s", str(DEMO_SETTINGS["availability"]["timeout_s"]), "--write-config", str(sim_config)],
+        soak,
+        env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not sim_config.exists():
+        if soak.procs["sim"].poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"bench.soak: the simulator did not start (see {soak.directory / 'sim.log'})")
+        time.sleep(0.2)
+    config = soak.directory / "govmon.yaml"
+    config.write_text(
+        yaml.safe_dump(soak_config(sim_config, soak.directory / "data"), allow_unicode=True, sort_keys=False)
+    )
+    env = {**env, "GOVMON_REDIS_URL": redis.url, "GOVMON_LOG_LEVEL": "WARNING"}
+    govmon = [python, "-m", "monitor"]
+    spawn("scheduler", [*govmon, "scheduler", "-c", str(config)], soak, env)
+    for n in range(args.workers):
+        spawn(f"worker{n + 1}", [*govmon, "worker", "-c", str(config)], soak, env)
+    listen = f"127.0.0.1:{free_port()}"
+    spawn("api", [*govmon, "api", "-c", str(config), "--listen", listen], soak, env)
+
+
+async def bytes_by_family(redis_url: str) -> Counter[str]:
+    """``MEMORY USAGE`` of every key, summed by family (once, at the end: it touches every key)."""
+    redis = client(redis_url)
+    usage: Counter[str] = Counter()
+    try:
+        names = [
+            k.decode() if isinstance(k, bytes) else k async for k in redis.scan_iter(f"{PREFIX}:*", 2000)
+        ]
+        for at in range(0, len(names), 1000):
+            async with redis.pipeline(transaction=False) as pipe:
+                for name in names[at : at + 1000]:
+                    pipe.memory_usage(name, samples=0)
+                for name, used in zip(names[at : at + 1000], await pipe.execute(), strict=True):
+                    usage[family(name, PREFIX)] += int(used or 0)
+    finally:
+        await redis.aclose()
+    return usage
+
+
+async def sample(soak: Soak, started: float) -> Sample:
+    redis = client(soak.redis_url)
+    try:
+        info: Any = await redis.info("memory")
+        keys: Counter[str] = Counter()
+        async for key in redis.scan_iter(match=f"{PREFIX}:*", count=2000):
+            keys[family(key.decode() if isinstance(key, bytes) else key, PREFIX)] += 1
+    finally:
+        await redis.aclose()
+    rss = {name: rss_mib(proc.pid) for name, proc in soak.procs.items() if name != "sim"}
+    return Sample((time.monotonic() - started) / 60, rss, info["used_memory"] / 2**20, keys)
+
+
+def slope(points: list[tuple[float, float]]) -> float:
+    """Least-squares slope (y per x); 0 for fewer than two points."""
+    if len(points) < 2:
+        return 0.0
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread if spread else 0.0
+
+
+def verdicts(
+    samples: list[Sample], warmup_min: float, bound_mib_min: float, usage: Counter[str], sites: int
+) -> tuple[str, bool]:
+    """The report's tables and whether every verdict held."""
+    after = [s for s in samples if s.at_min >= warmup_min] or samples[-1:]
+    first, last = after[0], samples[-1]
+    ok = True
+    rows = []
+    for name in samples[0].rss_mib:
+        points = [(s.at_min, s.rss_mib[name]) for s in after if s.rss_mib.get(name)]
+        rate = slope(points)
+        held = rate <= bound_mib_min and last.rss_mib.get(name, 0) > 0
+        ok &= held
+        rows.append(
+            [name, f"{first.rss_mib[name]:.1f}", f"{max(y for _, y in points):.1f}" if points else "—",
+             f"{last.rss_mib[name]:.1f}", f"{rate:+.3f}", "ok" if held else "**over**"]
+        )  # fmt: skip
+    redis_rate = slope([(s.at_min, s.used_memory_mib) for s in after])
+    rows.append(
+        ["redis used_memory", f"{first.used_memory_mib:.1f}", f"{max(s.used_memory_mib for s in after):.1f}",
+         f"{last.used_memory_mib:.1f}", f"{redis_rate:+.3f}", "(time-bounded keys, below)"]
+    )  # fmt: skip
+    rss_table = table(
+        ["process", "RSS at warm-up end (MiB)", "max after", "at end", "slope (MiB/min)", "verdict"], rows
+    )
+    key_rows = []
+    for name in sorted(set(first.keys) | set(last.keys)):
+        begin, end = first.keys.get(name, 0), last.keys.get(name, 0)
+        peak = max(s.keys.get(name, 0) for s in after)
+        bound = TIME_BOUNDED.get(name)
+        if bound is None:
+            held = end <= begin + _transient(name)
+            ok &= held
+            verdict = "flat" if held else "**grew**"
+        else:
+            verdict = bound
+        per_site = f"{usage[name] / sites:,.0f}" if name in usage else "—"
+        key_rows.append([f"`{name}`", f"{begin:,}", f"{peak:,}", f"{end:,}", per_site, verdict])
+    key_table = table(
+        [
+            "key family",
+            "keys at warm-up end",
+            "max after",
+            "at end",
+            "bytes per site at end",
+            "verdict / bound",
+        ],
+        key_rows,
+    )
+    return f"{rss_table}\n\n{key_table}", ok
+
+
+def _transient(name: str) -> int:
+    """Families whose count moves with the work in flight (the job stream's entries are not keys)."""
+    return 1 if name in ("joberrors", "lease", "jobs", "deadletter") else 0
+
+
+def stop_all(soak: Soak) -> dict[str, int | None]:
+    """SIGTERM every govmon process first (they drain and exit 0), then the simulator."""
+    codes: dict[str, int | None] = {}
+    order = [n for n in soak.procs if n != "sim"] + ["sim"]
+    for name in order:
+        proc = soak.procs[name]
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    for name in order:
+        proc = soak.procs[name]
+        try:
+            codes[name] = proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            codes[name] = proc.wait()
+    return codes
+
+
+def run(args: argparse.Namespace) -> tuple[str, bool]:
+    warmup_min = args.warmup_minutes if args.warmup_minutes is not None else min(10.0, args.minutes / 3)
+    directory = Path(tempfile.mkdtemp(prefix="govmon-soak-"))
+    soak = Soak(directory)
+    redis = EmbeddedRedis(directory / "redis", port=free_port()).start()
+    soak.redis_url = redis.url
+    stopping = False
+
+    def interrupted(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    previous = signal.signal(signal.SIGINT, interrupted)
+    signal.signal(signal.SIGTERM, interrupted)
+    try:
+        start(args, soak, redis)
+        started = time.monotonic()
+        print(f"bench.soak: {len(soak.procs)} processes, logs in {directory}", flush=True)
+        while not stopping:
+            item = asyncio.run(sample(soak, started))
+            soak.samples.append(item)
+            dead = [n for n, p in soak.procs.items() if p.poll() is not None]
+            print(
+                f"{item.at_min:6.1f} min  redis {item.used_memory_mib:6.1f} MiB  keys {sum(item.keys.values()):7,}  "
+                + "  ".join(f"{n} {v:.0f}" for n, v in item.rss_mib.items())
+                + (f"  DEAD: {dead}" if dead else ""),
+                flush=True,
+            )
+            if dead or item.at_min >= args.minutes:
+                break
+            next_at = started + len(soak.samples) * args.sample_s
+            while not stopping and time.monotonic() < next_at:
+                time.sleep(min(1.0, next_at - time.monotonic()))
+        exits = {n: p.poll() for n, p in soak.procs.items()}
+        usage = asyncio.run(bytes_by_family(redis.url))
+    finally:
+        codes = stop_all(soak)
+        redis.stop()
+        signal.signal(signal.SIGINT, previous)
+    crashed = {n: c for n, c in exits.items() if c is not None}
+    body, ok = verdicts(soak.samples, warmup_min, args.rss_slope_mib, usage, args.sites)
+    ok &= not crashed and all(code == 0 for name, code in codes.items() if name != "sim")
+    minutes = soak.samples[-1].at_min if soak.samples else 0.0
+    text = "\n".join(
+        [
+            f"`python -m bench.soak --minutes {args.minutes:g} --sites {args.sites} --seed {args.seed}` — "
+            f"{today()}, govmon {revision()}; {machine()} (shared with other work while it ran).",
+            "",
+            f"{minutes:.1f} minutes, {len(soak.samples)} samples every {args.sample_s:g} s; scheduler, "
+            f"{args.workers} workers and api as processes on one embedded Redis; the simulated province "
+            f"({args.sites} sites and its accounts) in its own process; `govmon demo`'s cadences (a probe "
+            f"every 2 s per site, content every 1–2 min). Verdicts after a {warmup_min:g}-minute warm-up: "
+            f"RSS slope ≤ {args.rss_slope_mib:g} MiB/min per process; families bounded by the inventory "
+            "no larger at the end than at warm-up's end.",
+            "",
+            body,
+            "",
+            f"Exit codes after SIGTERM: {', '.join(f'{n} {c}' for n, c in codes.items())}"
+            + (f"; died during the run: {crashed}" if crashed else "")
+            + f". Verdict: **{'held' if ok else 'NOT held'}**.",
+        ]
+    )
+    if ok:
+        shutil.rmtree(directory, ignore_errors=True)
+    else:
+        text += f"\n\n(logs kept in {directory})"
+    return text, ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    text, ok = run(args)
+    print(text)
+    if args.write:
+        replace_section(args.write, "soak", text)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        sys.exit(main())
