@@ -29,6 +29,7 @@ from monitor.engine.kv.keys import Keys
 from monitor.engine.kv.state import RedisState
 from monitor.engine.loopwatch import LoopWatch
 from monitor.engine.queue import JobQueue
+from monitor.engine.retention import history_bounds
 from monitor.engine.store import Store
 from monitor.fetch import Fetcher
 from monitor.inventory import Loaded
@@ -62,9 +63,12 @@ class Runtime:
         return {t.id: t for t in targets}
 
     def store(self) -> Store:
-        """Observations kept a day beyond the availability window, the longest any rule looks back yet."""
+        """Observations live a day beyond the availability window (the keys' TTL); each history is trimmed
+        to what the rules that read it look back (``monitor.engine.retention``)."""
         retention_s = (self.settings.availability.window_days + 1) * 86400
-        return Store(self.redis, self.keys, retention_s=retention_s)
+        intervals = {name: check.interval(self.settings) for name, check in CHECKS.items()}
+        bounds = history_bounds(self.settings, intervals)
+        return Store(self.redis, self.keys, retention_s=retention_s, bounds=bounds)
 
     def findings(self) -> FindingStore:
         return FindingStore(self.redis, self.keys)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ import redis.asyncio as aioredis
 from monitor.deadlines import day_of
 from monitor.engine import samples
 from monitor.engine.kv.keys import Keys
+from monitor.engine.retention import HistoryBound
 from monitor.model import Claim, Observation, Outcome
 
 if TYPE_CHECKING:
@@ -122,7 +124,9 @@ def day_key(keys: Keys, observed_at: float) -> str:
 
 class Store:
     """Observations of every check. ``retention_s`` covers the longest rule window (7 days) with a day spare;
-    ``max_history`` caps one (check, target) history however often it is observed."""
+    ``max_history`` caps one (check, target) history however often it is observed. ``bounds`` trims the
+    histories of the checks it names tighter, to what their rules read (``monitor.engine.retention``); the
+    keys' TTLs stay ``retention_s``."""
 
     def __init__(
         self,
@@ -131,12 +135,14 @@ class Store:
         retention_s: float = 8 * 86400,
         max_history: int = 50_000,
         done_ttl_s: float = DONE_TTL_S,
+        bounds: Mapping[str, HistoryBound] | None = None,
     ) -> None:
         self._redis = redis
         self._keys = keys
         self.retention_s = retention_s
         self.max_history = max_history
         self.done_ttl_s = done_ttl_s
+        self.bounds = dict(bounds or {})
         self._script = redis.register_script(_RECORD_AND_ACK)
         self._newest = redis.register_script(_NEWEST_SCORES)
         self._heads = redis.register_script(_LATEST_HEADS)
@@ -267,10 +273,15 @@ class Store:
         await queue.ack(claim)
         return False
 
+    def bound(self, check: str) -> HistoryBound:
+        """How a check's history is trimmed: its own bound, else the store's retention and count."""
+        return self.bounds.get(check) or HistoryBound(self.retention_s, self.max_history)
+
     async def _write(self, observation: Observation, message_id: str) -> bool:
         document = json.dumps(
             observation.to_json(), ensure_ascii=False, sort_keys=True, separators=(",", ":")
         )
+        bound = self.bound(observation.check)
         recorded = await self._script(
             keys=[
                 self._keys.done(observation.job_id),
@@ -285,9 +296,9 @@ class Store:
                 max(1, int(self.done_ttl_s)),
                 document,
                 repr(observation.observed_at),
-                repr(observation.observed_at - self.retention_s),
-                self.max_history,
-                max(1, int(self.retention_s)),
+                repr(observation.observed_at - bound.retention_s),
+                bound.max_count,
+                max(1, int(self.retention_s), math.ceil(bound.retention_s)),
                 self._keys.group,
                 message_id,
                 observation.job_id,
