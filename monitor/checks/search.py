@@ -37,6 +37,9 @@ from monitor.observations import SearchQuery, SearchRead
 from monitor.settings import Settings
 
 PURPOSE = "search"
+ASKS = 2
+"""A query answered with a 5xx or not at all is asked once more before the answer stands (the fetcher itself
+retries only timeouts and dropped connections): one flaky moment is not a broken search."""
 VISITOR_ERRORS = (FailureReason.HTTP_ERROR, FailureReason.REDIRECT_LOOP, FailureReason.TOO_MANY_REDIRECTS)
 """What a visitor sees as the search erring (a status ≥ 400, a redirect loop): broken at once. Other failures
 (a timeout, a refused connection) count only when seen twice running (``monitor.rules.search``)."""
@@ -73,20 +76,37 @@ def judged(
     )
 
 
+def momentary_trouble(result: FetchResult) -> bool:
+    """A server error (5xx) or a lost connection may be a moment's trouble: the query is asked once more."""
+    return (result.status is not None and result.status >= 500) or (
+        result.status is None and result.failure is not None
+    )
+
+
 async def ask(
     box: SearchBox, item_title: str, item_url: str | None, item_date: str | None, encoding: str | None,
-    ctx: CheckContext, timeout_s: float,
-) -> SearchQuery:  # fmt: skip
+    ctx: CheckContext, budget: Budget,
+) -> SearchQuery | None:  # fmt: skip
+    """One headline asked for (twice when the first answer is a 5xx or no answer); None: no time left."""
     query = query_for(item_title, ctx.settings.search.query_max_chars)
     request = search_request(box, query, encoding)
-    result = await ctx.fetcher.get(
-        request.url,
-        purpose=PURPOSE,
-        method=request.method,
-        form=request.form,
-        timeout_s=timeout_s,
-        max_body_bytes=RESULTS_BODY_BYTES,
-    )
+    result: FetchResult | None = None
+    for _attempt in range(ASKS):
+        timeout_s = budget.timeout_s()
+        if timeout_s is None:
+            break
+        result = await ctx.fetcher.get(
+            request.url,
+            purpose=PURPOSE,
+            method=request.method,
+            form=request.form,
+            timeout_s=timeout_s,
+            max_body_bytes=RESULTS_BODY_BYTES,
+        )
+        if not momentary_trouble(result):
+            break
+    if result is None:
+        return None
     verdict, reason = judged(result, query, item_title, item_url, ctx.settings)
     return SearchQuery(
         item_title, item_url, item_date, query, request.method, request.url, verdict, result.status, reason,
@@ -113,11 +133,10 @@ async def try_search(target: Site, job_id: str, ctx: CheckContext) -> Observatio
         ages = (cfg.min_headline_age_days, cfg.max_headline_age_days)
         chosen = pick_headlines(items, as_of, *ages, cfg.headlines, home.final_url)
         for item in chosen:
-            timeout_s = budget.timeout_s()
-            if timeout_s is None:
-                break
             date = item.date.isoformat() if item.date else None
-            asked = await ask(box, item.title, item.url, date, home.encoding, ctx, timeout_s)
+            asked = await ask(box, item.title, item.url, date, home.encoding, ctx, budget)
+            if asked is None:
+                break
             queries.append(asked)
             if asked.result == "found":
                 break
