@@ -21,7 +21,13 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from monitor.checks.base import Check, CheckContext
 from monitor.checks.content import read_content, recent_scan, remember_scan
-from monitor.extract.homepage_links import labelled_links, report_links, topic_links
+from monitor.extract.homepage_links import (
+    is_report_label,
+    labelled_links,
+    report_links,
+    shows_topic,
+    topic_links,
+)
 from monitor.extract.html import parse, summarize
 from monitor.model import Observation, Outcome, Site
 from monitor.observations import CONTENT, HomepageLink, HomepageRead
@@ -33,9 +39,10 @@ def required_links(tree: HTMLParser, url: str, settings: Settings) -> dict[str, 
     """The links the homepage must carry (年度报表, the configured 重要专题), as ``HomepageRead`` fields.
     Every configured topic is looked for, whatever its dates: the rule judges the ones due at its
     monitoring point (``govmon check --as-of`` may be another day than the read)."""
-    links = labelled_links(tree, url)
-    reports = tuple(HomepageLink(r.url, r.label, r.year) for r in report_links(links))
     wanted = {t.name: (t.keywords, t.patterns) for t in settings.homepage.required_topics}
+    shown = [shows_topic(*words) for words in wanted.values()]
+    links = labelled_links(tree, url, lambda label: is_report_label(label) or any(s(label) for s in shown))
+    reports = tuple(HomepageLink(r.url, r.label, r.year) for r in report_links(links))
     topics = {
         name: None if link is None else HomepageLink(link.url, link.label)
         for name, link in topic_links(links, wanted).items()
