@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag
 
 from selectolax.lexbor import LexborHTMLParser
 
 from monitor.extract.html import NOT_CHECKED_SCHEMES, clean_text
+from monitor.extract.search import absolute
 
 MAX_GUIDE_LINK_CHARS = 60
 """A guide's link text is its name (居民身份证换领办事指南); longer runs are paragraphs that mention one."""
@@ -38,15 +39,16 @@ class GuideLink:
 def guide_links(tree: LexborHTMLParser, page_url: str, keywords: Sequence[str]) -> tuple[GuideLink, ...]:
     """Anchors whose text (or title) names a guide (办事指南, 服务指南 …), first per URL, the page itself left out."""
     base_node = tree.css_first("base[href]")
-    base = urljoin(page_url, base_node.attributes.get("href") or "") if base_node else page_url
+    base = (absolute(page_url, base_node.attributes.get("href") or "") or page_url) if base_node else page_url
     own = urldefrag(page_url).url
     found: dict[str, GuideLink] = {}
     for node in tree.css("a[href]"):
         raw = (node.attributes.get("href") or "").strip()
         if not raw or raw.lower().startswith(NOT_CHECKED_SCHEMES):
             continue
-        url = urldefrag(urljoin(base, raw)).url
-        if urlsplit(url).scheme not in ("http", "https") or url == own or url in found:
+        joined = absolute(base, raw)
+        url = urldefrag(joined).url if joined else None
+        if url is None or url == own or url in found:
             continue
         text = clean_text(node.text(deep=True)) or clean_text(node.attributes.get("title"))
         if text and len(text) <= MAX_GUIDE_LINK_CHARS and _names_guide(text, keywords):

@@ -63,6 +63,17 @@ class SearchBox:
     """The form's opening tag or the script statement it was read from (evidence for a site owner)."""
 
 
+def absolute(page_url: str, raw: str) -> str | None:
+    """``raw`` resolved against the page, when it is a usable http(s) URL; None for a malformed one (a hostile
+    page's ``http://[x/``) or another scheme."""
+    try:
+        url = urljoin(page_url, raw.strip())
+        scheme = urlsplit(url).scheme
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None
+
+
 def _hinted(*values: str | None) -> bool:
     text = " ".join(v for v in values if v).lower()
     return any(h in text for h in SEARCH_HINTS)
@@ -157,9 +168,10 @@ def script_template(tree: LexborHTMLParser, page_url: str) -> SearchBox | None:
             statement = script[match.start() : match.end() + 60].strip()
             if "#" in template:
                 return SearchBox(SCRIPT_ONLY, markup=statement)
-            return SearchBox(
-                SCRIPT, urljoin(page_url, template), "GET", markup=statement, utf8=bool(_ENCODED.match(rest))
-            )
+            url = absolute(page_url, template)
+            if url is None:
+                continue
+            return SearchBox(SCRIPT, url, "GET", markup=statement, utf8=bool(_ENCODED.match(rest)))
     return None
 
 
@@ -190,9 +202,12 @@ def find_search(tree: LexborHTMLParser, page_url: str) -> SearchBox:
         if box is None or not _is_search_form(form, box):
             continue
         boxed = True
-        action = _action(form)
-        if action is None:
+        raw_action = _action(form)
+        if raw_action is None:
             continue  # submitted by a script: its template is looked for below
+        action = absolute(page_url, raw_action)
+        if action is None:
+            continue
         hidden = tuple(
             (n.attributes.get("name") or "", n.attributes.get("value") or "")
             for n in form.css("input[type=hidden]")
@@ -202,7 +217,7 @@ def find_search(tree: LexborHTMLParser, page_url: str) -> SearchBox:
         charset = (form.attributes.get("accept-charset") or "").replace(",", " ").split()
         return SearchBox(
             FORM,
-            urljoin(page_url, action),
+            action,
             method,
             (box.attributes.get("name") or "").strip(),
             hidden,
@@ -342,7 +357,7 @@ def judge_results(
         if _names_headline(_squeeze(anchor.text(deep=True) or ""), needle, title):
             return FOUND, None
         href = (anchor.attributes.get("href") or "").strip()
-        if target and href and urljoin(page_url, href).rstrip("/") == target:
+        if target and href and (absolute(page_url, href) or "").rstrip("/") == target:
             return FOUND, None
     error = soft404_reason(text, tuple(error_patterns)) if text else None
     if error:

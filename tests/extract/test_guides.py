@@ -64,3 +64,10 @@ def test_the_required_elements_come_from_settings() -> None:
     settings = Settings.model_validate({"guides": {"elements": {"收费标准": ["收费标准", "收费依据"]}}})
     assert guide_elements(parse(DL_GUIDE_WITHOUT_TIME), settings.guides.elements).missing == ()
     assert guide_elements(parse(TABLE_GUIDE), settings.guides.elements).missing == ("收费标准",)
+
+
+def test_a_malformed_guide_link_is_skipped() -> None:
+    page = '<a href="http://[x/a">甲办事指南</a><a href="/b.html">乙办事指南</a>'
+    assert [g.url for g in guide_links(parse(page), "http://www.a.gov.cn/", KEYWORDS)] == [
+        "http://www.a.gov.cn/b.html"
+    ]

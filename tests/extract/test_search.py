@@ -218,3 +218,35 @@ def test_zero_results_error_pages_and_other_results_are_misses() -> None:
 def test_a_page_that_neither_lists_nor_echoes_is_unreadable() -> None:
     shell = '<div id="app"></div><script src="/static/search.js"></script>'
     assert judge(shell) == ("unreadable", "query_not_shown")
+
+
+HOSTILE_PIECES = st.sampled_from(
+    [
+        "<form", "<form action='/s' method=post>", "<input type=text name=q>", "<input name=searchWord>",
+        "<script>window.open('/search?q='+", "location.href = \"/so/s?w=\" + k", "<!--", "//", "/*", "*/",
+        "</script>", "<a href='/x'>", "找到0条", "<textarea>", "'", '"', "\x00", "\ufeff", "<",
+    ]
+)  # fmt: skip
+
+
+@given(st.lists(st.one_of(HOSTILE_PIECES, st.text(max_size=20)), max_size=40))
+def test_any_page_gives_a_search_box_and_a_verdict_never_an_exception(pieces: list[str]) -> None:
+    page = "".join(pieces)
+    box = find_search(parse(page), "http://www.a.gov.cn/")
+    assert box.kind in (FORM, SCRIPT, SCRIPT_ONLY, NONE)
+    if box.kind in (FORM, SCRIPT):
+        assert search_request(box, "安全生产", "gbk").url.startswith("http")
+    verdict, _ = judge_results(
+        parse(page), page, "http://www.a.gov.cn/s", "安全生产", TITLE, None, NO_RESULTS, ERRORS
+    )
+    assert verdict in ("found", "not_found", "no_results", "error_page", "unreadable")
+
+
+def test_malformed_or_foreign_urls_are_skipped_not_raised() -> None:
+    page = (
+        '<form action="http://[x/s"><input name="q" placeholder="搜索"></form>'
+        '<form action="ftp://a.gov.cn/s"><input name="q" placeholder="搜索"></form>'
+        '<script>window.open("http://[x/search?q=" + k)</script>'
+    )
+    assert find_search(parse(page), "http://www.a.gov.cn/").kind == SCRIPT_ONLY
+    assert judge("<a href='http://[x/'>x</a><input value='安全生产工作会议'>") == ("not_found", None)
