@@ -221,10 +221,14 @@ class Schedule:
             return now + spread_fraction(value) * interval_s
         return max(now, grid.first_after(now, strictly=False))
 
-    async def bring_forward(self, check: str, target_id: str, at: float) -> None:
+    async def bring_forward(self, check: str, target_id: str, at: float) -> bool:
         """Make an existing entry due no later than ``at`` (``ZADD XX LT``): a burst of calls folds into one
-        run, and an entry not in the schedule (a target since removed) is not re-created."""
-        await self._redis.zadd(self._keys.schedule, {member(check, target_id): at}, xx=True, lt=True)
+        run, and an entry not in the schedule (a target since removed) is not re-created. True when this
+        call set it to ``at`` (False: it was due no later already, or is not scheduled)."""
+        changed = await self._redis.zadd(
+            self._keys.schedule, {member(check, target_id): at}, xx=True, lt=True, ch=True
+        )
+        return bool(changed)
 
     async def due_at(self, check: str, target_id: str) -> float | None:
         """When an entry falls due next, or None when it is not scheduled."""

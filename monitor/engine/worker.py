@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import time
 from collections.abc import Awaitable, Callable, Collection
 
@@ -40,6 +41,8 @@ CLAIM_BLOCK_MS = 250
 IDLE_POLL_S = 0.05
 """With ``until_idle``, how often to look again while only our own failed jobs remain (pending)."""
 REDIS_RETRY_S = 1.0
+ASKED_KEPT = 4096
+"""Evaluations this worker set that are still ahead, kept at most (past ones are dropped when it fills)."""
 
 Execute = Callable[[Job], Awaitable[Observation | None]]
 _RETRYABLE = (RedisError,)  # Redis trouble is logged and retried after a pause, never fatal to the worker
@@ -74,6 +77,7 @@ class Worker:
         # Rule evaluation is brought forward only after observations some rule reads (None: after any);
         # ``evaluate_delay_s`` later, so that a burst of a target's observations folds into one evaluation.
         self._evaluate_after = None if evaluate_after is None else frozenset(evaluate_after)
+        self._evaluations_asked: dict[str, float] = {}  # target → the evaluation this worker set, still ahead
         self._tasks: dict[asyncio.Task[None], Claim] = {}
         self._finishing: set[asyncio.Future[bool]] = set()  # shielded record+ack calls still running
 
@@ -212,11 +216,33 @@ class Worker:
                 and job.check != EVALUATE
                 and (self._evaluate_after is None or job.check in self._evaluate_after)
             ):
-                evaluate_at = self._clock.now() + self._settings.evaluate_delay_s
-                await self._schedule.bring_forward(EVALUATE, job.target_id, evaluate_at)
+                await self._evaluate_soon(job.target_id)
         finally:
             self._metrics.in_flight.dec()
             self._metrics.job_seconds.labels(job.check).observe(time.monotonic() - started)
+
+    async def _evaluate_soon(self, target_id: str) -> None:
+        """Bring the target's evaluation forward to ``evaluate_delay_s`` from now, unless this worker already
+        set it to a time still ahead: that evaluation runs after this observation was recorded (it was
+        recorded before this call), so asking again (a round trip per observation, a no-op in Redis) changes
+        nothing. A verdict waits no longer than it did: at most ``evaluate_delay_s`` after the observation.
+        An evaluation set by someone else, or not moved by our call (due earlier: it may run before the next
+        observation), is not trusted: the next observation asks again."""
+        now = self._clock.now()
+        if self._evaluations_asked.get(target_id, -math.inf) > now:
+            return
+        evaluate_at = now + self._settings.evaluate_delay_s
+        if len(self._evaluations_asked) >= ASKED_KEPT:
+            self._evaluations_asked = {t: at for t, at in self._evaluations_asked.items() if at > now}
+        # set before the round trip, so the target's observations finishing meanwhile do not ask too: if the
+        # call does not move the entry, it was due earlier still, which is after their records as well
+        self._evaluations_asked[target_id] = evaluate_at
+        moved = False
+        try:
+            moved = await self._schedule.bring_forward(EVALUATE, target_id, evaluate_at)
+        finally:
+            if not moved and self._evaluations_asked.get(target_id) == evaluate_at:
+                del self._evaluations_asked[target_id]
 
     # ------------------------------------------------------------------------------------------ lifecycle
     async def _heartbeat(self) -> None:

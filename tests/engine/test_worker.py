@@ -5,6 +5,7 @@ import time
 
 import structlog
 
+from monitor.engine.schedule import Schedule
 from monitor.engine.worker import EVALUATE, Worker
 from monitor.model import Job, Outcome
 
@@ -117,6 +118,50 @@ async def test_a_new_observation_brings_the_targets_evaluation_forward(
     assert await schedule.due_at("evaluate", "site-2") == T0 + 300  # a discarded probe says nothing new
     assert sample(metrics, "govmon_jobs_total", check="evaluate", outcome="none") == 1
     assert sample(metrics, "govmon_jobs_total", check="availability", outcome="discarded") == 1
+
+
+class CountingSchedule(Schedule):
+    """The real schedule, counting the bring-forward calls that reach Redis."""
+
+    asked = 0
+
+    async def bring_forward(self, check: str, target_id: str, at: float) -> bool:
+        self.asked += 1
+        return await super().bring_forward(check, target_id, at)
+
+
+async def test_observations_within_the_gap_ask_for_the_evaluation_once_and_none_waits_longer(
+    redis, keys, queue, store, metrics, settings, clock
+):
+    schedule = CountingSchedule(redis, keys, metrics, clock)
+    await redis.zadd(keys.schedule, {"evaluate|site-1": T0 + 300, "evaluate|site-2": T0 + 0.5})
+
+    async def execute(job: Job):
+        return observed(job, clock.now())
+
+    async def observe(target: str, dues: list[float]) -> None:
+        for due in dues:
+            await queue.enqueue(Job("homepage", target, due))
+        worker = make_worker(redis, keys, queue, store, schedule, metrics, settings, clock, execute)
+        await asyncio.wait_for(worker.run(asyncio.Event(), until_idle=True), 10)
+
+    await observe("site-1", [T0, T0 + 0.01, T0 + 0.02])
+    assert await schedule.due_at("evaluate", "site-1") == T0 + settings.evaluate_delay_s
+    assert schedule.asked == 1  # the two later observations: the evaluation set is still ahead
+
+    await redis.zadd(keys.schedule, {"evaluate|site-1": T0 + 300})  # it ran; its next regular run
+    clock.advance(settings.evaluate_delay_s + 0.1)
+    await observe("site-1", [T0 + 1])
+    assert await schedule.due_at("evaluate", "site-1") == clock.now() + settings.evaluate_delay_s
+    assert schedule.asked == 2
+
+    # site-2's evaluation was due earlier (set by someone else): it may run before the next observation
+    await observe("site-2", [T0])
+    assert await schedule.due_at("evaluate", "site-2") == T0 + 0.5
+    await redis.zadd(keys.schedule, {"evaluate|site-2": T0 + 300})  # it ran
+    await observe("site-2", [T0 + 0.01])
+    assert await schedule.due_at("evaluate", "site-2") == clock.now() + settings.evaluate_delay_s
+    assert schedule.asked == 4
 
 
 async def test_evaluation_is_brought_forward_only_after_observations_a_rule_reads(
