@@ -727,9 +727,14 @@ class SearchQuery:
     http_status: int | None = None
     reason: str | None = None
     final_url: str | None = None
+    snapshot: str | None = None
+    """The results page kept as evidence (``evidence.snapshot``) when it did not find the headline."""
 
     def to_payload(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        payload = dataclasses.asdict(self)
+        if self.snapshot is None:
+            del payload["snapshot"]  # as stored before results pages were kept
+        return payload
 
     @classmethod
     def from_payload(cls, data: Mapping[str, Any]) -> SearchQuery:
@@ -744,6 +749,7 @@ class SearchQuery:
             http_status=data.get("http_status"),
             reason=data.get("reason"),
             final_url=data.get("final_url"),
+            snapshot=data.get("snapshot"),
         )
 
 

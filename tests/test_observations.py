@@ -110,7 +110,11 @@ PAYLOADS: list[tuple[Any, str, dict[str, Any]]] = [
         "markup": '<form action="/search/" method="post">',
         "queries": [{"headline": "某市召开会议", "headline_url": "http://127.0.0.1/a.html",
                      "headline_date": "2026-12-01", "query": "某市召开会议", "method": "POST", "request_url": "http://127.0.0.1/search/",
-                     "result": "no_results", "http_status": 200, "reason": "找到0条", "final_url": None}],
+                     "result": "no_results", "http_status": 200, "reason": "找到0条", "final_url": None},
+                    {"headline": "某市召开会议", "headline_url": "http://127.0.0.1/a.html",
+                     "headline_date": "2026-12-01", "query": "某市召开会议", "method": "POST",
+                     "request_url": "http://127.0.0.1/search/", "result": "not_found", "http_status": 200,
+                     "reason": None, "final_url": "http://127.0.0.1/search/", "snapshot": "3f9c" * 16}],
     }),
     (obs.InteractionRead, obs.INTERACTION, HEAD),
     (obs.InteractionRead, obs.INTERACTION, HEAD | {

@@ -21,6 +21,7 @@ from monitor.checks.services import BOT_STATUSES, Budget, redirected_home
 from monitor.clock import to_datetime
 from monitor.extract.html import parse
 from monitor.extract.listing import homepage_items
+from monitor.extract.privacy import mask_text
 from monitor.extract.search import (
     FORM,
     SCRIPT,
@@ -108,10 +109,28 @@ async def ask(
     if result is None:
         return None
     verdict, reason = judged(result, query, item_title, item_url, ctx.settings)
+    snapshot = await keep(result, ctx) if verdict in KEPT else None
     return SearchQuery(
         item_title, item_url, item_date, query, request.method, request.url, verdict, result.status, reason,
-        result.final_url,
+        result.final_url, snapshot,
     )  # fmt: skip
+
+
+KEPT = ("not_found", "no_results", "error_page", "error")
+"""Answers whose page is kept as evidence: what the owner is shown beside a 搜索功能 finding."""
+
+
+async def keep(result: FetchResult, ctx: CheckContext) -> str | None:
+    """The results page, masked, in the evidence store; its digest (None: no store, or no page)."""
+    if ctx.evidence is None or not result.text:
+        return None
+    return await ctx.evidence.put(
+        mask_text(result.text),
+        url=result.final_url,
+        status=result.status,
+        observed_at=ctx.clock.now(),
+        content_type=result.content_type or "text/html",
+    )
 
 
 async def try_search(target: Site, job_id: str, ctx: CheckContext) -> Observation:

@@ -66,6 +66,8 @@ def _evidence(
             "http_status": query.http_status,
             "result": query.result,
         }
+        if query.snapshot:
+            evidence["snapshot"] = query.snapshot  # the results page as govmon saw it
     if read.markup:
         evidence["markup"] = read.markup
     return evidence

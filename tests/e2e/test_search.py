@@ -80,6 +80,7 @@ async def test_check_finds_exactly_the_seeded_search_and_guide_problems(tmp_path
         by_site = {f["target"]: f for f in found if f["code"] == "site.search_broken"}
         zero = next(sid for sid, s in truth.items() if s["search"] == "zero")
         assert "找到0条" in by_site[zero]["evidence"]["reason"]  # the results page's own words
+        assert len(by_site[zero]["evidence"]["snapshot"]) >= 32  # that page, kept as evidence
         assert by_site[zero]["evidence"]["headline_url"].startswith(truth[zero]["url"].rstrip("/"))
         guide_urls = {f["evidence"]["url"] for f in found if f["code"] == "service.guide_incomplete"}
         assert guide_urls == {

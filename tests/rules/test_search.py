@@ -71,11 +71,14 @@ def test_a_search_that_errs_is_broken_at_once() -> None:
 
 
 def test_no_results_for_every_headline_is_broken() -> None:
-    payload = FORM | {"queries": [query("no_results", reason="找到0条"), query("not_found")]}
+    payload = FORM | {
+        "queries": [query("no_results", reason="找到0条", snapshot="ab" * 32), query("not_found")]
+    }
     findings = judge(reads(payload))
     assert verdicts(findings) == [("site.search_broken", "violation")]
     assert "均未找到" in findings[0].message
     assert findings[0].evidence["result"] == "no_results"
+    assert findings[0].evidence["snapshot"] == "ab" * 32  # the results page govmon saw
 
 
 def test_a_search_host_down_once_is_unverified_and_twice_broken() -> None:
