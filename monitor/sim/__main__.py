@@ -36,6 +36,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     serve.add_argument("--probe-timeout-s", type=float, default=15.0, help="slow sites answer 5 s past this")
     serve.add_argument("--slow-latency-s", type=float, help="how long slow sites take (overrides the above)")
     serve.add_argument(
+        "--latency-ms",
+        type=float,
+        default=0.0,
+        help="delay every answer of every host this long (server side)",
+    )
+    serve.add_argument(
         "--accounts", type=int, help="accounts beyond the five archetypes (default: sites / 5)"
     )
     serve.add_argument("--media-cases", action="store_true", help="add the media cases (every feed kind)")
@@ -44,6 +50,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     serve.add_argument("--write-config", type=Path, help="write the govmon configuration (YAML) here")
     serve.add_argument("--write-truth", type=Path, help="write the ground truth (JSON) here")
+    serve.add_argument(
+        "--host-concurrency",
+        type=int,
+        help="each host answers at most this many requests at once; the rest wait, connection open",
+    )
+    serve.add_argument(
+        "--write-stats",
+        type=Path,
+        help="on exit, write per host the requests served and the most in flight at once (JSON) here",
+    )
     return parser.parse_args(argv)
 
 
@@ -69,6 +85,8 @@ async def serve(args: argparse.Namespace) -> int:
         port=args.port,
         probe_timeout_s=args.probe_timeout_s,
         slow_latency_s=args.slow_latency_s,
+        latency_s=args.latency_ms / 1000,
+        host_concurrency=args.host_concurrency,
         accounts=args.accounts,
         media_cases=args.media_cases,
         site_addresses=args.site_addresses,
@@ -90,7 +108,20 @@ async def serve(args: argparse.Namespace) -> int:
             flush=True,
         )
         await stop.wait()
+        if args.write_stats:
+            _write_atomically(args.write_stats, json.dumps(served(sim), indent=1))
     return 0
+
+
+def served(sim: SimWeb) -> dict[str, dict[str, int]]:
+    """Per host that was asked anything: requests served and the most in flight at once (what a client's
+    politeness really came to, counted where it lands)."""
+    stats = {host: sim.stats(host) for host in sim.resolve}
+    return {
+        host: {"requests": s.requests, "max_in_flight": s.max_in_flight}
+        for host, s in stats.items()
+        if s.requests
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

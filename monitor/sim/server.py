@@ -60,6 +60,7 @@ class Host:
     profile: HostProfile
     stats: HostStats = dataclasses.field(default_factory=HostStats)
     renderer: SiteRenderer | None = None
+    workers: asyncio.Semaphore | None = None  # SimWeb's host_concurrency: requests answered at once
 
 
 def as_shanghai(now: dt.datetime | None) -> dt.datetime:
@@ -75,7 +76,11 @@ class SimWeb:
     """The simulated web. ``sites``: a count (a seeded, mostly healthy mix), ``"demo"``, or explicit specs.
 
     ``slow_latency_s`` is how long a ``slow`` host takes to answer (default: 5 s past
-    ``probe_timeout_s``); ``flaky_ratio`` is a ``flaky`` host's failure share; ``accounts`` the
+    ``probe_timeout_s``); ``latency_s`` delays every answer of every host by that much more (server side,
+    an ``asyncio.sleep``, so the loop keeps serving: a far-away web for the link-checker benchmark);
+    ``host_concurrency`` lets each host answer at most that many requests at once, the rest waiting with their
+    connection open, as behind a server's worker pool (a client's per-host limit, imposed on any client);
+    ``flaky_ratio`` is a ``flaky`` host's failure share; ``accounts`` the
     number of accounts beyond the five archetypes (default: a fifth of the sites for counts, 0 otherwise).
     A count beyond the province's slots (326) adds replicas of them (``catalogue.replicate``);
     ``site_addresses`` makes the sites share that many loopback addresses (virtual hosts by Host header).
@@ -91,6 +96,8 @@ class SimWeb:
         port: int | None = None,
         probe_timeout_s: float = 15.0,
         slow_latency_s: float | None = None,
+        latency_s: float = 0.0,
+        host_concurrency: int | None = None,
         flaky_ratio: float = 0.3,
         accounts: int | None = None,
         cache_pages: int = 4096,
@@ -117,6 +124,12 @@ class SimWeb:
             self._accounts += build_media_cases(seed, self.now, BRIDGE_HOST)
         self.slow_latency_s = probe_timeout_s + 5.0 if slow_latency_s is None else slow_latency_s
         self.flaky_ratio = flaky_ratio
+        if latency_s < 0:
+            raise ValueError(f"latency_s must be 0 or more, not {latency_s}")
+        self.latency_s = latency_s
+        if host_concurrency is not None and host_concurrency < 1:
+            raise ValueError(f"host_concurrency must be 1 or more, not {host_concurrency}")
+        self.host_concurrency = host_concurrency
         self.platform_host = PLATFORM_HOST
         self.bridge_host = BRIDGE_HOST
         self.hostile_host = HOSTILE_HOST
@@ -172,9 +185,12 @@ class SimWeb:
                 profile.latency_s = self.slow_bridge_latency_s
             plan.append((name, role, profile))
         return {
-            name: Host(name, role, address, profile)
+            name: Host(name, role, address, profile, workers=self._workers())
             for (name, role, profile), address in zip(plan, self._addresses(plan), strict=True)
         }
+
+    def _workers(self) -> asyncio.Semaphore | None:
+        return None if self.host_concurrency is None else asyncio.Semaphore(self.host_concurrency)
 
     def _addresses(self, plan: Sequence[tuple[str, str, HostProfile]]) -> list[str]:
         """One loopback address per host; with ``site_addresses``, the sites that start up share that many
@@ -354,20 +370,29 @@ class SimWeb:
             profile = host.profile
             if profile.down:
                 return _drop(request)
-            if profile.latency_s > 0:
-                await asyncio.sleep(profile.latency_s)
-            failure = profile.draw()
-            if failure is not None:
-                stats.failures_injected += 1
-                if failure == "drop":
-                    return _drop(request)
-                status = int(failure)
-                return web.Response(
-                    status=status, text=simple_page(f"{status} Service Error", ""), content_type="text/html"
-                )
-            return await self._route(host, request)
+            if host.workers is None:
+                return await self._serve(host, request)
+            async with host.workers:
+                return await self._serve(host, request)
         finally:
             stats.in_flight -= 1
+
+    async def _serve(self, host: Host, request: web.BaseRequest) -> web.StreamResponse:
+        """A request's answer after the host's latency, or the failure its profile draws."""
+        profile = host.profile
+        delay_s = profile.latency_s + self.latency_s
+        if delay_s > 0:
+            await asyncio.sleep(delay_s)
+        failure = profile.draw()
+        if failure is not None:
+            host.stats.failures_injected += 1
+            if failure == "drop":
+                return _drop(request)
+            status = int(failure)
+            return web.Response(
+                status=status, text=simple_page(f"{status} Service Error", ""), content_type="text/html"
+            )
+        return await self._route(host, request)
 
     async def _route(self, host: Host, request: web.BaseRequest) -> web.StreamResponse:
         path = request.path
