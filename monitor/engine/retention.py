@@ -7,6 +7,13 @@ by the count that span holds at the check's interval. The availability samples s
 (about 169 probes, 1.5 kB packed) instead of the 8 days every history kept before; the homepage and columns
 histories 12 hours and one day instead of 8 days of full observations.
 
+A check whose rules read only its newest full reading (and the failures since) names a ``supersedes`` test:
+an observation passing it removes the older entries of its history at once. The media rule is one
+(``monitor.rules.media``: the newest OK poll holding a reading, then the streak of failed polls after it), so
+an account's history holds one reading instead of a day of them (25 polls of ~2 kB each: 8 GB for 150,000
+accounts, ~2 kB each with it). A ``govmon check --as-of`` before that reading finds no older one there and
+judges no silence (no verdict, never a false one).
+
 Only the trimming of old entries uses these bounds. The keys' TTLs stay the store's ``retention_s`` (8 days),
 so the newest observation of a check that stopped running is still there for a week.
 """
@@ -15,8 +22,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
+from monitor.model import Observation, Outcome
+from monitor.observations import MediaRead
 from monitor.rules import RULES
 from monitor.rules.base import Rule
 from monitor.settings import Settings
@@ -34,6 +43,18 @@ class HistoryBound:
 
     retention_s: float
     max_count: int
+    supersedes: Callable[[Observation], bool] | None = None
+    """An observation for which this is true makes every older entry of the history one no rule reads."""
+
+
+def holds_media_reading(observation: Observation) -> bool:
+    """A media poll the media rule reads as the account's newest reading (``rules.media.last_reading``): OK
+    and holding a reading (a 304 that carried none does not count; the rule looks past it)."""
+    return observation.outcome is Outcome.OK and MediaRead.from_observation(observation).reading is not None
+
+
+SUPERSEDES: dict[str, Callable[[Observation], bool]] = {"media": holds_media_reading}
+"""Per check whose rules read only its newest full reading and the failures after it."""
 
 
 def history_bounds(
@@ -59,5 +80,5 @@ def history_bounds(
         if interval_s is None or interval_s <= 0:
             continue
         max_count = math.ceil(retention_s / (interval_s * (1 - INTERVAL_JITTER))) + SPARE_COUNT
-        bounds[check] = HistoryBound(retention_s, max_count)
+        bounds[check] = HistoryBound(retention_s, max_count, SUPERSEDES.get(check))
     return bounds

@@ -36,7 +36,8 @@ duplicate delivery can trail the first."""
 # KEYS: done, latest, history, stream, job_errors, checked_day, samples
 # ARGV: done_ttl_s, observation JSON ('' = nothing to record), observed_at, cutoff, max_history, retention_s,
 #       group, message_id ('' = nothing to ack), job_id, target_id, checked_ttl_s,
-#       packed sample ('' = the observation goes to the history ZSET)
+#       packed sample ('' = the observation goes to the history ZSET), '1' when the observation supersedes the
+#       older entries of its history (``HistoryBound.supersedes``: they are removed)
 # A packed sample is added to the end of the samples STRING; when its oldest record is past the cutoff (about once
 # per probe interval) the string is rewritten without the records past it, and cut to max_history records.
 _RECORD_AND_ACK = """
@@ -68,7 +69,9 @@ if ARGV[2] ~= '' and redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
     redis.call('EXPIRE', KEYS[7], ARGV[6])
   else
     redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2])
-    redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[4])
+    local oldest_kept = ARGV[4]
+    if ARGV[13] == '1' then oldest_kept = ARGV[3] end
+    redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. oldest_kept)
     local excess = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[5])
     if excess > 0 then
       redis.call('ZREMRANGEBYRANK', KEYS[3], 0, excess - 1)
@@ -305,6 +308,7 @@ class Store:
                 observation.target_id,
                 CHECKED_TTL_S,
                 (samples.pack(observation) or "") if observation.check == samples.CHECK else "",
+                "1" if bound.supersedes is not None and bound.supersedes(observation) else "",
             ],
         )
         return bool(recorded)

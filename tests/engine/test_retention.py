@@ -3,14 +3,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import random
+from zoneinfo import ZoneInfo
+
+import pytest
 
 from monitor.checks import CHECKS
-from monitor.engine.retention import HistoryBound, history_bounds
+from monitor.engine.retention import HistoryBound, history_bounds, holds_media_reading
 from monitor.engine.store import Store
-from monitor.model import Observation, Outcome, Site
+from monitor.model import Account, Observation, Outcome, Site
+from monitor.observations import MediaRead, MediaReading, RecentPost
 from monitor.rules import RULES
 from monitor.rules.availability import site_unreachable
+from monitor.rules.media import judge_media
 from monitor.settings import Settings
 
 T = 1_800_000_000.0
@@ -19,6 +26,7 @@ SETTINGS = Settings()
 INTERVALS = {name: check.interval(SETTINGS) for name, check in CHECKS.items()}
 BOUNDS = history_bounds(SETTINGS, INTERVALS)
 SITE = Site("site-1", "某县人民政府", "https://www.x.gov.cn/", "某县")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def probe(at: float, *, ok: bool = True) -> Observation:
@@ -90,3 +98,50 @@ async def test_a_homepage_history_is_trimmed_to_its_bound_and_its_newest_read_li
     assert [o.payload["title"] for o in kept] == [f"read {n}" for n in range(43, 48)]  # the count cap: 5
     assert await redis.ttl(keys.latest("homepage", SITE.id)) > 7.9 * 86400
     assert await redis.ttl(keys.history("homepage", SITE.id)) > 7.9 * 86400
+
+
+def media_poll(at: float, kind: str, newest_day: int) -> Observation:
+    """A media poll: ``read`` (a full reading, newest post ``newest_day`` days after T), ``304`` (OK, nothing
+    carried) or ``failed``."""
+    url = "https://rsshub.example.net/wechat/acct-1"
+    job_id = f"media:acct-1:{at!r}"
+    if kind == "failed":
+        payload = MediaRead(url, url, 503, "feed", detail="HTTP 503", kind="rss").to_payload()
+        return Observation("media", "acct-1", job_id, at, Outcome.FAILED, "http_error", payload)
+    reading = None
+    if kind == "read":
+        newest = dt.datetime.fromtimestamp(T + newest_day * 86400, SHANGHAI).isoformat()
+        post = RecentPost("某县发布", "https://mp.example.net/1", newest)
+        reading = MediaReading("rss", "某县发布", 12, 0, 0, (), newest, (post,), True, newest)
+    payload = MediaRead(url, url, 200 if reading else 304, "feed", reading, not_modified=reading is None)
+    return Observation("media", "acct-1", job_id, at, Outcome.OK, None, payload.to_payload())
+
+
+@pytest.mark.parametrize("seed", range(6))
+async def test_a_media_history_keeps_its_newest_reading_and_the_rule_judges_the_same(
+    redis, keys, seed
+) -> None:
+    rng = random.Random(seed)
+    account = Account("acct-1", "某县发布", "wechat", "某县", feed="https://rsshub.example.net/wechat/acct-1")
+    everything = Store(redis, keys.__class__(prefix=f"{keys.prefix}-all{seed}"), retention_s=8 * 86400)
+    bounded = Store(
+        redis, keys.__class__(prefix=f"{keys.prefix}-kept{seed}"), retention_s=8 * 86400, bounds=BOUNDS
+    )
+    newest_day = findings = 0
+    for n in range(24 * 3):  # three days hourly: readings, 304s and failure streaks in a seeded mix
+        newest_day += rng.random() < 0.02
+        kind = rng.choices(("read", "304", "failed"), weights=(5, 3, 2 if n < 60 else 6))[0]
+        for store in (everything, bounded):
+            await store.record(media_poll(T + n * HOUR, kind, newest_day))
+        now = T + n * HOUR + 30
+        judged = [
+            judge_media(
+                account, {"media": await store.history("media", "acct-1", since=now - 86400)}, now, SETTINGS
+            )
+            for store in (everything, bounded)
+        ]
+        assert judged[0] == judged[1], n
+        findings += len(judged[0])
+    kept = await bounded.history("media", "acct-1", since=0)
+    assert findings  # feed_unreachable after the failure streaks: the comparison judged something
+    assert len(kept) < 24 and sum(holds_media_reading(o) for o in kept) <= 1
