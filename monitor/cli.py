@@ -265,13 +265,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     judged = coverage(outcomes)
     names = {s.id: s.name for s in loaded.sites} | {a.id: a.name for a in loaded.accounts}
     checked = {target: names[target] for target in outcomes}
-    scored = scores(findings, checked, loaded.settings.scoring)
+    scored = scores(findings, checked, loaded.settings.scoring, judged.not_judged)
+    unscored = [target for target in checked if target not in scored]
     if args.json and args.scores:
-        print(json.dumps(findings_with_scores(findings, scored), ensure_ascii=False, indent=1))
+        print(json.dumps(findings_with_scores(findings, scored, unscored), ensure_ascii=False, indent=1))
     else:
         print_findings(findings, as_json=args.json)
     # the deduction score of each target (docs/report.md): with the findings, or on stderr beside --json
-    print_scores(scored, names, sys.stderr if args.json else sys.stdout)
+    print_scores(scored, names, sys.stderr if args.json else sys.stdout, len(unscored))
     # the text goes with the findings; with --json stdout stays the findings array, so it goes to stderr
     print_coverage(judged, names, sys.stderr if args.json else sys.stdout)
     if args.notify:

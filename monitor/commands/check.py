@@ -10,7 +10,7 @@ import asyncio
 import dataclasses
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from monitor.checks import CHECKS, Check, CheckContext
@@ -25,6 +25,10 @@ from monitor.settings import Settings
 if TYPE_CHECKING:
     from monitor.inventory import Loaded
 
+JOBS_AT_ONCE = 32
+"""Jobs ``check`` runs at once, as many as a worker's default ``engine.slots``: each holds Redis connections
+(its state, its record) and redis-py's pool refuses a 101st, so all of a province's jobs at once crashed
+with "Too many connections"; the per-host politeness bounds the fetching anyway."""
 SEVERITY_ORDER = {"veto": 0, "deduction": 1, "warning": 2}
 STATUS_MARK = {"violation": "✗", "at_risk": "!", "unverified": "?"}
 LEGEND = (
@@ -62,10 +66,13 @@ async def check_once(
         progress = Progress(len(jobs), full_s or 0.0)
         progress.enabled = progress.enabled and full_s is not None
 
+        running = asyncio.Semaphore(JOBS_AT_ONCE)
+
         async def observe(target: Target, check: Check[Any], ctx: CheckContext) -> None:
-            job = Job(check.name, target.id, runtime.clock.now())
-            observation = await check.run(target, job.job_id, ctx)
-            await store.record(observation)
+            async with running:
+                job = Job(check.name, target.id, runtime.clock.now())
+                observation = await check.run(target, job.job_id, ctx)
+                await store.record(observation)
             if outcomes is not None:
                 outcomes.setdefault(target.id, {})[check.name] = not_judged_because(observation)
             progress.done += 1
@@ -113,17 +120,31 @@ def print_findings(
     print(LEGEND, file=out)
 
 
-def scores(findings: list[Finding], targets: Mapping[str, str], scoring: ScoringSettings) -> dict[str, Score]:
-    """The deduction score of every checked target (``targets``: id → name), from these findings."""
+def scores(
+    findings: list[Finding],
+    targets: Mapping[str, str],
+    scoring: ScoringSettings,
+    not_judged: Collection[str] = (),
+) -> dict[str, Score]:
+    """The deduction score of every checked target (``targets``: id → name), from these findings. A target
+    no check could judge gets none unless a violation counts against it (a veto from stored samples): 100
+    合格 would claim what govmon never saw."""
     by_target: dict[str, list[Finding]] = {target: [] for target in targets}
     for finding in findings:
         by_target.setdefault(finding.target, []).append(finding)
-    return {target: score_findings(found, scoring) for target, found in by_target.items()}
+    scored = {target: score_findings(found, scoring) for target, found in by_target.items()}
+    return {
+        target: result
+        for target, result in scored.items()
+        if target not in not_judged or result.vetoes or result.deductions
+    }
 
 
-def print_scores(scored: Mapping[str, Score], names: Mapping[str, str], out: Any = None) -> None:
+def print_scores(
+    scored: Mapping[str, Score], names: Mapping[str, str], out: Any = None, unscored: int = 0
+) -> None:
     """One line per target that lost points or is 不合格 (score, verdict, the deductions that made it), then
-    how many scored full marks."""
+    how many scored full marks, and how many got no score because nothing could be judged."""
     out = out or sys.stdout
     full = 0
     for target, result in sorted(scored.items(), key=lambda item: (item[1].passed, item[1].score, item[0])):
@@ -133,11 +154,17 @@ def print_scores(scored: Mapping[str, Score], names: Mapping[str, str], out: Any
         print(f"得分 {names.get(target, target)} ({target}): {result.text()}", file=out)
     if full:
         print(f"得分 {full} 个目标 100 分（合格）", file=out)
+    if unscored:
+        print(f"得分 {unscored} 个目标未计分：没有一项检查能判定（见下）", file=out)
 
 
-def findings_with_scores(findings: list[Finding], scored: Mapping[str, Score]) -> dict[str, Any]:
-    """``--json --scores``: one object instead of the findings array."""
+def findings_with_scores(
+    findings: list[Finding], scored: Mapping[str, Score], unscored: Collection[str] = ()
+) -> dict[str, Any]:
+    """``--json --scores``: one object instead of the findings array; ``not_scored``: the targets no check
+    could judge (and with no violation counting against them)."""
     return {
         "findings": [f.to_json() for f in findings],
         "scores": {target: result.to_json() for target, result in sorted(scored.items())},
+        "not_scored": sorted(unscored),
     }

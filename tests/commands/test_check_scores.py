@@ -33,9 +33,10 @@ async def test_scores_from_the_table_with_the_sixty_point_line_and_the_veto(tmp_
         SiteSpec(footer_missing=("icp", "police")),  # 2 × 20: 60, on the line: 合格
         SiteSpec(footer_missing=("icp", "police", "conac")),  # 3 × 20: 40, 不合格
         SiteSpec(homepage_stale=True),  # vetoes (homepage.stale, and its columns go stale too): 不合格 at 100
+        SiteSpec(health="down"),  # nothing could be judged: no score, rather than a 100 it never earned
     ]
     async with SimWeb(seed=4, sites=specs) as sim:
-        on_line, below, vetoed = sim.sites
+        on_line, below, vetoed, down = sim.sites
         config = tmp_path / "govmon.yaml"
         inventory = sim.inventory()
         inventory["accounts"] = []
@@ -51,7 +52,7 @@ async def test_scores_from_the_table_with_the_sixty_point_line_and_the_veto(tmp_
         )
         for site in sim.sites
     }
-    assert footer == {on_line.id: 2, below.id: 3, vetoed.id: 0}, err[-2000:]
+    assert footer == {on_line.id: 2, below.id: 3, vetoed.id: 0, down.id: 0}, err[-2000:]
     scores = result["scores"]
     assert (scores[on_line.id]["score"], scores[on_line.id]["verdict"]) == (60, "合格")
     assert scores[on_line.id]["deductions"] == [
@@ -60,7 +61,9 @@ async def test_scores_from_the_table_with_the_sixty_point_line_and_the_veto(tmp_
     assert (scores[below.id]["score"], scores[below.id]["verdict"]) == (40, "不合格")
     assert "homepage.stale" in scores[vetoed.id]["vetoes"] and scores[vetoed.id]["verdict"] == "不合格"
     assert scores[vetoed.id]["score"] == 100
+    assert down.id not in scores and result["not_scored"] == [down.id]
     assert code == 1  # the veto
     assert f"得分 {below.name} ({below.id}): 40 分（不合格：得分低于 60 分；60 分合格线）" in text
     assert f"({on_line.id}): 60 分（合格；60 分合格线）；扣分：footer.identifier_missing 2 × 20 = 40" in text
     assert f"({vetoed.id}): 100 分（不合格：单项否决：" in text
+    assert "得分 1 个目标未计分：没有一项检查能判定（见下）" in text
