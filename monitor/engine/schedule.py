@@ -301,17 +301,14 @@ class Schedule:
         Returns how many jobs were enqueued; raises ``NotLeader`` if ``owner`` does not hold the lease.
         """
         now = self._clock.now()
-        capacity = await queue.capacity()
-        backlog, _pending = await queue.depth()
+        capacity, (backlog, _pending) = await queue.load()
         bound = max(int(settings.backlog_factor * capacity.free_slots), capacity.slots)
         room = bound - backlog
-        due = int(await self._redis.zcount(self._keys.schedule, "-inf", now))
-        if due > max(room, 0):
-            self._metrics.backpressure.inc()
         enqueued = 0
         while room > 0:
+            wanted = min(room, BATCH)
             batch: Any = await self._redis.zrangebyscore(
-                self._keys.schedule, "-inf", now, start=0, num=min(room, BATCH), withscores=True
+                self._keys.schedule, "-inf", now, start=0, num=wanted, withscores=True
             )
             if not batch:
                 break
@@ -320,12 +317,21 @@ class Schedule:
                 self._metrics.enqueued.labels(split_member(value)[0]).inc()
             enqueued += len(moved)
             room -= len(moved)
+            if len(batch) < wanted:
+                break  # that was every due entry: no need to ask again
             if not moved and not postponed:
                 break  # every entry changed under us (brought forward, or moved by another process)
-        count, oldest = await self.overdue(now)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.zcount(self._keys.schedule, "-inf", now)
+            pipe.zrange(self._keys.schedule, 0, 0, withscores=True)
+            pipe.zcard(self._keys.schedule)
+            count, head, entries = await pipe.execute()
+        oldest = float(head[0][1]) if count else None
+        if count and room <= 0:
+            self._metrics.backpressure.inc()  # due entries left waiting for want of room
         self._metrics.schedule_overdue.set(count)
         self._metrics.queue_lag_seconds.set(max(0.0, now - oldest) if oldest is not None else 0.0)
-        self._metrics.schedule_entries.set(await self._redis.zcard(self._keys.schedule))
+        self._metrics.schedule_entries.set(entries)
         if enqueued or count:
             log.debug("schedule.tick", enqueued=enqueued, overdue=count, bound=bound, backlog=backlog)
         return enqueued
