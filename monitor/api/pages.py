@@ -19,7 +19,9 @@ import structlog
 from aiohttp import web
 
 from monitor.api import status, words
+from monitor.api.targets import shown_score
 from monitor.clock import to_datetime
+from monitor.coverage import judged_state, not_judged_because
 from monitor.model import Target
 from monitor.runtime import Runtime
 from monitor.score import EXTRA_KEYS, score_findings
@@ -120,7 +122,11 @@ class StatusPages:
             closed=closed,
             runs=runs,
             summary=status.TargetStatus(target, open_findings),
-            score=score_findings(open_findings, self._runtime.settings.scoring),
+            score=shown_score(
+                score_findings(open_findings, self._runtime.settings.scoring),
+                judged_state({run.check: not_judged_because(run.observation) for run in runs}),
+            ),
+            pass_line=self._runtime.settings.scoring.pass_line,
             now=to_datetime(now_s),
             now_s=now_s,
         )

@@ -17,10 +17,10 @@ from aiohttp import web
 
 from monitor.checks import CHECKS
 from monitor.clock import to_datetime
-from monitor.coverage import judged_state, not_judged_because
+from monitor.coverage import NOT_JUDGED, judged_state, not_judged_because
 from monitor.model import Account, Finding, Observation, Site, Target
 from monitor.runtime import Runtime
-from monitor.score import score_findings
+from monitor.score import Score, score_findings
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -70,6 +70,14 @@ def judged_json(checks: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def shown_score(result: Score, judged: str) -> Score | None:
+    """The score, or None for a target no check could judge and with no violation against it: a 100 合格
+    would claim what govmon never saw (``govmon check`` leaves such targets unscored too)."""
+    if judged == NOT_JUDGED and not (result.vetoes or result.deductions):
+        return None
+    return result
+
+
 def applicable(target: Target) -> list[str]:
     return [name for name, check in CHECKS.items() if check.applies_to(target)]
 
@@ -88,14 +96,15 @@ async def list_targets(runtime: Runtime) -> list[dict[str, Any]]:
     listed = []
     for target in targets:
         findings = by_target.get(target.id, [])
-        scored = score_findings(findings, runtime.settings.scoring)
+        judged = judged_json(checks[target.id])
+        scored = shown_score(score_findings(findings, runtime.settings.scoring), judged["judged"])
         listed.append(
             {
                 **target_json(target),
                 "findings": len(findings),
-                "score": scored.to_json()["score"],
-                "verdict": scored.verdict,
-                **judged_json(checks[target.id]),
+                "score": scored.to_json()["score"] if scored else None,
+                "verdict": scored.verdict if scored else None,
+                **judged,
             }
         )
     return listed
@@ -107,10 +116,12 @@ async def one_target(runtime: Runtime, target: Target) -> dict[str, Any]:
     findings = await runtime.findings().query(target=target.id)
     store = runtime.store()
     checks = [check_json(name, await store.latest(name, target.id)) for name in applicable(target)]
+    judged = judged_json(checks)
+    scored = shown_score(score_findings(findings, runtime.settings.scoring), judged["judged"])
     return {
         **target_json(target),
-        "score": score_findings(findings, runtime.settings.scoring).to_json(),
-        **judged_json(checks),
+        "score": scored.to_json() if scored else None,
+        **judged,
         "checks": checks,
         "findings": [f.to_json() for f in findings],
     }

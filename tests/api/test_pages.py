@@ -244,6 +244,16 @@ async def test_target_page_shows_the_score_with_its_deductions_and_a_veto_fails_
     assert "55 分 不合格 得分低于 60 分" in account
 
 
+async def test_a_target_no_check_could_judge_gets_no_score_on_its_page(redis, keys, metrics):
+    never_seen = Site("4306000001", "岳阳市人民政府门户网站", "https://www.yueyang.gov.cn/", "岳阳市")
+    runtime = Runtime(
+        Loaded(Settings(), (never_seen,), (), (), ()), redis, keys, metrics, FixedClock(NOW), "x"
+    )
+    async with TestClient(TestServer(build_app(runtime, shared_gauges=False), host="127.0.0.1")) as client:
+        text = (await page(client, "/targets/4306000001")).text
+    assert "未计分：没有一项检查能判定这个目标" in text and "100 分 合格" not in text
+
+
 async def test_target_page_shows_lifecycle_acknowledgement_with_who_and_why(client):
     text = (await page(client, "/targets/4300000001")).text
     assert "首次发现 2026-11-20 09:12 最近发现 2026-11-24 10:00" in text

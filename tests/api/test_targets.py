@@ -110,11 +110,9 @@ async def test_targets_carry_the_score_and_the_verdict(redis, keys, metrics):
         7,
     )
     assert (listed[PARTLY.id]["score"], listed[PARTLY.id]["verdict"]) == (100, "不合格")  # a veto violation
-    assert (listed[NEW.id]["score"], listed[NEW.id]["verdict"], listed[NEW.id]["findings"]) == (
-        100,
-        "合格",
-        0,
-    )
+    # never observed: no score, rather than a 100 it never earned
+    new = listed[NEW.id]
+    assert (new["score"], new["verdict"], new["findings"]) == (None, None, 0)
 
 
 async def test_one_target_has_its_score_deductions_checks_and_findings(redis, keys, metrics):
@@ -143,6 +141,16 @@ async def test_one_target_has_its_score_deductions_checks_and_findings(redis, ke
     assert other["score"]["vetoes"] == ["homepage.stale"] and other["score"]["verdict"] == "不合格"
     assert {c["check"]: c["why"] for c in other["checks"]}["availability"] == "control_failed"
     assert other["not_judged"]["search"] == "never_observed"
+    never = await client_again(redis, keys, metrics, f"/api/targets/{NEW.id}")
+    assert never["score"] is None and never["judged"] == "not_judged"
+
+
+async def client_again(redis, keys, metrics, path: str):
+    client = await client_for(redis, keys, metrics)
+    try:
+        return await (await client.get(path)).json()
+    finally:
+        await client.close()
 
 
 async def test_the_list_reads_only_the_head_of_an_ok_observation_and_failed_ones_whole(redis, keys, metrics):
