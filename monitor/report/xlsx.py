@@ -1,6 +1,7 @@
 """``report.xlsx``: one sheet per table (the 通报's headers, counts as numbers, the ratio as a percentage
-formatted ``0.00%``, or ``0`` where there is none), one for the problem list and one for the deductions,
-and 附件1 when there is data for it. Column widths are set so that the Chinese names fit."""
+formatted ``0.00%``, or ``0`` where there is none), one for the problem list, one for the deductions, one
+for every checked target's deduction score (得分), and 附件1 when there is data for it. Column widths are set
+so that the Chinese names fit."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from monitor.report import figures, text
 from monitor.report.build import Entry, Report, Table
 
 SHEET_NAMES = {"site": "政府网站", "account": "政务新媒体"}
-PROBLEM_SHEET, DEDUCTION_SHEET, REPLY_SHEET = "突出问题", "扣分问题", "附件1"
+PROBLEM_SHEET, DEDUCTION_SHEET, SCORE_SHEET, REPLY_SHEET = "突出问题", "扣分问题", "得分", "附件1"
 PROBLEM_HEADERS = (
     "类别",
     "市州/部门",
@@ -42,6 +43,7 @@ def write_xlsx(report: Report, directory: Path) -> list[Path]:
         _table_sheet(workbook.create_sheet(SHEET_NAMES[table.kind]), table, report)
     _entries_sheet(workbook.create_sheet(PROBLEM_SHEET), report.problems)
     _entries_sheet(workbook.create_sheet(DEDUCTION_SHEET), report.deductions)
+    _score_sheet(workbook.create_sheet(SCORE_SHEET), report)
     if report.replies:
         _reply_sheet(workbook.create_sheet(REPLY_SHEET), report)
     path = directory / "report.xlsx"
@@ -97,6 +99,19 @@ def _entries_sheet(sheet: Worksheet, entries: tuple[Entry, ...]) -> None:
     for cell in sheet[1]:
         cell.font = _BOLD
     _widths(sheet, (12, 12, 30, 14, 24, 50, 40, 12, 12, 20))
+    sheet.freeze_panes = "A2"
+
+
+def _score_sheet(sheet: Worksheet, report: Report) -> None:
+    """``scores.csv``'s columns, the score and the pass line as numbers."""
+    sheet.append(text.SCORE_HEADER)
+    for entry in report.scores:
+        cells: list[object] = list(text.score_cells(entry))
+        cells[4], cells[5] = entry.score.score, entry.score.pass_line
+        sheet.append(cells)
+    for cell in sheet[1]:
+        cell.font = _BOLD
+    _widths(sheet, (12, 12, 30, 14, 8, 8, 8, 30, 60))
     sheet.freeze_panes = "A2"
 
 

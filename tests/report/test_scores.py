@@ -8,8 +8,12 @@ import csv
 import io
 from pathlib import Path
 
+from openpyxl import load_workbook
+
 from monitor.report.csvfiles import render_scores_csv, write_csv
+from monitor.report.html import write_html
 from monitor.report.markdown import render_markdown
+from monitor.report.xlsx import write_xlsx
 from monitor.score import ScoringSettings
 from tests.report.test_counting import report, violation
 
@@ -83,3 +87,24 @@ def test_markdown_lists_the_scores_and_csv_has_every_checked_target(tmp_path: Pa
     ]
     assert "scores.csv" in [p.name for p in write_csv(result, tmp_path)]
     assert (tmp_path / "scores.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # Excel opens it as UTF-8
+
+
+def test_xlsx_has_a_score_sheet_and_html_the_score_lists(tmp_path: Path):
+    result = report(*RECORDS, scoring=TABLE)
+    [path] = write_xlsx(result, tmp_path)
+    sheet = load_workbook(path)["得分"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][:7] == ["类型", "市州/部门", "名称", "标识", "得分", "合格线", "结论"]
+    assert [(row[3], row[4], row[6]) for row in rows[1:]] == [
+        ("s1", 50, "不合格"),
+        ("s2", 97, "合格"),
+        ("s3", 100, "不合格"),
+        ("a1", 100, "合格"),
+    ]
+    [page] = write_html(result, tmp_path)
+    html = page.read_text(encoding="utf-8")
+    assert "<h3>（五）政府网站扣分得分</h3>" in html
+    assert (
+        "<li>乙县政府门户网站（s2）：97分，合格。扣分：留言答复未更新 1 处，每处扣 3 分，扣 3 分。</li>"
+        in html
+    )
