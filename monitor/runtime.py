@@ -160,7 +160,7 @@ async def check_context(runtime: Runtime) -> AsyncIterator[CheckContext]:
         )
         state = RedisState(runtime.redis, runtime.keys)
         links = LinkChecker(fetcher, settings.links, state=state)
-        homepages = HomepageReads(fetcher, reuse_s) if (reuse_s := homepage_reuse_s(settings)) > 0 else None
+        homepages = HomepageReads(fetcher, homepage_reuse_s(settings))
         await watch.start()
         try:
             yield CheckContext(

@@ -15,12 +15,13 @@ Payload: ``monitor.observations.HomepageRead``.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from monitor.checks.base import Check, CheckContext
-from monitor.checks.content import read_content, recent_scan, remember_scan
+from monitor.checks.content import DUE_SHARE, read_content, recent_scan, remember_scan
 from monitor.extract.homepage_links import (
     is_report_label,
     labelled_links,
@@ -72,12 +73,26 @@ async def read_homepage(target: Site, job_id: str, ctx: CheckContext) -> Observa
         **required_links(tree, result.final_url, ctx.settings),
     )
     payload = read.to_payload()
-    content = await recent_scan(target, ctx)
+    content = await carried_scan(target, ctx)
     if content is None:
         content = (await read_content(target, result, tree, page.title, ctx)).to_payload()
-        await remember_scan(target, ctx, content)
+        await keep_scan(target, ctx, content)
     payload |= {CONTENT: content}
     return Observation(NAME, target.id, job_id, now, Outcome.OK, None, payload)
+
+
+async def carried_scan(site: Site, ctx: CheckContext) -> Mapping[str, Any] | None:
+    """The last content scan while it is recent: this process's own when it made it (no round trip),
+    else the mark in the shared state (``recent_scan``)."""
+    own = ctx.homepages.own_scan(site) if ctx.homepages is not None else None
+    return own if own is not None else await recent_scan(site, ctx)
+
+
+async def keep_scan(site: Site, ctx: CheckContext, content: Mapping[str, Any]) -> None:
+    interval_s = ctx.settings.content.interval_s
+    if ctx.homepages is not None and interval_s > 0:
+        ctx.homepages.scanned(site, content, DUE_SHARE * interval_s)
+    await remember_scan(site, ctx, content)
 
 
 CHECK = Check(NAME, Site, interval_s, read_homepage, reads_homepage=True)

@@ -20,8 +20,8 @@ from __future__ import annotations
 import asyncio
 import collections
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from monitor.model import FetchResult, Site
 
@@ -32,6 +32,10 @@ PURPOSE = "homepage"
 """The shared read's fetch purpose (the fetch metrics' label): one read serves every check."""
 MAX_KEPT = 512
 """Homepages kept at most (the oldest go first): bounded memory whatever the inventory or the bound."""
+MAX_SCANS = 1024
+"""Content scans remembered at most. At the default cadences (a homepage read and a scan every 6 h) the
+next read finds its mark expired anyway; a homepage read more often than the scan (a province's faster
+cadence, a benchmark) finds it here."""
 
 
 class HomepageReads:
@@ -51,14 +55,18 @@ class HomepageReads:
         self._max_kept = max_kept
         self._kept: collections.OrderedDict[str, tuple[float, FetchResult]] = collections.OrderedDict()
         self._in_flight: dict[str, asyncio.Future[FetchResult]] = {}
+        self._scans: collections.OrderedDict[str, tuple[float, Mapping[str, Any]]] = collections.OrderedDict()
         self.fetched = 0
         """Homepage reads this table made (a test or a benchmark compares it with the checks that asked)."""
         self.shared = 0
         """Asks answered without a fetch of their own (in flight, or kept within the bound)."""
 
     async def read(self, site: Site) -> FetchResult:
-        """The site's homepage as fetched (a crawl: retried), no older than the bound."""
+        """The site's homepage as fetched (a crawl: retried), no older than the bound (0: every ask reads)."""
         url = site.url
+        if self._reuse_s <= 0:
+            self.fetched += 1
+            return await self._fetcher.get(url, purpose=PURPOSE)
         kept = self._kept.get(url)
         if kept is not None:
             if self._monotonic() - kept[0] <= self._reuse_s:
@@ -97,3 +105,22 @@ class HomepageReads:
             while len(self._kept) > self._max_kept:
                 self._kept.popitem(last=False)
         return result
+
+    def own_scan(self, site: Site) -> Mapping[str, Any] | None:
+        """The content part of this process's last content scan of the site while its mark is valid
+        (``monitor.checks.content.recent_scan``): a homepage read between two scans carries it forward
+        without reading the mark back from the shared state. A scan another worker made is read there."""
+        held = self._scans.get(site.id)
+        if held is None:
+            return None
+        if self._monotonic() >= held[0]:
+            del self._scans[site.id]
+            return None
+        return held[1]
+
+    def scanned(self, site: Site, content: Mapping[str, Any], valid_s: float) -> None:
+        """This process scanned the site's content; the mark it stores is valid ``valid_s``."""
+        self._scans[site.id] = (self._monotonic() + valid_s, content)
+        self._scans.move_to_end(site.id)
+        while len(self._scans) > MAX_SCANS:
+            self._scans.popitem(last=False)

@@ -6,8 +6,9 @@ failed read fails each check as its own read did, and is not kept."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ from monitor.checks import CHECKS, HOMEPAGE_READERS
 from monitor.checks.base import CheckContext
 from monitor.checks.controls import ControlProbe
 from monitor.checks.homepage_reads import HomepageReads
+from monitor.checks.state import MemoryState
 from monitor.clock import FixedClock
 from monitor.engine.loopwatch import LoopWatch
 from monitor.fetch import Fetcher
@@ -178,3 +180,44 @@ async def test_a_cancelled_reader_does_not_fail_the_checks_waiting_for_its_read(
     with pytest.raises(asyncio.CancelledError):
         await first
     assert reads.fetched == 1  # the waiter read it itself, once
+
+
+async def test_with_no_reuse_every_check_reads_the_homepage_itself(sim: SimWeb, fetcher: Fetcher) -> None:
+    site = healthy_site(sim)
+
+    await run_together(site, context(sim, fetcher, HomepageReads(fetcher, 0)))
+
+    assert homepage_requests(sim, site) == 5
+
+
+class CountingState(MemoryState):
+    """The in-process state, counting reads of the scan mark (a worker's would be a Redis round trip each)."""
+
+    reads = 0
+
+    async def get_many(self, names: Sequence[str]) -> list[Any]:
+        self.reads += sum(1 for name in names if name.startswith("content-scan:"))
+        return await super().get_many(names)
+
+
+async def test_a_read_between_two_scans_carries_this_workers_own_scan_without_reading_the_mark_back(
+    sim: SimWeb, fetcher: Fetcher
+) -> None:
+    site = healthy_site(sim)
+    ticks = Ticks()
+    state = CountingState()
+    settings = settings_for(sim)  # content.interval_s: the default 6 h; a scan's mark lasts 0.8 of it
+    ctx = dataclasses.replace(
+        context(sim, fetcher, HomepageReads(fetcher, 0, monotonic=ticks)), state=state, settings=settings
+    )
+
+    first = await CHECKS["homepage"].run(site, "homepage:1", ctx)
+    assert state.reads == 1  # no scan yet: asked the shared state, then scanned
+    ticks.now += 3600
+    second = await CHECKS["homepage"].run(site, "homepage:2", ctx)
+    assert state.reads == 1  # carried forward from this worker's own scan
+    assert second.payload["content"] == first.payload["content"]
+
+    ticks.now += 0.8 * settings.content.interval_s  # the mark has expired: ask the shared state again
+    await CHECKS["homepage"].run(site, "homepage:3", ctx)
+    assert state.reads == 2
