@@ -1,5 +1,5 @@
-"""``report.docx``: a 通报-style document: title, 总体情况, the problem lists, and the tables as 附件 with
-borders, in a CJK font.
+"""``report.docx``: a 通报-style document: title, 总体情况, the problem lists, the deduction scores, and the
+tables as 附件 with borders, in a CJK font.
 
 Fonts are named as Word on a government desktop has them (仿宋 body, 黑体 headings, 宋体 title); Word
 reads East Asian text from ``w:eastAsia``, which python-docx does not set, so every run sets it here.
@@ -60,6 +60,13 @@ def write_docx(report: Report, directory: Path) -> list[Path]:
                         paragraph.runs[0].font.color.rgb = RED
                     if problem.evidence_url:
                         _paragraph(document, EVIDENCE, f"证据：{problem.evidence_url}")
+    for kind, heading in text.SCORE_SECTIONS:
+        _paragraph(document, HEADING, heading)
+        lines, rest = text.score_lines(report, kind)
+        for line in lines:
+            _paragraph(document, BODY, line)
+        if rest or not lines:
+            _paragraph(document, BODY, rest or "未检查此类目标。")
     if report.replies:
         _page_break(document)
         _annex_heading(document, text.REPLY_ANNEX, text.REPLY_TITLE)

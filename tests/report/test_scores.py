@@ -8,9 +8,11 @@ import csv
 import io
 from pathlib import Path
 
+import docx
 from openpyxl import load_workbook
 
 from monitor.report.csvfiles import render_scores_csv, write_csv
+from monitor.report.docx import write_docx
 from monitor.report.html import write_html
 from monitor.report.markdown import render_markdown
 from monitor.report.xlsx import write_xlsx
@@ -107,4 +109,18 @@ def test_xlsx_has_a_score_sheet_and_html_the_score_lists(tmp_path: Path):
     assert (
         "<li>乙县政府门户网站（s2）：97分，合格。扣分：留言答复未更新 1 处，每处扣 3 分，扣 3 分。</li>"
         in html
+    )
+
+
+def test_docx_has_the_score_lists(tmp_path: Path):
+    [path] = write_docx(report(*RECORDS, scoring=TABLE), tmp_path)
+    paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
+    start = paragraphs.index("（五）政府网站扣分得分")
+    assert (
+        paragraphs[start + 2]
+        == "乙县政府门户网站（s2）：97分，合格。扣分：留言答复未更新 1 处，每处扣 3 分，扣 3 分。"
+    )
+    assert (
+        paragraphs[paragraphs.index("（六）政务新媒体扣分得分") + 1]
+        == "1家政务新媒体无计分扣分问题，均为100分。"
     )
