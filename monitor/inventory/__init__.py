@@ -172,6 +172,10 @@ class _Loader:
             if not isinstance(item.value, str):
                 continue  # the settings check reports it
             relative = item.value.strip()
+            if "\x00" in relative:  # no file system takes it: Path.resolve() would raise
+                message = f"{relative!r} is not a file name (it holds a NUL character)"
+                self._fatal(self.main_name, item.line, f"inventory[{index}]", message)
+                continue
             path = self.main.parent / relative
             name = os.path.normpath(os.path.join(os.path.dirname(self.main_name), relative))
             origin = Problem(self.main_name, item.line, f"inventory[{index}]", "", fatal=True)

@@ -434,3 +434,9 @@ def test_sections_of_the_wrong_shape_are_fatal(tmp_path: Path, monkeypatch: pyte
         "c.yaml:1: inventory: must be a list, got 'sites.csv'",
         "c.yaml:2: sites: must be a list of sites, got a mapping",
     ]
+
+
+def test_inventory_entry_with_a_nul_character_is_reported_not_raised(tmp_path: Path) -> None:
+    (tmp_path / "c.yaml").write_text('inventory: ["a\\x00.csv"]\n' + SITE_ROW, encoding="utf-8")
+    problems = [str(p) for p in load_config(tmp_path / "c.yaml").problems]
+    assert len(problems) == 1 and "inventory[0]: 'a\\x00.csv' is not a file name" in problems[0]
