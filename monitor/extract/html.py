@@ -7,6 +7,7 @@ parsed tree, so a page is parsed once per observation.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterator, Sequence
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -83,11 +84,39 @@ def summarize(tree: HTMLParser) -> PageSummary:
     return PageSummary(page_title(tree), page_meta(tree), len(tree.css("a[href]")))
 
 
+@functools.lru_cache(maxsize=16384)
+def _resolved_from_origin(origin: str, raw: str) -> str | None:
+    absolute = urldefrag(urljoin(origin, raw)).url
+    return absolute if urlsplit(absolute).scheme in ("http", "https") else None
+
+
+def resolve_link(base: str, raw: str, origin: str | None = None) -> str | None:
+    """``raw`` resolved against ``base`` without its fragment; None unless it is http(s).
+
+    A link written from the root (``/xwzx/``) or in full (``http://…``) resolves the same on every page of a
+    host (the base's path plays no part), and a site's menus and footers repeat them on every page: those
+    are resolved once per host (``origin``: the base's ``scheme://netloc/``, None when it has none). Others
+    (``../a.html``) are resolved against the page."""
+    if origin is not None and (
+        (raw[:1] == "/" and raw[1:2] != "/") or raw.startswith(("http://", "https://"))
+    ):
+        return _resolved_from_origin(origin, raw)
+    absolute = urldefrag(urljoin(base, raw)).url
+    return absolute if urlsplit(absolute).scheme in ("http", "https") else None
+
+
+def origin_of(base: str) -> str | None:
+    """``scheme://netloc/`` of an http(s) URL with a host, else None (see ``resolve_link``)."""
+    parts = urlsplit(base)
+    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme in ("http", "https") and parts.netloc else None
+
+
 def extract_page(tree: HTMLParser, url: str) -> Page:
     """Title, meta and every link resolved to an absolute URL (for link checks and ``govmon inspect``)."""
     meta = page_meta(tree)
     base_node = tree.css_first("base[href]")
     base = urljoin(url, base_node.attributes.get("href") or "") if base_node else url
+    origin = origin_of(base)
     links: list[Link] = []
     seen: set[tuple[str, str]] = set()
     for tag, attr in (
@@ -102,8 +131,8 @@ def extract_page(tree: HTMLParser, url: str) -> Page:
             raw = (node.attributes.get(attr) or "").strip()
             if not raw or raw.lower().startswith(NOT_CHECKED_SCHEMES):
                 continue
-            absolute = urldefrag(urljoin(base, raw)).url
-            if urlsplit(absolute).scheme not in ("http", "https") or (absolute, tag) in seen:
+            absolute = resolve_link(base, raw, origin)
+            if absolute is None or (absolute, tag) in seen:
                 continue
             seen.add((absolute, tag))
             text = clean_text(node.text(deep=True)) if tag == "a" else clean_text(node.attributes.get("alt"))

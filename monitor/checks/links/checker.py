@@ -99,25 +99,34 @@ class LinkChecker:
         *,
         keep_page: Callable[[str], bool] = lambda url: False,
         into: dict[str, Checked] | None = None,
+        on_verdict: Callable[[str, Checked], None] | None = None,
         gate: asyncio.Semaphore | None = None,
         patterns: tuple[str, ...] | None = None,
     ) -> dict[str, Checked]:
         """Verdicts of ``urls`` (url → is a file), at most ``links.concurrency`` fetched at once (or as
         many as ``gate`` lets through, shared by a caller's several batches).
 
-        ``into`` receives each verdict as it arrives, so a caller cancelled halfway keeps those.
+        ``into`` receives each verdict as it arrives, so a caller cancelled halfway keeps those, and
+        ``on_verdict`` is called with each (a crawl reads a page as soon as its body is in).
         ``patterns``: the error-page phrases to judge these URLs by (default: ``links``' soft-404 phrases;
         the 一体化平台's links are judged by its own as well)."""
         found = into if into is not None else {}
-        found |= await self._cached(urls)
+        cached = await self._cached(urls)
+        found |= cached
+        if on_verdict is not None:
+            for url, checked in cached.items():
+                on_verdict(url, checked)
         missing = [url for url in urls if url not in found]
         gate = gate or asyncio.Semaphore(self._settings.concurrency)
 
         async def one(url: str) -> None:
             async with gate:
-                found[url] = await self.check(
+                checked = await self.check(
                     url, is_file=urls[url], keep_page=keep_page(url), patterns=patterns
                 )
+            found[url] = checked
+            if on_verdict is not None:
+                on_verdict(url, checked)
 
         async with asyncio.TaskGroup() as group:
             for url in missing:

@@ -8,6 +8,7 @@ the navigation and columns a homepage lists first are read first, as an inspecto
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
@@ -37,14 +38,14 @@ class FoundLink:
 def select_links(links: Iterable[Link], *, check_assets: bool, skip_hosts: Sequence[str] = ()) -> list[Link]:
     """The links of a page that are checked: not scripts/mail/phone/anchors; assets only when asked;
     none on ``skip_hosts`` (the 一体化平台: its links are judged by the service checks)."""
-    chosen = []
-    for link in links:
-        if not checkable(link.url) or (link.tag in ASSET_TAGS and not check_assets):
-            continue
-        if skip_hosts and host_matches(urlsplit(link.url).hostname or "", tuple(skip_hosts)):
-            continue
-        chosen.append(link)
-    return chosen
+    return [link for link in links if is_selected(link, check_assets=check_assets, skip_hosts=skip_hosts)]
+
+
+def is_selected(link: Link, *, check_assets: bool, skip_hosts: Sequence[str] = ()) -> bool:
+    """``select_links`` for one link."""
+    if not checkable(link.url) or (link.tag in ASSET_TAGS and not check_assets):
+        return False
+    return not (skip_hosts and host_matches(urlsplit(link.url).hostname or "", tuple(skip_hosts)))
 
 
 class Frontier:
@@ -55,7 +56,7 @@ class Frontier:
         self._budget = pages
         self._max_depth = depth
         self._seen: set[str] = set()
-        self._levels: dict[int, list[str]] = {}
+        self._levels: dict[int, collections.deque[str]] = {}
 
     def visited(self, url: str) -> None:
         """A page already read (the homepage, its final URL) is never queued."""
@@ -68,15 +69,20 @@ class Frontier:
         if not same_site(link.url, self._site_url):
             return
         self._seen.add(link.url)
-        self._levels.setdefault(depth, []).append(link.url)
+        self._levels.setdefault(depth, collections.deque()).append(link.url)
 
-    def next_level(self) -> tuple[int, list[str]] | None:
-        """The shallowest queued depth and as many of its pages as the budget allows (spent here)."""
+    def next_page(self) -> tuple[int, str] | None:
+        """The first queued page of the shallowest depth and that depth (one page of the budget spent), or
+        None when nothing is queued or the budget is spent. Pages found later at a shallower depth come
+        before deeper ones still queued: breadth-first, without waiting for a depth to be done."""
         while self._levels and self._budget > 0:
             depth = min(self._levels)
-            queued = self._levels.pop(depth)
-            take = queued[: self._budget]
-            self._budget -= len(take)
-            if take:
-                return depth, take
+            queued = self._levels[depth]
+            if queued:
+                self._budget -= 1
+                url = queued.popleft()
+                if not queued:
+                    del self._levels[depth]
+                return depth, url
+            del self._levels[depth]
         return None

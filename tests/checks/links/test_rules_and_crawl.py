@@ -69,11 +69,12 @@ def test_the_frontier_reads_same_site_pages_breadth_first_within_budget_and_dept
     frontier.offer(found("http://www.x.gov.cn/logo.png", "img"), 1)
     frontier.offer(found("http://www.x.gov.cn/tzgg/"), 1)
     frontier.offer(found("http://www.x.gov.cn/deep/"), 3)  # beyond depth 2
-    assert frontier.next_level() == (1, ["http://x.gov.cn/gzdt/", "http://www.x.gov.cn/tzgg/"])
+    assert frontier.next_page() == (1, "http://x.gov.cn/gzdt/")
     frontier.offer(found("http://www.x.gov.cn/gzdt/1.html"), 2)
     frontier.offer(found("http://www.x.gov.cn/gzdt/2.html"), 2)
-    assert frontier.next_level() == (2, ["http://www.x.gov.cn/gzdt/1.html"])  # the budget: 3 pages
-    assert frontier.next_level() is None
+    assert frontier.next_page() == (1, "http://www.x.gov.cn/tzgg/")  # the shallower depth first
+    assert frontier.next_page() == (2, "http://www.x.gov.cn/gzdt/1.html")  # the budget: 3 pages
+    assert frontier.next_page() is None
 
 
 def test_scripts_mail_and_platform_links_are_not_checked_assets_only_when_asked() -> None:
