@@ -77,7 +77,9 @@ def pipeline_config(
             "redis_url": redis_url,
             "data_dir": str(data_dir),
             "availability": {"probes_per_day": knobs.probes_per_day},
-            "crawl": {"homepage_interval_s": knobs.homepage_interval_s},
+            # every job reads its page: no homepage read shared between jobs (the daemon shares one
+            # among the checks of a site due together; here only homepage jobs run, each its own read)
+            "crawl": {"homepage_interval_s": knobs.homepage_interval_s, "homepage_reuse_s": 0},
             "engine": {
                 "slots": knobs.slots,
                 "tick_s": knobs.tick_s,
