@@ -12,7 +12,7 @@ import functools
 import html
 import random
 
-from monitor.sim import searchcases
+from monitor.sim import homepagecases, searchcases
 from monitor.sim.content import COLUMN_DEFS, SECTION_NAMES
 from monitor.sim.dates import header_clock
 from monitor.sim.records import SimColumn, SimSite
@@ -137,7 +137,7 @@ class Frame:
         parts = [
             '<div class="footer"><div class="w1200 clearfix"><div class="foot-links">',
             '<a href="/wzgl/lxwm/">联系我们</a> | <a href="/wzgl/wzdt/">网站地图</a> | ',
-            '<a href="/wzgl/smsm/">隐私声明</a></div>',
+            f'<a href="/wzgl/smsm/">隐私声明</a>{homepagecases.footer_link(s.spec.annual_report, self.year)}</div>',
         ]
         if "conac" not in missing:
             conac = self.url("bszs.conac.cn", f"/visitor.html?sitecode={s.id}")

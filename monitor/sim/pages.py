@@ -10,7 +10,7 @@ import datetime as dt
 import html
 import random
 
-from monitor.sim import columnkinds, contentcases, fidelity, peers, searchcases
+from monitor.sim import columnkinds, contentcases, fidelity, homepagecases, peers, searchcases
 from monitor.sim.catalogue import PLATFORM_HOST
 from monitor.sim.chrome import Frame
 from monitor.sim.dates import chinese_date, spell
@@ -39,6 +39,12 @@ def homepage_blocks(site: SimSite) -> list[tuple[SimColumn, tuple[SimItem, ...]]
         if rows and column.first_level and column.slug not in ("bmdt", "xzdt"):
             blocks.append((column, tuple(i for i in column.items if not i.pinned)[:rows]))
     return blocks
+
+
+def homepage_titles(site: SimSite) -> list[str]:
+    """The item titles the homepage links: its blocks' rows and the picture slider's captions."""
+    titles = [i.title for _, items in homepage_blocks(site) for i in items]
+    return titles + [i.title for c in site.columns if c.slug == "tpxw" for i in c.items[:4]]
 
 
 def homepage_newest(site: SimSite) -> dt.datetime | None:
@@ -124,6 +130,11 @@ class SiteRenderer:
             return self.encode(self.plain(*channel))
         if path in XINFANG_PAGES and self.site.spec.channel == "xinfang_only":
             return self.encode(self.plain(XINFANG_PAGES[path], "<p>请如实填写信访事项，我们将依法受理。</p>"))
+        linked = homepagecases.page(path)
+        if isinstance(linked, Reply):
+            return linked
+        if linked is not None:
+            return self.encode(self.plain(*linked))
         if path.startswith(("/images/", "/js/", "/css/")):
             return asset(path)
         if path.startswith("/wzgl/") or path.startswith("/search/"):
@@ -193,6 +204,7 @@ class SiteRenderer:
         )
         parts = [f'<div class="main w1200"><div class="banner"><ul class="slider">{pictures}</ul></div>']
         parts += blocks
+        parts.append(homepagecases.home_blocks(s.spec.annual_report, s.spec.topic_banner, self.now.year))
         parts.append(self._service_block())
         interaction = [c for c in s.columns if c.category == "interaction"]
         if interaction:

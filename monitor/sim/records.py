@@ -90,6 +90,8 @@ class SiteSpec:
         str, ...
     ] = ()  # contentcases.CONTENT_KINDS: hidden links, tampering, errors, personal data, traps
     article_links: bool = False  # articles end with related links, some broken (``peers``)
+    annual_report: str = "footer"  # homepagecases.ANNUAL_REPORTS: where last year's 年度报表 link is, if at all
+    topic_banner: str = ""  # homepagecases.TOPIC_BANNERS: a 全国两会 topic as a banner image or a text link
     search: str = "get"  # searchcases.SEARCHES: the header's search box and what its search answers
     guides: tuple[str, ...] = ()  # searchcases.GUIDE_KINDS: 办事指南 linked from the 办事服务 block
 
@@ -116,6 +118,12 @@ class SiteSpec:
         from monitor.sim.contentcases import CONTENT_KINDS
 
         problems += [f"content kind {k!r}" for k in self.content if k not in CONTENT_KINDS]
+        from monitor.sim.homepagecases import ANNUAL_REPORTS, TOPIC_BANNERS
+
+        if self.annual_report not in ANNUAL_REPORTS:
+            problems.append(f"annual_report {self.annual_report!r} not in {ANNUAL_REPORTS}")
+        if self.topic_banner not in TOPIC_BANNERS:
+            problems.append(f"topic_banner {self.topic_banner!r} not in {TOPIC_BANNERS}")
         from monitor.sim.searchcases import GUIDE_KINDS, SEARCHES
 
         if self.search not in SEARCHES:

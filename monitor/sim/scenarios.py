@@ -12,7 +12,7 @@ import random
 from monitor.sim.peers import peer_specs
 from monitor.sim.records import SiteSpec
 
-SCENARIOS = ("demo", "mix", "freshness", "links", "services", "content", "peers", "search")
+SCENARIOS = ("demo", "mix", "freshness", "links", "services", "content", "peers", "search", "homepage")
 
 DEMO: tuple[SiteSpec, ...] = (
     SiteSpec(kind="portal"),
@@ -178,6 +178,18 @@ SEARCH: tuple[SiteSpec, ...] = (
 """Every site-search shape and guide kind (``searchcases``), for ``tests/e2e/test_search.py``."""
 
 
+HOMEPAGE: tuple[SiteSpec, ...] = (
+    SiteSpec(kind="portal"),  # last year's 年度报表 in the footer: linked
+    SiteSpec(kind="portal", annual_report="image", topic_banner="image"),  # alt text, PDF; 两会 banner image
+    SiteSpec(annual_report="block", topic_banner="text"),  # "网站工作年度报表（2025年）"; 两会 text link
+    SiteSpec(annual_report="old"),  # only the year before last: missing
+    SiteSpec(annual_report="undated"),  # "政府网站年度报表" to the list: no year, unverified
+    SiteSpec(kind="department", annual_report="none", topic_banner="image"),  # no report link at all
+    SiteSpec(health="down", annual_report="none"),  # nothing read, nothing judged
+)
+"""Every 年度报表 shape and 两会 banner (``homepagecases``), for ``tests/e2e/test_homepage_links.py``."""
+
+
 def specs_for(seed: int, sites: int | str) -> tuple[SiteSpec, ...]:
     """``sites`` is a count (the seeded mix) or a scenario name."""
     if isinstance(sites, int):
@@ -192,6 +204,8 @@ def specs_for(seed: int, sites: int | str) -> tuple[SiteSpec, ...]:
         return SERVICES
     if sites == "content":
         return CONTENT
+    if sites == "homepage":
+        return HOMEPAGE
     if sites == "peers":
         return peer_specs()
     if sites == "search":

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from monitor.sim import columnkinds, fidelity, searchcases
+from monitor.sim import columnkinds, fidelity, homepagecases, searchcases
 from monitor.sim.catalogue import PLATFORM_HOST
 from monitor.sim.content import COLUMN_DEFS
 from monitor.sim.contentcases import content_truth
 from monitor.sim.mediacases import expected_findings
-from monitor.sim.pages import homepage_newest
+from monitor.sim.pages import homepage_newest, homepage_titles
 from monitor.sim.profiles import HostProfile
 from monitor.sim.records import BOT_LINK_KINDS, HEALTHY_LINK_KINDS, SimAccount, SimColumn, SimSite
 
@@ -207,6 +207,9 @@ def site_truth(site: SimSite, profile: HostProfile, now: dt.datetime) -> dict[st
             if c.category == "topic" and c.newest and (now.date() - c.newest.date()).days > 180
         ],
         "domain_nonconforming": not site.host.endswith(".gov.cn"),
+        **homepagecases.homepage_truth(
+            site.spec.annual_report, site.spec.topic_banner, now.year, homepage_titles(site)
+        ),
         **search_truth(site),
         **content_truth(
             site.spec.content, base, lambda host, path: f"http://{host}:{site.port}{path}", site.id
