@@ -41,7 +41,7 @@ def schedule_entries(runtime: Runtime) -> list[tuple[str, str, float]]:
     entries = []
     for target in runtime.targets.values():
         for check in CHECKS.values():
-            if check.applies_to(target):
+            if check.applies_to(target, settings):
                 entries.append((check.name, target.id, check.interval_s(target, settings)))
         entries.append((EVALUATE, target.id, settings.engine.evaluate_interval_s))
     return entries
@@ -60,7 +60,7 @@ def executor(runtime: Runtime, ctx: CheckContext, evaluator: Evaluator) -> Execu
             await evaluator.evaluate(target, runtime.clock.now())
             return None
         check = CHECKS.get(job.check)
-        if check is None or not check.applies_to(target):
+        if check is None or not check.applies_to(target, runtime.settings):
             log.warning("job.unknown_check", job_id=job.job_id, check=job.check)
             return None
         return await check.run(target, job.job_id, ctx)

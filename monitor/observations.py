@@ -26,7 +26,8 @@ SERVICES = "services"
 INTERACTION = "interaction"
 MEDIA = "media"
 SEARCH = "search"
-CHECK_NAMES = (AVAILABILITY, HOMEPAGE, COLUMNS, LINKS, SERVICES, INTERACTION, MEDIA, SEARCH)
+IPV6 = "ipv6"
+CHECK_NAMES = (AVAILABILITY, HOMEPAGE, COLUMNS, LINKS, SERVICES, INTERACTION, MEDIA, SEARCH, IPV6)
 
 
 def _maps(value: Any) -> Iterable[Mapping[str, Any]]:
@@ -1004,4 +1005,62 @@ class ContentRead:
             baseline_at=None if baseline_at is None else float(baseline_at),
             tamper_diff=tuple(str(line) for line in p.get("tamper_diff") or ()),
             new_hosts=tuple(str(h) for h in p.get("new_hosts") or ()),
+        )
+
+
+# ---------------------------------------------------------------------------------------------- ipv6
+IPV6_DNS_FAILED = "dns"
+IPV6_UNREACHABLE = "unreachable"
+"""The ``ipv6`` check's FAILED reasons: DNS could not be asked; the homepage opened over neither IP version."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Ipv6Read:
+    """IPv6 支持 as checked (``ipv6``): ``{"url", "host", "addresses"}`` (the AAAA records; empty: none) and,
+    when there are some, whether the homepage opened over IPv6 (``opened``, with ``status``, ``final_url``
+    or ``reason``/``detail``). A FAILED observation says why nothing could be judged: ``dns_error`` (the
+    resolver could not be asked), or the homepage opened over neither IPv6 nor IPv4 (``ipv4_reason``)."""
+
+    url: str
+    host: str
+    addresses: tuple[str, ...] = ()
+    dns_error: str | None = None
+    opened: bool | None = None
+    """None: not tried (no AAAA record, or DNS failed)."""
+    status: int | None = None
+    final_url: str | None = None
+    reason: str | None = None
+    detail: str | None = None
+    ipv4_reason: str | None = None
+    """Why the homepage did not open over IPv4 either (then IPv6 is not judged)."""
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "host": self.host,
+            "addresses": list(self.addresses),
+            "dns_error": self.dns_error,
+            "opened": self.opened,
+            "status": self.status,
+            "final_url": self.final_url,
+            "reason": self.reason,
+            "detail": self.detail,
+            "ipv4_reason": self.ipv4_reason,
+        }
+
+    @classmethod
+    def from_observation(cls, observation: Observation) -> Ipv6Read:
+        p = observation.payload
+        opened = p.get("opened")
+        return cls(
+            url=str(p.get("url") or ""),
+            host=str(p.get("host") or ""),
+            addresses=tuple(str(a) for a in p.get("addresses") or ()),
+            dns_error=p.get("dns_error"),
+            opened=None if opened is None else bool(opened),
+            status=p.get("status"),
+            final_url=p.get("final_url"),
+            reason=p.get("reason"),
+            detail=p.get("detail"),
+            ipv4_reason=p.get("ipv4_reason"),
         )

@@ -765,6 +765,10 @@ class Ipv6Settings(_Strict):
     interval_s: float = Field(86400.0, gt=0, description="seconds between two IPv6 checks of one site")
     timeout_s: float = Field(15.0, gt=0, description="the homepage must open over IPv6 within this")
 
+    def judged_in(self, region: str) -> bool:
+        """IPv6 is judged on a site of ``region``: required, and the region listed when regions are."""
+        return self.required and (not self.regions or region in self.regions)
+
 
 class Settings(_Strict):
     """The whole configuration; a file holding only an inventory is complete, every setting defaulted."""

@@ -185,7 +185,7 @@ async def load_overview(runtime: Runtime, only_region: str | None = None) -> Ove
         for target in targets
         if target.id in listed_ids
         for name, check in CHECKS.items()
-        if check.applies_to(target)
+        if check.applies_to(target, runtime.settings)
     ]
     last: dict[str, float] = {}
     for (_, target_id), observed_s in zip(pairs, await runtime.store().last_observed_at(pairs), strict=True):
@@ -210,6 +210,6 @@ async def load_check_runs(runtime: Runtime, target: Target) -> tuple[CheckRun, .
     runs = [
         CheckRun(name, check.interval_s(target, runtime.settings), await store.latest(name, target.id))
         for name, check in CHECKS.items()
-        if check.applies_to(target)
+        if check.applies_to(target, runtime.settings)
     ]
     return tuple(runs)

@@ -21,6 +21,7 @@ from monitor.coverage import NOT_JUDGED, judged_state, not_judged_because
 from monitor.model import Account, Finding, Observation, Site, Target
 from monitor.runtime import Runtime
 from monitor.score import Score, score_findings
+from monitor.settings import Settings
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -78,8 +79,8 @@ def shown_score(result: Score, judged: str) -> Score | None:
     return result
 
 
-def applicable(target: Target) -> list[str]:
-    return [name for name, check in CHECKS.items() if check.applies_to(target)]
+def applicable(target: Target, settings: Settings) -> list[str]:
+    return [name for name, check in CHECKS.items() if check.applies_to(target, settings)]
 
 
 async def list_targets(runtime: Runtime) -> list[dict[str, Any]]:
@@ -88,7 +89,7 @@ async def list_targets(runtime: Runtime) -> list[dict[str, Any]]:
     by_target: dict[str, list[Finding]] = defaultdict(list)
     for finding in await runtime.findings().query():
         by_target[finding.target].append(finding)
-    pairs = [(name, target.id) for target in targets for name in applicable(target)]
+    pairs = [(name, target.id) for target in targets for name in applicable(target, runtime.settings)]
     heads = await runtime.store().latest_heads(pairs)
     checks: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for (name, target_id), observation in zip(pairs, heads, strict=True):
@@ -115,7 +116,9 @@ async def one_target(runtime: Runtime, target: Target) -> dict[str, Any]:
     made it, and each check's newest observation with whether it judged."""
     findings = await runtime.findings().query(target=target.id)
     store = runtime.store()
-    checks = [check_json(name, await store.latest(name, target.id)) for name in applicable(target)]
+    checks = [
+        check_json(name, await store.latest(name, target.id)) for name in applicable(target, runtime.settings)
+    ]
     judged = judged_json(checks)
     scored = shown_score(score_findings(findings, runtime.settings.scoring), judged["judged"])
     return {

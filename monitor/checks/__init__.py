@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from monitor.checks import availability, columns, homepage
+from monitor.checks import availability, columns, homepage, ipv6
 from monitor.checks import interaction as interaction_check
 from monitor.checks import search as search_check
 from monitor.checks import services as services_check
@@ -24,6 +24,7 @@ CHECKS: dict[str, Check[Any]] = {
     links_check.NAME: links_check.CHECK,
     services_check.NAME: services_check.CHECK,
     interaction_check.NAME: interaction_check.CHECK,
+    ipv6.NAME: ipv6.CHECK,
     search_check.NAME: search_check.CHECK,
 }
 HOMEPAGE_READERS = frozenset(name for name, check in CHECKS.items() if check.reads_homepage)

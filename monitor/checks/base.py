@@ -9,6 +9,7 @@ observation, never an exception.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
@@ -94,12 +95,24 @@ class Check(Generic[T]):
     """It starts from the site's homepage (``ctx.homepage``): the schedule makes such checks of one site
     fall due together, so one read serves them."""
 
-    def applies_to(self, target: Target) -> bool:
-        return isinstance(target, self.target_kind)
+    enabled: Callable[[Target, Settings], bool] | None = None
+    """Whether it runs on a target under the settings (None: wherever ``target_kind`` fits). A check a
+    province must switch on (IPv6 支持) is neither scheduled nor run nor expected where it is off."""
+
+    def applies_to(self, target: Target, settings: Settings | None = None) -> bool:
+        """It runs on ``target`` (``settings``: the configuration in force; None: the defaults)."""
+        if not isinstance(target, self.target_kind):
+            return False
+        return self.enabled is None or self.enabled(target, settings or _defaults())
 
     def interval_s(self, target: Target, settings: Settings) -> float:
         """The interval on ``target`` (the same for every target of its kind today)."""
         return self.interval(settings)
+
+
+@functools.cache
+def _defaults() -> Settings:
+    return Settings()
 
 
 JOB_SHARE = 0.8

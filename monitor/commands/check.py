@@ -62,7 +62,7 @@ async def check_once(
     async with open_runtime(loaded) as runtime:
         targets: list[Target] = [t for t in runtime.targets.values() if only is None or t.id in only]
         store = runtime.store()
-        jobs = [(t, c) for t in targets for c in CHECKS.values() if c.applies_to(t)]
+        jobs = [(t, c) for t in targets for c in CHECKS.values() if c.applies_to(t, runtime.settings)]
         progress = Progress(len(jobs), full_s or 0.0)
         progress.enabled = progress.enabled and full_s is not None
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import random
+import socket
 import time
 import types
 from collections.abc import Awaitable, Callable, Mapping
@@ -41,6 +42,7 @@ from tenacity import (
 from yarl import URL
 
 from monitor.fetch.decode import BodyCaps, BodyRead, decode_body, is_textual, read_body
+from monitor.fetch.dns import GetAddrInfo, Lookup, lookup
 from monitor.fetch.errors import classify
 from monitor.fetch.guard import AddressPolicy, GuardedResolver
 from monitor.fetch.politeness import Politeness, host_key, parse_retry_after
@@ -113,6 +115,7 @@ class Fetcher:
         resolve: Mapping[str, str] | None = None,
         metrics: Metrics | None = None,
         allow_networks: tuple[str, ...] = (),
+        getaddrinfo: GetAddrInfo | None = None,
     ) -> None:
         self._settings = settings
         self._policy = AddressPolicy(allow_private=allow_private, allow_networks=allow_networks)
@@ -137,6 +140,10 @@ class Fetcher:
         self._resolver: GuardedResolver | None = None
         self._crawl: aiohttp.ClientSession | None = None
         self._probe: aiohttp.ClientSession | None = None
+        self._by_family: dict[socket.AddressFamily, aiohttp.ClientSession] = {}
+        """Crawl sessions held to one address family (the IPv6 check's), opened when first asked for."""
+        self._getaddrinfo = getaddrinfo
+        """The system resolver (the loop's ``getaddrinfo``) unless another is given."""
 
     @property
     def politeness(self) -> Politeness:
@@ -151,8 +158,9 @@ class Fetcher:
         return self
 
     async def close(self) -> None:
-        sessions = [s for s in (self._crawl, self._probe) if s is not None]
+        sessions = [s for s in (self._crawl, self._probe, *self._by_family.values()) if s is not None]
         self._crawl = self._probe = None
+        self._by_family = {}
         for session in sessions:
             await session.close()
         if self._resolver is not None:
@@ -165,9 +173,12 @@ class Fetcher:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    def _session(self, *, fresh_connections: bool) -> aiohttp.ClientSession:
+    def _session(
+        self, *, fresh_connections: bool, family: socket.AddressFamily = socket.AF_UNSPEC
+    ) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(
             resolver=self._resolver,
+            family=family,
             limit=self._settings.concurrency,
             force_close=fresh_connections,
             use_dns_cache=not fresh_connections,  # a probe resolves the name as a browser would
@@ -199,15 +210,17 @@ class Fetcher:
         max_body_bytes: int | None = None,
         headers: Mapping[str, str] | None = None,
         form: bytes | None = None,
+        family: socket.AddressFamily | None = None,
     ) -> FetchResult:
         """Fetch for crawling: settings' timeouts, redirects followed, transient failures retried.
+        ``family`` (AF_INET6, AF_INET) connects over that IP version only (IPv6 支持).
 
         ``headers`` are added to every hop (a conditional GET passes its validators here; a 304 then comes
         back as an ok result with ``status`` 304 and an empty body). ``form``: with ``method="POST"``, the
         url-encoded body a form would post (a 301/302/303 answer turns the POST into a GET, as browsers do)."""
         settings = self._settings
         plan = _Plan(
-            session=self._open(self._crawl),
+            session=self._open(self._crawl) if family is None else self._family_session(family),
             method=method.upper(),
             budget_s=timeout_s if timeout_s is not None else settings.total_timeout_s,
             socket_timeout=aiohttp.ClientTimeout(
@@ -236,7 +249,19 @@ class Fetcher:
         )
         return await self._observed(url, "probe", plan, retry=False)
 
+    async def addresses(self, host: str, family: socket.AddressFamily, *, timeout_s: float) -> Lookup:
+        """The ``family`` addresses DNS (or the ``resolve`` map) gives ``host``: AF_INET6 asks for its AAAA
+        records. ``Lookup.error`` when the resolver could not be asked, never an exception."""
+        getaddrinfo = self._getaddrinfo or asyncio.get_running_loop().getaddrinfo
+        return await lookup(host, family, resolve=self._resolve, getaddrinfo=getaddrinfo, timeout_s=timeout_s)
+
     # ------------------------------------------------------------------------------------- internals
+    def _family_session(self, family: socket.AddressFamily) -> aiohttp.ClientSession:
+        self._open(self._crawl)  # started, not closed
+        if family not in self._by_family:
+            self._by_family[family] = self._session(fresh_connections=False, family=family)
+        return self._by_family[family]
+
     @staticmethod
     def _open(session: aiohttp.ClientSession | None) -> aiohttp.ClientSession:
         if session is None:

@@ -9,6 +9,8 @@ rebinding between a check and the connect cannot slip through. IP-literal URLs n
 
 The ``resolve`` map (``{host: address}``, like ``curl --resolve``) is applied here as well; it is how
 the simulator's loopback servers get real ``.gov.cn`` names. A mapped address is judged like any other.
+As with curl, a host may map to several addresses, comma-separated (``"127.0.0.5,::1"``: an A and an AAAA
+record): a connection asked for one family (the IPv6 check's) gets that family's, any other gets the first.
 """
 
 from __future__ import annotations
@@ -67,6 +69,11 @@ def address_category(address: IPAddress) -> str | None:
     if not address.is_global:
         return "a non-global address"
     return None
+
+
+def mapped_addresses(value: str) -> tuple[str, ...]:
+    """The addresses of one ``resolve`` entry: ``"127.0.0.5"`` or ``"127.0.0.5,::1"``."""
+    return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
 @functools.lru_cache(maxsize=8192)
@@ -129,17 +136,21 @@ class GuardedResolver(AbstractResolver):
         fallback: AbstractResolver | None = None,
     ) -> None:
         self._policy = policy
-        self._resolve = {host.lower().rstrip("."): address for host, address in (resolve or {}).items()}
+        self._resolve = {
+            host.lower().rstrip("."): mapped_addresses(address) for host, address in (resolve or {}).items()
+        }
         self._fallback = fallback
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
         mapped = self._resolve.get(host.lower().rstrip("."))
-        if mapped is not None and parse_ip(mapped) is not None:
-            results = [_result(host, mapped, port)]
+        if mapped and all(parse_ip(address) is not None for address in mapped):
+            results = [_result(host, address, port) for address in _for_family(mapped, family)]
+            if not results:
+                raise OSError(f"{host} has no {'IPv6' if family == socket.AF_INET6 else 'IPv4'} address")
         else:
-            results = await self._resolver().resolve(mapped or host, port, family)
+            results = await self._resolver().resolve(mapped[0] if mapped else host, port, family)
         allowed: list[ResolveResult] = []
         refused: tuple[str, str] | None = None
         for result in results:
@@ -163,6 +174,14 @@ class GuardedResolver(AbstractResolver):
         if self._fallback is None:
             self._fallback = ThreadedResolver()
         return self._fallback
+
+
+def _for_family(addresses: tuple[str, ...], family: socket.AddressFamily) -> tuple[str, ...]:
+    """The mapped addresses a connection of ``family`` uses: that family's, or the first for any family."""
+    if family in (socket.AF_INET, socket.AF_INET6):
+        version = 6 if family == socket.AF_INET6 else 4
+        return tuple(a for a in addresses if (ip := parse_ip(a)) is not None and ip.version == version)
+    return addresses[:1]
 
 
 def _result(host: str, address: str, port: int) -> ResolveResult:

@@ -101,7 +101,8 @@ def _network_issues(root: Node) -> list[Issue]:
         field = field_path(("resolve", host))
         if isinstance(host, str) and not is_host(host):
             issues.append(Issue(item.line, field, _domain_problem(host) or "", fatal=True))
-        if isinstance(item.value, str) and not is_ip(item.value.strip()):
+        parts = item.value.split(",") if isinstance(item.value, str) else []
+        if isinstance(item.value, str) and not (parts and all(is_ip(p.strip()) for p in parts)):
             message = f"not an IP address: {item.value!r} (write the address, e.g. 127.0.0.1)"
             issues.append(Issue(item.line, field, message, fatal=True))
     return issues

@@ -9,6 +9,7 @@ from monitor.rules import content as content_rules
 from monitor.rules import footer as footer_rules
 from monitor.rules import guides as guides_rules
 from monitor.rules import interaction as interaction_rules
+from monitor.rules import ipv6 as ipv6_rules
 from monitor.rules import links as links_rules
 from monitor.rules import media as media_rule
 from monitor.rules import search as search_rules
@@ -28,6 +29,7 @@ RULES: tuple[Rule, ...] = (
     footer_rules.DOMAIN_RULE,
     homepage_links.REPORT_RULE,
     homepage_links.TOPIC_RULE,
+    ipv6_rules.RULE,
     links_rules.RULE,
     services_rules.RULE,
     guides_rules.RULE,

@@ -46,6 +46,7 @@ CODES = MappingProxyType(
         "privacy.exposed": _DEDUCTION,
         "site.search_broken": _DEDUCTION,
         "service.guide_incomplete": _DEDUCTION,
+        "site.ipv6_missing": _DEDUCTION,
         # new media accounts
         "media.stale": _VETO,
         "media.never_published": _VETO,

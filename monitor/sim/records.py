@@ -90,7 +90,7 @@ class SiteSpec:
         str, ...
     ] = ()  # contentcases.CONTENT_KINDS: hidden links, tampering, errors, personal data, traps
     article_links: bool = False  # articles end with related links, some broken (``peers``)
-    annual_report: str = "footer"  # homepagecases.ANNUAL_REPORTS: where last year's 年度报表 link is, if at all
+    annual_report: str = "footer"  # homepagecases.ANNUAL_REPORTS: where last year's 年度报表 link is
     topic_banner: str = ""  # homepagecases.TOPIC_BANNERS: a 全国两会 topic as a banner image or a text link
     search: str = "get"  # searchcases.SEARCHES: the header's search box and what its search answers
     guides: tuple[str, ...] = ()  # searchcases.GUIDE_KINDS: 办事指南 linked from the 办事服务 block

@@ -21,7 +21,7 @@ def documented_codes() -> dict[str, str]:
             section_severity = (
                 "veto" if "single-veto" in line else "deduction" if "deductions" in line else None
             )
-        row = re.match(r"\| `([a-z_.]+)` \| ([^|]+) \|", line)
+        row = re.match(r"\| `([a-z0-9_.]+)` \| ([^|]+) \|", line)  # site.ipv6_missing has a digit
         if row:
             code, second = row.group(1), row.group(2).strip()
             codes[code] = second if second in ("veto", "deduction", "warning") else str(section_severity)

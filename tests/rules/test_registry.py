@@ -11,7 +11,7 @@ from monitor.checks import CHECKS
 from monitor.rules import RULES
 
 INDICATORS = Path(__file__).parents[2] / "docs" / "indicators.md"
-ROW = re.compile(r"\| `([a-z_.]+)` \| ([^|]+) \|.*\| ([^|]+) \|\s*$")
+ROW = re.compile(r"\| `([a-z0-9_.]+)` \| ([^|]+) \|.*\| ([^|]+) \|\s*$")  # site.ipv6_missing: a digit
 DECIDER = re.compile(r"`monitor/rules/(\w+)\.py: (\w+)`")
 
 
