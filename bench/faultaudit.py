@@ -22,6 +22,7 @@ from monitor.engine.evaluate import JOB_KIND as EVALUATE
 from monitor.engine.evaluate import Evaluator
 from monitor.engine.kv.connect import client
 from monitor.engine.queue import decode_job
+from monitor.engine.retention import SUPERSEDES
 from monitor.engine.samples import RECORD_BYTES
 from monitor.inventory import load_config
 from monitor.runtime import open_runtime
@@ -67,7 +68,8 @@ class Audit:
     enqueued: int  # distinct job ids the tap saw, rule evaluations aside
     enqueued_again: int  # entries beyond the first of a job id (a release re-adds; a restart may re-add)
     recorded: int  # done markers
-    observations: int  # history entries plus packed samples
+    kept_recorded: int  # done markers of the checks whose histories keep every observation
+    kept_observations: int  # their history entries plus packed samples (media's is pruned when superseded)
     recorded_twice: int  # job ids found twice in the histories
     retried: int  # reclaimed deliveries (the engine's own counter)
     lost: int  # seen, not recorded, not dead-lettered
@@ -84,14 +86,14 @@ async def account(redis_url: str, config_path: Path, as_of: float, tap: JobTap, 
             _key(k).removeprefix(f"{PREFIX}:done:") async for k in redis.scan_iter(f"{PREFIX}:done:*", 2000)
         }
         history_ids: Counter[str] = Counter()
-        observations = 0
+        observations: Counter[str] = Counter()  # by check
         async for key in redis.scan_iter(f"{PREFIX}:hist:*", 2000):
             members: Any = await redis.zrange(_key(key), 0, -1)
             for member in members:
-                observations += 1
+                observations[_key(key).split(":")[2]] += 1
                 history_ids[json.loads(member)["job_id"]] += 1
         async for key in redis.scan_iter(f"{PREFIX}:samples:*", 2000):
-            observations += int(await redis.strlen(_key(key))) // RECORD_BYTES
+            observations["availability"] += int(await redis.strlen(_key(key))) // RECORD_BYTES
         stats = _text(await redis.hgetall(f"{PREFIX}:stats"))
         dead: Counter[tuple[str, str]] = Counter()
         dead_ids = set()
@@ -103,11 +105,13 @@ async def account(redis_url: str, config_path: Path, as_of: float, tap: JobTap, 
     finally:
         await redis.aclose()
     seen = {job_id for job_id in tap.seen if not job_id.startswith(f"{EVALUATE}:")}
+    kept = {job_id for job_id in done if job_id.split(":")[0] not in SUPERSEDES}
     return Audit(
         enqueued=len(seen),
         enqueued_again=sum(n - 1 for job_id, n in tap.seen.items() if job_id in seen),
         recorded=len(done),
-        observations=observations,
+        kept_recorded=len(kept),
+        kept_observations=sum(n for check, n in observations.items() if check not in SUPERSEDES),
         recorded_twice=sum(1 for n in history_ids.values() if n > 1),
         retried=int(stats.get("reclaimed", 0)),
         lost=len(seen - done - dead_ids),

@@ -1,8 +1,9 @@
 """The network of the fault bench (``bench/faults.py``): worker processes in their own network namespaces,
 and the TCP relays that carry their traffic to Redis and to the simulated web in the root namespace.
 
-Each worker slot is a namespace ``govmon-fault-N`` joined to the root namespace by a veth pair
-(``10.77.N.1`` on the host side, ``10.77.N.2`` inside, a default route through the host side). The
+Each worker slot is a namespace ``govmon-fault-PID-N`` joined to the root namespace by a veth pair
+(``10.77.K.1`` on the host side, ``10.77.K.2`` inside, K the first subnet no interface uses yet, a default
+route through the host side). The
 services the workers reach listen in the root namespace on addresses of ``10.78.0.0/16``, made local
 there by one ``ip route add local`` (Linux's AnyIP): ``10.78.0.1`` relays to Redis (the relay the bench
 cuts for the outage), ``10.78.0.2`` … one address per simulated host, each relayed to the simulator's own
@@ -10,7 +11,8 @@ loopback address (a namespace cannot reach another's loopback). A simulated host
 address listening, so a connection to it is refused there as it is on loopback.
 
 Everything is undone by ``Network.close`` (namespaces, their veth pairs, the route), also after Ctrl-C;
-namespaces a killed bench left behind are removed at the next start.
+namespaces a killed bench left behind (its pid gone) are removed at the next start. Two benches may run at
+once: each has its own namespaces, veth names and subnets; the route stays with the one that added it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterable
+from pathlib import Path
 
 NAMESPACE_PREFIX = "govmon-fault-"
 SERVICE_NETWORK = "10.78.0.0/16"
@@ -107,40 +110,42 @@ class Network:
 
     def __init__(self) -> None:
         self.slots: list[str] = []
+        self.addresses: dict[str, str] = {}  # slot → the worker's own address
         self._route = False
 
     def open(self) -> None:
         self.remove_leftovers()
-        ip("route", "add", "local", SERVICE_NETWORK, "dev", "lo")
-        self._route = True
+        routes = ip("route", "show", "table", "local", SERVICE_NETWORK, check=False).stdout
+        if not routes.strip():  # else another bench running now added it, and removes it
+            ip("route", "add", "local", SERVICE_NETWORK, "dev", "lo")
+            self._route = True
 
     @staticmethod
     def remove_leftovers() -> None:
-        listing = ip("netns", "list", check=False).stdout
-        for line in listing.splitlines():
+        """Namespaces of benches that died without cleaning up (SIGKILL): their pid is gone."""
+        for line in ip("netns", "list", check=False).stdout.splitlines():
             name = line.split()[0] if line.split() else ""
-            if name.startswith(NAMESPACE_PREFIX):
+            pid = name.removeprefix(NAMESPACE_PREFIX).split("-")[0]
+            if name.startswith(NAMESPACE_PREFIX) and pid.isdigit() and not Path(f"/proc/{pid}").exists():
                 ip("netns", "del", name, check=False)
-        ip("route", "del", "local", SERVICE_NETWORK, "dev", "lo", check=False)
 
     def add_slot(self) -> str:
         """One more namespace with its veth pair; returns its name."""
-        n = len(self.slots) + 1
-        name, host, inner = f"{NAMESPACE_PREFIX}{n}", f"gvmf{n}h", f"gvmf{n}n"
+        n, pid = len(self.slots) + 1, os.getpid()
+        subnet = free_subnet()
+        name, host, inner = f"{NAMESPACE_PREFIX}{pid}-{n}", f"gv{pid}x{n}h", f"gv{pid}x{n}n"
         ip("netns", "add", name)
         self.slots.append(name)
         ip("link", "add", host, "type", "veth", "peer", "name", inner)
         ip("link", "set", inner, "netns", name)
-        ip("addr", "add", f"10.77.{n}.1/24", "dev", host)
+        ip("addr", "add", f"10.77.{subnet}.1/24", "dev", host)
         ip("link", "set", host, "up")
-        ip("addr", "add", f"10.77.{n}.2/24", "dev", inner, namespace=name)
+        ip("addr", "add", f"10.77.{subnet}.2/24", "dev", inner, namespace=name)
         ip("link", "set", inner, "up", namespace=name)
         ip("link", "set", "lo", "up", namespace=name)
-        ip("route", "add", "default", "via", f"10.77.{n}.1", namespace=name)
+        ip("route", "add", "default", "via", f"10.77.{subnet}.1", namespace=name)
+        self.addresses[name] = f"10.77.{subnet}.2"
         return name
-
-    def address_of(self, slot: str) -> str:
-        return f"10.77.{self.slots.index(slot) + 1}.2"
 
     def close(self) -> None:
         for name in self.slots:
@@ -149,6 +154,15 @@ class Network:
         if self._route:
             ip("route", "del", "local", SERVICE_NETWORK, "dev", "lo", check=False)
             self._route = False
+
+
+def free_subnet() -> int:
+    """The first K of 10.77.K.0/24 no interface of the root namespace holds an address in."""
+    used = ip("-o", "-4", "addr", "show").stdout
+    for k in range(1, 255):
+        if f" 10.77.{k}." not in used:
+            return k
+    raise RuntimeError("no free 10.77.K.0/24 subnet left for a worker namespace")
 
 
 def service_addresses(count: int) -> list[str]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -42,6 +43,8 @@ from monitor.commands.demo import DEMO_SETTINGS
 from monitor.engine.kv.connect import EmbeddedRedis, client, free_port
 
 PREFIX = "govmon"
+HELPERS = ("sim", "sink")
+"""Processes of the bench, not of govmon: not sampled, stopped last."""
 TIME_BOUNDED = {
     "done": "TTL 24 h (DONE_TTL_S): one per job recorded",
     "link": "TTL links.cache_ttl_s: one per distinct link URL",
@@ -96,11 +99,30 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
-def soak_config(sim_config: Path, data_dir: Path) -> dict[str, Any]:
+SINK = """
+import sys
+from aiohttp import web
+
+async def received(request):
+    await request.read()
+    return web.Response(text="ok")
+
+app = web.Application()
+app.router.add_route("POST", "/{tail:.*}", received)
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None)
+"""
+"""The owners' webhook: takes every notice and answers 200, so the notifier's outbox, sent marks and log
+run as in a deployment (apprise's ``json://`` posts here)."""
+
+
+def soak_config(sim_config: Path, data_dir: Path, sink_port: int) -> dict[str, Any]:
     config = yaml.safe_load(sim_config.read_text(encoding="utf-8"))
     config.update(DEMO_SETTINGS)
     config["engine"] = {**DEMO_SETTINGS["engine"], "shutdown_grace_s": 2.0}
     config["data_dir"] = str(data_dir)
+    for row in [*(config.get("sites") or ()), *(config.get("accounts") or ())]:
+        row["owners"] = [f"json://127.0.0.1:{sink_port}/owner/{row['id']}"]
+    config["notify"] = {"public_url": "http://127.0.0.1:9731"}
     return dict(config)
 
 
@@ -128,10 +150,11 @@ def start(args: argparse.Namespace, soak: Soak, redis: EmbeddedRedis) -> None:
         if soak.procs["sim"].poll() is not None or time.monotonic() > deadline:
             raise SystemExit(f"bench.soak: the simulator did not start (see {soak.directory / 'sim.log'})")
         time.sleep(0.2)
+    sink_port = free_port()
+    spawn("sink", [python, "-c", SINK, str(sink_port)], soak, env)
     config = soak.directory / "govmon.yaml"
-    config.write_text(
-        yaml.safe_dump(soak_config(sim_config, soak.directory / "data"), allow_unicode=True, sort_keys=False)
-    )
+    settings = soak_config(sim_config, soak.directory / "data", sink_port)
+    config.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False))
     env = {**env, "GOVMON_REDIS_URL": redis.url, "GOVMON_LOG_LEVEL": "WARNING"}
     govmon = [python, "-m", "monitor"]
     spawn("scheduler", [*govmon, "scheduler", "-c", str(config)], soak, env)
@@ -160,6 +183,16 @@ async def bytes_by_family(redis_url: str) -> Counter[str]:
     return usage
 
 
+async def notices_logged(redis_url: str) -> dict[str, int]:
+    """The notifier's log of deliveries (``Keys.notices_log``), counted by outcome."""
+    redis = client(redis_url)
+    try:
+        entries: Any = await redis.xrange(f"{PREFIX}:notices:log")
+    finally:
+        await redis.aclose()
+    return dict(Counter(str(json.loads(fields["entry"]).get("result")) for _, fields in entries))
+
+
 async def sample(soak: Soak, started: float) -> Sample:
     redis = client(soak.redis_url)
     try:
@@ -169,7 +202,7 @@ async def sample(soak: Soak, started: float) -> Sample:
             keys[family(key.decode() if isinstance(key, bytes) else key, PREFIX)] += 1
     finally:
         await redis.aclose()
-    rss = {name: rss_mib(proc.pid) for name, proc in soak.procs.items() if name != "sim"}
+    rss = {name: rss_mib(proc.pid) for name, proc in soak.procs.items() if name not in HELPERS}
     return Sample((time.monotonic() - started) / 60, rss, info["used_memory"] / 2**20, keys)
 
 
@@ -243,7 +276,7 @@ def _transient(name: str) -> int:
 def stop_all(soak: Soak) -> dict[str, int | None]:
     """SIGTERM every govmon process first (they drain and exit 0), then the simulator."""
     codes: dict[str, int | None] = {}
-    order = [n for n in soak.procs if n != "sim"] + ["sim"]
+    order = [n for n in soak.procs if n not in HELPERS] + [n for n in HELPERS if n in soak.procs]
     for name in order:
         proc = soak.procs[name]
         if proc.poll() is None:
@@ -260,6 +293,7 @@ def stop_all(soak: Soak) -> dict[str, int | None]:
 
 def run(args: argparse.Namespace) -> tuple[str, bool]:
     warmup_min = args.warmup_minutes if args.warmup_minutes is not None else min(10.0, args.minutes / 3)
+    started_at, code = today(), revision()  # the code the processes start with, not what HEAD is by the end
     directory = Path(tempfile.mkdtemp(prefix="govmon-soak-"))
     soak = Soak(directory)
     redis = EmbeddedRedis(directory / "redis", port=free_port()).start()
@@ -293,28 +327,32 @@ def run(args: argparse.Namespace) -> tuple[str, bool]:
                 time.sleep(min(1.0, next_at - time.monotonic()))
         exits = {n: p.poll() for n, p in soak.procs.items()}
         usage = asyncio.run(bytes_by_family(redis.url))
+        notices = asyncio.run(notices_logged(redis.url))
     finally:
         codes = stop_all(soak)
         redis.stop()
         signal.signal(signal.SIGINT, previous)
     crashed = {n: c for n, c in exits.items() if c is not None}
     body, ok = verdicts(soak.samples, warmup_min, args.rss_slope_mib, usage, args.sites)
-    ok &= not crashed and all(code == 0 for name, code in codes.items() if name != "sim")
+    ok &= not crashed and all(code == 0 for name, code in codes.items() if name not in HELPERS)
     minutes = soak.samples[-1].at_min if soak.samples else 0.0
     text = "\n".join(
         [
             f"`python -m bench.soak --minutes {args.minutes:g} --sites {args.sites} --seed {args.seed}` — "
-            f"{today()}, govmon {revision()}; {machine()} (shared with other work while it ran).",
+            f"started {started_at}, govmon {code}; {machine()} (shared with other work while it ran).",
             "",
             f"{minutes:.1f} minutes, {len(soak.samples)} samples every {args.sample_s:g} s; scheduler, "
-            f"{args.workers} workers and api as processes on one embedded Redis; the simulated province "
-            f"({args.sites} sites and its accounts) in its own process; `govmon demo`'s cadences (a probe "
-            f"every 2 s per site, content every 1–2 min). Verdicts after a {warmup_min:g}-minute warm-up: "
+            f"{args.workers} workers (each with the notifier's event consumer and outbox; the notifier's leader "
+            "in the scheduler) and api as processes on one embedded Redis; every owner's notices to a webhook "
+            f"sink; the simulated province ({args.sites} sites and its accounts) in its own process; "
+            "`govmon demo`'s cadences (a probe "
+            f"every 2 s per site, content every 1–2 min). Verdicts after a {warmup_min:.1f}-minute warm-up: "
             f"RSS slope ≤ {args.rss_slope_mib:g} MiB/min per process; families bounded by the inventory "
             "no larger at the end than at warm-up's end.",
             "",
             body,
             "",
+            f"Notices in the notifier's log (delivered to the owners' webhook, or dead): {notices or 'none'}. "
             f"Exit codes after SIGTERM: {', '.join(f'{n} {c}' for n, c in codes.items())}"
             + (f"; died during the run: {crashed}" if crashed else "")
             + f". Verdict: **{'held' if ok else 'NOT held'}**.",
