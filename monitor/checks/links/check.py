@@ -34,7 +34,7 @@ from monitor.checks.links.platform import judge_platform, platform_problems
 from monitor.checks.links.urls import is_file, same_site
 from monitor.checks.links.verdict import BROKEN, OK, UNVERIFIED, Verdict
 from monitor.extract.html import extract_page, host_matches, parse
-from monitor.extract.listing import datastore_trees
+from monitor.extract.listing import datastore_trees, next_page
 from monitor.model import Observation, Outcome, Site
 from monitor.observations import LINKS as NAME
 from monitor.observations import LinkCounts, LinkProblem, LinksRead
@@ -191,6 +191,10 @@ class SiteWalk:
                 else:
                     new[link.url] = found.is_file
             self.frontier.offer(found, depth + 1)
+        if tree.scripts_contain("createPageHTML"):  # a TRS list's next page: drawn by a script, no <a> to it
+            following = next_page(tree, page_url)
+            if following:  # the same list, so the same depth
+                self.frontier.offer(FoundLink(following, "下一页", "a", page_url, False), depth)
         site_url = self.site.url
 
         def keep_page(url: str) -> bool:

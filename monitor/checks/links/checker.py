@@ -48,6 +48,9 @@ MAX_REFUSING_HOSTS = 10_000
 """Hosts remembered as refusing robots (each link there is still tried once; only the retry is skipped)."""
 RETRIED_STATUSES = frozenset({500, 502, 503, 504})
 """Server errors asked once more (after ``links.bot_retry_after_s``) before a link is called broken."""
+LOOKUPS_AT_ONCE = 4
+"""Cache lookups in flight at once (each one round trip for a page's new links): a walk reads many pages at
+once, and one Redis connection each would exhaust the client's pool the worker's other writes need."""
 _HEAD_RETRIED_FAILURES = frozenset({FailureReason.PROTOCOL_ERROR, FailureReason.CONNECTION_RESET})
 
 
@@ -89,6 +92,7 @@ class LinkChecker:
         self._unwritten: dict[str, Any] = {}  # state name → verdict JSON, written by ``_flusher``
         self._flusher: asyncio.Task[None] | None = None
         self._refusing_hosts: set[str] = set()  # still 403/429 after a retry: their other links get one try
+        self._lookups = asyncio.Semaphore(LOOKUPS_AT_ONCE)
         self.fetches = 0
         """Requests sent (HEAD and GET, retries included): what the benchmark counts."""
 
@@ -214,7 +218,8 @@ class LinkChecker:
         if self._state is None or not ordered:
             return {}
         try:
-            values = await self._state.get_many([state_name(u) for u in ordered])
+            async with self._lookups:
+                values = await self._state.get_many([state_name(u) for u in ordered])
         except StateUnavailable as exc:
             log.warning("links.cache_unavailable", error=str(exc))
             return {}

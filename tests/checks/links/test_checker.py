@@ -7,7 +7,7 @@ import asyncio
 from collections import Counter
 from typing import Any
 
-from monitor.checks.links.checker import LinkChecker, url_digest
+from monitor.checks.links.checker import LOOKUPS_AT_ONCE, LinkChecker, url_digest
 from monitor.engine.kv.state import RedisState
 from monitor.model import FailureReason, FetchResult
 from monitor.settings import LinkSettings
@@ -116,3 +116,28 @@ async def test_a_host_that_kept_refusing_is_not_retried_for_its_other_links() ->
     assert (await checker.check(a, is_file=False)).verdict.state == "unverified"
     assert (await checker.check(b, is_file=False)).verdict.state == "unverified"
     assert (fetcher.calls[("GET", a)], fetcher.calls[("GET", b)]) == (2, 1)
+
+
+class CountingState(RedisState):
+    """The Redis state, counting how many lookups are in flight at once."""
+
+    in_flight = most = 0
+
+    async def get_many(self, names: Any) -> list[Any]:
+        self.in_flight += 1
+        self.most = max(self.most, self.in_flight)
+        try:
+            await asyncio.sleep(0.01)
+            return await super().get_many(names)
+        finally:
+            self.in_flight -= 1
+
+
+async def test_many_pages_at_once_take_a_few_redis_connections_not_one_each(redis, keys) -> None:
+    urls = [f"http://www.gov.cn/{n}.html" for n in range(200)]
+    fetcher = ScriptedFetcher({("GET", url): [ok(url)] for url in urls})
+    state = CountingState(redis, keys)
+    checker = LinkChecker(fetcher, LinkSettings(cache_ttl_s=60), state=state)  # type: ignore[arg-type]
+    batches = await asyncio.gather(*(checker.check_many({url: False}) for url in urls))  # a page's links each
+    assert [c.verdict.state for batch in batches for c in batch.values()] == ["ok"] * 200
+    assert state.most == LOOKUPS_AT_ONCE

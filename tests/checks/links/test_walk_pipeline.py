@@ -72,3 +72,51 @@ async def test_a_slow_homepage_link_does_not_hold_back_the_pages_below(site: tup
     assert obs.outcome is Outcome.OK and obs.payload["pages_read"] == 4
     assert [b["url"] for b in obs.payload["broken"]] == [site_url + "gone.html"]
     assert answered == ["", "a.html", "b.html", "gone.html", "slow.html"]  # the slow link answered last
+
+
+TRS_PAGER = (
+    '<script type="text/javascript">var countPage = {pages};var currentPage = {index};'
+    'createPageHTML(countPage, currentPage, "index", "html");</script>'
+)
+LIST_PAGES = {
+    "": '<title>某县人民政府</title><a href="/tzgg/">通知公告</a>',
+    "tzgg/": '<title>通知公告</title><a href="/tzgg/t1.html">通知一</a>' + TRS_PAGER.format(pages=2, index=0),
+    "tzgg/index_1.html": '<title>通知公告</title><a href="/tzgg/t2.html">通知二</a>'
+    + TRS_PAGER.format(pages=2, index=1),
+    "tzgg/t1.html": "<title>通知一</title><p>正文</p>",
+    "tzgg/t2.html": '<title>通知二</title><a href="/tzgg/t2_fj.html">附件说明</a>',
+}
+
+
+@pytest.fixture
+async def list_site() -> AsyncIterator[str]:
+    async def page(request: web.Request) -> web.Response:
+        body = LIST_PAGES.get(request.match_info["name"])
+        if body is None:
+            return web.Response(status=404, text="<title>404</title>", content_type="text/html")
+        return web.Response(text=body, content_type="text/html")
+
+    app = web.Application()
+    app.router.add_get("/{name:.*}", page)
+    runner = web.AppRunner(app, shutdown_timeout=0.1)
+    await runner.setup()
+    server = web.TCPSite(runner, "127.0.0.1", 0)
+    await server.start()
+    yield f"http://www.x.gov.cn:{server._server.sockets[0].getsockname()[1]}/"  # type: ignore[union-attr]
+    await runner.cleanup()
+
+
+async def test_a_list_paged_by_a_trs_script_is_read_to_its_last_page(list_site: str) -> None:
+    """The second page of a TRS list has no ``<a>`` to it (``createPageHTML`` draws the pager), and only that
+    page links the article whose attachment note is gone."""
+    settings = Settings.model_validate(
+        {"allow_private_networks": True, "resolve": {"www.x.gov.cn": "127.0.0.1"}, "fetch": {"retries": 0}}
+    )
+    target = Site(id="4301000009", name="某县人民政府门户网站", url=list_site, region="某县")
+    async with Fetcher(settings.fetch, allow_private=True, resolve=settings.resolve) as fetcher:
+        ctx = CheckContext(fetcher, settings, SystemClock(), None, None, None, structlog.get_logger())  # type: ignore[arg-type]
+        obs = await CHECK.run(target, "links:4301000009:1", ctx)
+    assert obs.payload["pages_read"] == 5  # homepage, the list's two pages, both articles
+    assert [(b["url"], b["page"]) for b in obs.payload["broken"]] == [
+        (list_site + "tzgg/t2_fj.html", list_site + "tzgg/t2.html")
+    ]
