@@ -25,10 +25,12 @@ from monitor.settings import Settings
 if TYPE_CHECKING:
     from monitor.inventory import Loaded
 
-JOBS_AT_ONCE = 32
-"""Jobs ``check`` runs at once, as many as a worker's default ``engine.slots``: each holds Redis connections
-(its state, its record) and redis-py's pool refuses a 101st, so all of a province's jobs at once crashed
-with "Too many connections"; the per-host politeness bounds the fetching anyway."""
+RECORDS_AT_ONCE = 32
+"""Observations ``check`` records at once. Its jobs all run at once (the fetcher's limits pace them, and
+``--full`` gives each crawl the whole time limit), so when many fail together (an offline run: every DNS
+lookup fails in the same instant) their records came together too, more than redis-py's pool of 100
+connections, and ``check`` crashed with "Too many connections"."""
+
 SEVERITY_ORDER = {"veto": 0, "deduction": 1, "warning": 2}
 STATUS_MARK = {"violation": "✗", "at_risk": "!", "unverified": "?"}
 LEGEND = (
@@ -66,12 +68,12 @@ async def check_once(
         progress = Progress(len(jobs), full_s or 0.0)
         progress.enabled = progress.enabled and full_s is not None
 
-        running = asyncio.Semaphore(JOBS_AT_ONCE)
+        recording = asyncio.Semaphore(RECORDS_AT_ONCE)
 
         async def observe(target: Target, check: Check[Any], ctx: CheckContext) -> None:
-            async with running:
-                job = Job(check.name, target.id, runtime.clock.now())
-                observation = await check.run(target, job.job_id, ctx)
+            job = Job(check.name, target.id, runtime.clock.now())
+            observation = await check.run(target, job.job_id, ctx)
+            async with recording:
                 await store.record(observation)
             if outcomes is not None:
                 outcomes.setdefault(target.id, {})[check.name] = not_judged_because(observation)
