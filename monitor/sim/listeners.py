@@ -33,7 +33,8 @@ def loopback_addresses(count: int) -> list[str]:
 
 
 def _socket(address: str, port: int, listen: bool) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET  # ::1 for the sites with IPv6 (sim.ipv6)
+    sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((address, port))

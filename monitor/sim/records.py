@@ -92,6 +92,7 @@ class SiteSpec:
     article_links: bool = False  # articles end with related links, some broken (``peers``)
     annual_report: str = "footer"  # homepagecases.ANNUAL_REPORTS: where last year's 年度报表 link is
     topic_banner: str = ""  # homepagecases.TOPIC_BANNERS: a 全国两会 topic as a banner image or a text link
+    ipv6: str = ""  # ipv6.IPV6_SHAPES: an AAAA record (::1) answered (dual) or answering 502 (broken)
     search: str = "get"  # searchcases.SEARCHES: the header's search box and what its search answers
     guides: tuple[str, ...] = ()  # searchcases.GUIDE_KINDS: 办事指南 linked from the 办事服务 block
 
@@ -124,6 +125,10 @@ class SiteSpec:
             problems.append(f"annual_report {self.annual_report!r} not in {ANNUAL_REPORTS}")
         if self.topic_banner not in TOPIC_BANNERS:
             problems.append(f"topic_banner {self.topic_banner!r} not in {TOPIC_BANNERS}")
+        from monitor.sim.ipv6 import IPV6_SHAPES
+
+        if self.ipv6 not in IPV6_SHAPES:
+            problems.append(f"ipv6 {self.ipv6!r} not in {IPV6_SHAPES}")
         from monitor.sim.searchcases import GUIDE_KINDS, SEARCHES
 
         if self.search not in SEARCHES:

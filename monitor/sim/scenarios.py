@@ -179,15 +179,19 @@ SEARCH: tuple[SiteSpec, ...] = (
 
 
 HOMEPAGE: tuple[SiteSpec, ...] = (
-    SiteSpec(kind="portal"),  # last year's 年度报表 in the footer: linked
-    SiteSpec(kind="portal", annual_report="image", topic_banner="image"),  # alt text, PDF; 两会 banner image
-    SiteSpec(annual_report="block", topic_banner="text"),  # "网站工作年度报表（2025年）"; 两会 text link
+    # last year's 年度报表 in the footer: linked; answers over IPv6 too
+    SiteSpec(kind="portal", ipv6="dual"),
+    # the report as an image (alt text, a PDF); a 两会 banner image; an AAAA record whose IPv6 side answers 502
+    SiteSpec(kind="portal", annual_report="image", topic_banner="image", ipv6="broken"),
+    # "网站工作年度报表（2025年）" in a 政务公开 block; a 两会 text link; IPv6 works
+    SiteSpec(annual_report="block", topic_banner="text", ipv6="dual"),
     SiteSpec(annual_report="old"),  # only the year before last: missing
     SiteSpec(annual_report="undated"),  # "政府网站年度报表" to the list: no year, unverified
     SiteSpec(kind="department", annual_report="none", topic_banner="image"),  # no report link at all
     SiteSpec(health="down", annual_report="none"),  # nothing read, nothing judged
 )
-"""Every 年度报表 shape and 两会 banner (``homepagecases``), for ``tests/e2e/test_homepage_links.py``."""
+"""Every 年度报表 shape and 两会 banner (``homepagecases``) and the IPv6 shapes (``sim.ipv6``), for
+``tests/e2e/test_homepage_links.py``."""
 
 
 def specs_for(seed: int, sites: int | str) -> tuple[SiteSpec, ...]:

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from monitor.sim import catalogue, fidelity, searchcases, truth
+from monitor.sim import catalogue, fidelity, ipv6, searchcases, truth
 from monitor.sim.catalogue import (
     BOT_HOST,
     BRIDGE_HOST,
@@ -143,8 +143,12 @@ class SimWeb:
         self._by_address = {h.address: h for h in self._hosts.values()}
         """Hosts by loopback address: a client without a resolve map (lychee in bench/links_peer.py) asks
         for ``http://127.0.0.x:port/`` and gets the host served there."""
+        self._ipv6_shapes = {s.host: s.spec.ipv6 for s in self._sites if s.spec.ipv6}
+        self.serves_ipv6 = bool(self._ipv6_shapes) and ipv6.loopback_usable()
+        """Some sites publish an AAAA record, served on ::1 (``monitor.sim.ipv6``)."""
         self._listeners = Listeners(
-            list(dict.fromkeys(h.address for h in self._hosts.values())),
+            list(dict.fromkeys(h.address for h in self._hosts.values()))
+            + ([ipv6.LOOPBACK] if self.serves_ipv6 else []),
             [h.address for h in self._hosts.values() if h.profile.down],
             port,
         )
@@ -254,7 +258,11 @@ class SimWeb:
     @property
     def resolve(self) -> dict[str, str]:
         """``{host: address}`` for every simulated host, like curl's ``--resolve``."""
-        return {name: host.address for name, host in self._hosts.items()}
+        v6 = self._ipv6_shapes if self.serves_ipv6 else {}
+        return {
+            name: host.address + (f",{ipv6.LOOPBACK}" if name in v6 else "")
+            for name, host in self._hosts.items()
+        }
 
     def url(self, host: str, path: str = "/") -> str:
         return f"http://{host}:{self.port}{path}"
@@ -292,6 +300,7 @@ class SimWeb:
             "bridge_host": BRIDGE_HOST,
             "hostile_host": HOSTILE_HOST,
             "control_url": self.url(CONTROL_HOST),
+            "ipv6": self.serves_ipv6,
         }
 
     def deface(self, key: str) -> None:
@@ -362,6 +371,10 @@ class SimWeb:
         stats.requests += 1
         if request.path in stats.paths or len(stats.paths) < MAX_PATHS:
             stats.paths[request.path] += 1
+        if self.serves_ipv6 and ipv6.over_ipv6(request):
+            refused = ipv6.refused_over_ipv6(self._ipv6_shapes.get(name, ""))
+            if refused is not None:
+                return refused
         stats.in_flight += 1
         stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
         if len(stats.user_agents) < MAX_USER_AGENTS:

@@ -207,6 +207,7 @@ def site_truth(site: SimSite, profile: HostProfile, now: dt.datetime) -> dict[st
             if c.category == "topic" and c.newest and (now.date() - c.newest.date()).days > 180
         ],
         "domain_nonconforming": not site.host.endswith(".gov.cn"),
+        "ipv6": site.spec.ipv6,
         **homepagecases.homepage_truth(
             site.spec.annual_report, site.spec.topic_banner, now.year, homepage_titles(site)
         ),

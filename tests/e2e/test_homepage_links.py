@@ -89,3 +89,29 @@ async def test_check_finds_exactly_the_injected_report_and_topic_faults(tmp_path
                 assert dt.datetime.fromisoformat(f["due"]) == dt.datetime.combine(due, dt.time(), SHANGHAI)
         else:
             assert f["evidence"]["topic"] == "全国两会专题"
+
+
+async def test_check_judges_ipv6_where_required_on_the_simulated_sites(tmp_path: Path):
+    """``ipv6.required``: a site with an AAAA record (::1) that answers there passes; one whose IPv6 side
+    answers 502, and every site without an AAAA record (the down one too: DNS says so), fail."""
+    from monitor.sim.ipv6 import loopback_usable
+
+    if not loopback_usable():
+        pytest.skip("no IPv6 loopback (::1) on this machine")
+    async with SimWeb(seed=4, sites="homepage") as sim:
+        truth = sim.truth()
+        assert truth["ipv6"]
+        config = tmp_path / "govmon.yaml"
+        settings = {**sim.inventory(), **FAST, "ipv6": {"required": True, "timeout_s": 5}}
+        config.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+        _, out, err = await govmon(
+            "check", "-c", str(config), "--json", data_dir=tmp_path / "data", timeout_s=150
+        )
+    assert out, err[-2000:]
+    findings = [f for f in json.loads(out) if f["code"] == "site.ipv6_missing"]
+    got = {(f["target"], f["status"]) for f in findings}
+    want = {(sid, "violation") for sid, t in truth["sites"].items() if t["ipv6"] != "dual"}
+    assert got == want, f"missed: {sorted(want - got)}\nunexpected: {sorted(got - want)}"
+    broken = [f for f in findings if truth["sites"][f["target"]]["ipv6"] == "broken"]
+    assert broken and all("无法通过 IPv6 打开" in f["message"] for f in broken)
+    assert {f["evidence"]["http_status"] for f in broken} == {502}
