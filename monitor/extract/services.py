@@ -34,8 +34,12 @@ def _anchor(node: LexborNode, base: str) -> tuple[str, str] | None:
     raw = (node.attributes.get("href") or "").strip()
     if not raw or raw.lower().startswith(NOT_CHECKED_SCHEMES):
         return None
-    url = urldefrag(urljoin(base, raw)).url
-    if urlsplit(url).scheme not in ("http", "https"):
+    try:
+        url = urldefrag(urljoin(base, raw)).url
+        scheme = urlsplit(url).scheme
+    except ValueError:  # a hostile page's http://[x/: not a link anyone can follow
+        return None
+    if scheme not in ("http", "https"):
         return None
     text = clean_text(node.text(deep=True)) or clean_text(node.attributes.get("title"))
     if not text:
@@ -46,7 +50,10 @@ def _anchor(node: LexborNode, base: str) -> tuple[str, str] | None:
 
 def _base(tree: LexborHTMLParser, page_url: str) -> str:
     node = tree.css_first("base[href]")
-    return urljoin(page_url, node.attributes.get("href") or "") if node else page_url
+    try:
+        return urljoin(page_url, node.attributes.get("href") or "") if node else page_url
+    except ValueError:
+        return page_url
 
 
 def labelled_links(

@@ -6,7 +6,7 @@ import datetime as dt
 
 from monitor.extract.html import parse
 from monitor.extract.messages import parse_messages
-from monitor.extract.services import consultation_channels, service_entries
+from monitor.extract.services import consultation_channels, links_to_hosts, service_entries
 from monitor.settings import InteractionSettings, ServiceSettings
 
 BASE = "http://www.example.gov.cn/"
@@ -164,3 +164,12 @@ def test_a_table_with_its_header_in_thead() -> None:
         dt.date(2026, 10, 12),
         dt.date(2026, 10, 13),
     )
+
+
+def test_a_malformed_link_is_skipped_not_raised() -> None:
+    page = '<base href="http://[y/"><a href="http://[x/a">办事服务</a><a href="/bsfw/">网上办事</a>'
+    tree = parse(page)
+    assert [e.url for e in service_entries(tree, "http://www.a.gov.cn/", ("办事服务", "网上办事"), 12)] == [
+        "http://www.a.gov.cn/bsfw/"
+    ]
+    assert links_to_hosts(tree, "http://www.a.gov.cn/", ("zwfw.hunan.gov.cn",)) == ()
