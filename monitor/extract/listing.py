@@ -189,16 +189,24 @@ def _link_beside(row: LexborNode) -> LexborNode | None:
     return None
 
 
+def _urljoin(base_url: str, href: str) -> str:
+    """``urljoin``, or "" for a link no one can follow (a hostile page's ``//[x/``, which makes it raise)."""
+    try:
+        return urljoin(base_url, href)
+    except ValueError:
+        return ""
+
+
 def _join(base_url: str, href: str) -> str:
     """``urljoin`` without its cost for the common shapes: absolute, root-relative, plain relative."""
     if href.startswith(("http://", "https://")):
-        return href if " " not in href else urljoin(base_url, href)
+        return href if " " not in href else _urljoin(base_url, href)
     rest = href.removeprefix("./")
     if not rest or "\\" in href or " " in href or "/." in rest or rest.startswith((".", "?", "#", "//")):
-        return urljoin(base_url, href)
+        return _urljoin(base_url, href)
     scheme_end = base_url.find("://")
     if scheme_end < 0:
-        return urljoin(base_url, href)
+        return _urljoin(base_url, href)
     path_start = base_url.find("/", scheme_end + 3)
     if href.startswith("/"):
         return (base_url[:path_start] if path_start >= 0 else base_url) + href

@@ -281,7 +281,10 @@ def site_domain(url: str) -> str:
 def own_page(url: str, domain: str) -> bool:
     """Whether ``url`` is on the site (its domain or a subdomain): a row linking www.gov.cn's 要闻 is not in
     the site's own search index."""
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:  # a hostile row's http://[x/
+        return False
     return bool(domain) and (host == domain or host.endswith("." + domain))
 
 

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from monitor.extract.html import parse
-from monitor.extract.listing import ListItem
+from monitor.extract.listing import ListItem, homepage_items
 from monitor.extract.search import (
     FORM,
     NONE,
@@ -250,3 +250,13 @@ def test_malformed_or_foreign_urls_are_skipped_not_raised() -> None:
     )
     assert find_search(parse(page), "http://www.a.gov.cn/").kind == SCRIPT_ONLY
     assert judge("<a href='http://[x/'>x</a><input value='安全生产工作会议'>") == ("not_found", None)
+
+
+def test_rows_with_malformed_links_are_not_asked_for() -> None:
+    rows = "".join(
+        f'<li><a href="{href}">某县召开安全生产工作会议{n}</a><span>2026-11-2{n}</span></li>'
+        for n, href in enumerate(("//[x/a", "http://[x/b", "/gzdt/c.html"))
+    )
+    items = homepage_items(parse(f"<ul>{rows}</ul>"), "http://www.a.gov.cn/", dt.date(2026, 11, 27))
+    chosen = pick_headlines(items, dt.date(2026, 11, 27), 1, 365, 5, "http://www.a.gov.cn/")
+    assert [i.url for i in chosen] == ["http://www.a.gov.cn/gzdt/c.html"]
