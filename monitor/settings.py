@@ -688,13 +688,13 @@ class RequiredTopic(_Strict):
     (portal, department, other; a site without a type counts as a portal) and ``regions`` narrow the sites
     it applies to; empty: every site."""
 
-    name: str = Field(min_length=1)
-    keywords: tuple[str, ...] = ()
-    patterns: tuple[str, ...] = ()
-    start: dt.date
-    end: dt.date
-    types: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
+    name: str = Field(min_length=1, description="the topic as findings name it, e.g. 全国“两会”专题")
+    keywords: tuple[str, ...] = Field((), description="words in a homepage link's text, image alt or title")
+    patterns: tuple[str, ...] = Field((), description="regular expressions matched against the same")
+    start: dt.date = Field(description="first day the topic is required (Asia/Shanghai)")
+    end: dt.date = Field(description="last day it is required (included)")
+    types: tuple[str, ...] = Field((), description="only sites of these types (portal, department, other)")
+    regions: tuple[str, ...] = Field((), description="only sites of these regions")
 
     @field_validator("patterns")
     @classmethod
@@ -737,7 +737,9 @@ class HomepageSettings(_Strict):
     annual_report_due: str = Field(
         "02-01", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", description="MM-DD the link is due by"
     )
-    required_topics: tuple[RequiredTopic, ...] = ()
+    required_topics: tuple[RequiredTopic, ...] = Field(
+        (), description="the 重要专题 required for a date range; none: nothing judged"
+    )
 
     @field_validator("annual_report_due")
     @classmethod
@@ -761,7 +763,7 @@ class Ipv6Settings(_Strict):
     sites (empty: every site, when ``required``)."""
 
     required: bool = Field(False, description="judge site.ipv6_missing at all")
-    regions: tuple[str, ...] = ()
+    regions: tuple[str, ...] = Field((), description="only these regions' sites (empty: every site)")
     interval_s: float = Field(86400.0, gt=0, description="seconds between two IPv6 checks of one site")
     timeout_s: float = Field(15.0, gt=0, description="the homepage must open over IPv6 within this")
 
