@@ -102,7 +102,7 @@ def required_topic_missing(target: Target, history: History, now: float, setting
         if read.topics[topic.name] is not None:
             continue
         span = f"{topic.start.month}月{topic.start.day}日至{topic.end.month}月{topic.end.day}日"
-        message = f"首页未见“{topic.name}”专题（{span}须在首页显著位置展示）"
+        message = f"首页未见重要专题“{topic.name}”（{span}须在首页显著位置展示）"
         evidence = {
             "url": f"{home}#topic-{topic.name}",
             "page": home,
