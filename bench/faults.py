@@ -73,6 +73,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cut-s", type=float, default=30.0, help="how long the link to Redis is down")
     parser.add_argument("--kills", type=int, help="worker SIGKILLs (default: one a minute, at least 2)")
     parser.add_argument(
+        "--max-deliveries",
+        type=int,
+        default=MAX_DELIVERIES,
+        help="engine.max_deliveries (default %(default)s)",
+    )
+    parser.add_argument(
         "--job-timeout-s",
         type=float,
         default=20.0,
@@ -117,7 +123,8 @@ def govmon_config(setup: Setup, args: argparse.Namespace) -> dict[str, Any]:
             },
             "engine": {
                 "evaluate_interval_s": 30, "visibility_timeout_s": 5, "job_timeout_s": args.job_timeout_s,
-                "max_deliveries": MAX_DELIVERIES, "slots": 16, "tick_s": 0.25, "lease_ttl_s": 3, "shutdown_grace_s": 2,
+                "max_deliveries": args.max_deliveries, "slots": 16, "tick_s": 0.25, "lease_ttl_s": 3,
+                "shutdown_grace_s": 2,
             },
             "fetch": {
                 "connect_timeout_s": 3, "read_timeout_s": 10, "total_timeout_s": 60, **POLITENESS,
