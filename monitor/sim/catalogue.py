@@ -250,7 +250,8 @@ def replicate(sites: Sequence[SimSite], count: int) -> tuple[SimSite, ...]:
                 name=f"{base.name}（{k}）",
                 host=host,
                 links=tuple(
-                    dataclasses.replace(link, host=host) if link.host == base.host else link for link in base.links
+                    dataclasses.replace(link, host=host) if link.host == base.host else link
+                    for link in base.links
                 ),
                 services=tuple(
                     dataclasses.replace(s, host=host) if s.host == base.host else s for s in base.services

@@ -50,7 +50,9 @@ async def test_a_virtual_host_going_down_drops_its_requests_but_not_its_neighbou
     async with SimWeb(seed=1, now=NOW, sites=SLOTS + 40, accounts=0, site_addresses=2) as sim:
         first, second = [s for s in sim.sites if s.profile == "healthy"][:2]
         neighbour = next(
-            s for s in sim.sites[2:] if s.profile == "healthy" and sim.resolve[s.host] == sim.resolve[first.host]
+            s
+            for s in sim.sites[2:]
+            if s.profile == "healthy" and sim.resolve[s.host] == sim.resolve[first.host]
         )
         sim.set_profile(first.host, down=True)
         async with session_for(sim, headers={"User-Agent": BROWSER_UA}) as client:
