@@ -5,8 +5,9 @@ Over the rolling ``window_days`` (7), a site is in violation when failed probes 
 window, as the indicator asks. The window's days are the 24-hour spans back from the monitoring point
 (the newest ends at it), so a day is always whole and never split at midnight. A day with fewer judged
 probes is not a judged day; a window with one, or with fewer than ``min_probes`` samples, gives no verdict:
-govmon does not judge on data it does not have. Where those thin samples would have been at risk or worse,
-the finding is ``unverified`` with the reason (``only N probes`` on which day), never a veto. Discarded
+govmon does not judge on data it does not have. Fewer than ``min_probes`` means the watch has only begun:
+nothing is said. A thin day in an otherwise filled window, where the samples would have been at risk or
+worse, is ``unverified`` with the reason (``only N probes`` on which day), never a veto. Discarded
 samples (taken while govmon itself was unwell) never count. From ``warn_ratio`` (3 %) the site is
 ``at_risk``, with ``due`` projected from the last day's failure rate as old samples leave the window.
 """
@@ -152,19 +153,15 @@ def site_unreachable(target: Target, history: History, now: float, settings: Set
             for s in failures[-RECENT_FAILURES_SHOWN:]
         ],
     }
-    if thin or total < cfg.min_probes:
-        # too few samples, or a day below the floor: no verdict either way; where the thin data looks bad,
-        # say so as unverified (never a veto from thin data)
+    if total < cfg.min_probes:
+        return []  # the watch has only begun (too few samples): no verdict either way, and nothing to say
+    if thin:
+        # a day below the floor inside a filled window: no verdict either way; where the data looks bad, say
+        # so as unverified (never a veto from thin data)
         if ratio < cfg.warn_ratio:
             return []
-        if thin:
-            message = thin_message(thin, len(days), total, len(failures), cfg)
-            evidence["thin_days"] = [day.to_json() for day in thin]
-        else:
-            message = (
-                f"近 {cfg.window_days:g} 天仅 {total} 次有效探测（至少 {cfg.min_probes} 次），其中 "
-                f"{len(failures)} 次无法访问，无法判定"
-            )
+        message = thin_message(thin, len(days), total, len(failures), cfg)
+        evidence["thin_days"] = [day.to_json() for day in thin]
         evidence["min_probes"] = cfg.min_probes
         evidence["min_probes_per_day"] = cfg.min_probes_per_day
         return [
