@@ -296,7 +296,8 @@ def render(
         f"others over {args.pages} pages after {args.warmup_pages}; each figure is the median of "
         f"{args.rounds} round(s), the contenders interleaved in every round.",
         f"- govmon settings chosen here: `engine.slots` {knobs.slots}, `engine.tick_s` {knobs.tick_s:g}, "
-        f"`crawl.homepage_interval_s` {knobs.homepage_interval_s:g}, `engine.evaluate_interval_s` "
+        f"`crawl.homepage_interval_s` {knobs.homepage_interval_s:g}, `crawl.homepage_reuse_s` 0 (every job "
+        "reads its page), `engine.evaluate_interval_s` "
         f"{knobs.evaluate_interval_s:g} (rules run when an observation brings them forward), "
         f"`availability.probes_per_day` {knobs.probes_per_day}, `fetch.per_host_rate.requests` "
         f"{knobs.per_host_rate}, `content.pages` {knobs.content_pages} (the homepage's own content scan on); "
