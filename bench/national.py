@@ -503,7 +503,8 @@ def render(args: argparse.Namespace, results: dict[str, Any]) -> str:
     targets = results["sites"] + results["accounts"]
     lines = [
         f"`python -m bench.national --sites {args.sites} --accounts {args.accounts} --minutes {args.minutes:g} "
-        f"--workers {args.workers} --steady-workers {args.steady_workers}` — {results['sites']:,} sites and "
+        f"--workers {args.workers} --steady-workers {args.steady_workers} --phases {args.phases} "
+        f"--evaluate-interval-s {args.evaluate_interval_s:g}` — {results['sites']:,} sites and "
         f"{results['accounts']:,} accounts served by the simulator from {results['addresses']} loopback "
         f"addresses; embedded redis-server; {machine}; load average {results['load_before']:.1f} before the run "
         f"(the machine is shared with other engineers: CPU seconds are the figures to trust). govmon "
