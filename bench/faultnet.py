@@ -122,12 +122,20 @@ class Network:
 
     @staticmethod
     def remove_leftovers() -> None:
-        """Namespaces of benches that died without cleaning up (SIGKILL): their pid is gone."""
+        """Namespaces of benches that died without cleaning up (SIGKILL): their pid is gone; and the route,
+        when no bench's namespace is left."""
+        alive = 0
         for line in ip("netns", "list", check=False).stdout.splitlines():
             name = line.split()[0] if line.split() else ""
+            if not name.startswith(NAMESPACE_PREFIX):
+                continue
             pid = name.removeprefix(NAMESPACE_PREFIX).split("-")[0]
-            if name.startswith(NAMESPACE_PREFIX) and pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            if pid.isdigit() and not Path(f"/proc/{pid}").exists():
                 ip("netns", "del", name, check=False)
+            else:
+                alive += 1
+        if not alive:
+            ip("route", "del", "local", SERVICE_NETWORK, "dev", "lo", check=False)
 
     def add_slot(self) -> str:
         """One more namespace with its veth pair; returns its name."""
