@@ -1,7 +1,8 @@
 """National load, simulated: 15,000 sites and 150,000 accounts on one machine, at the default cadences.
 
 ``python -m bench.national [--sites 15000] [--accounts 150000] [--minutes 5] [--workers 1,2,4]
-[--steady-workers 2] [--write docs/benchmarks.md]`` (repository root).
+[--steady-workers 4] [--phases heavy,saturated,steady] [--evaluate-interval-s 300] [--keep raw.json]
+[--write docs/benchmarks.md]`` (repository root); ``--render raw.json`` renders a kept run again.
 
 Processes: the simulator (``python -m monitor.sim serve``: every site and feed, the sites on a few shared
 loopback addresses, virtual hosts by Host header), an embedded redis-server, ``govmon scheduler`` and
@@ -17,8 +18,9 @@ else due.
 
 Phases:
 
-1. *Heavy checks*: everything else pushed a day out; for each of columns, links, services, interaction,
-   ``--sample`` sites' entries made due; CPU of the worker, Redis and the simulator until they are done.
+1. *Each check alone* (``heavy``): everything pushed a day out; for each of columns, links, services,
+   interaction, then availability, homepage and media (their cost apart from the mix), ``--sample`` targets'
+   entries made due; CPU of the worker, Redis and the simulator until they are done.
 2. *Saturated*: every availability, homepage and media entry made due (in a random order of kinds), with
    1, 2, 4 worker processes in turn for ``--saturated-s`` each: jobs/s and CPU per process, to show which
    process runs out first. This also warms the state the daemon has after a day (media validators, content
