@@ -3,15 +3,17 @@ once through worker SIGKILLs, a scheduler failover, a 30-second cut of the link 
 afterwards the findings must be equal, every job recorded once (or retried, or dead-lettered when the
 simulator made it poisonous), nothing lost.
 
-``python -m bench.faults [--minutes 3] [--sites 20] [--workers 3] [--seed 1] [--cut-s 30] [--write docs/benchmarks.md]``
-(repository root, as root for the namespaces; otherwise the workers run as plain processes, and it says so).
+``python -m bench.faults [--minutes 3] [--sites 20] [--workers 3] [--seed 1] [--cut-s 30] [--kills N]
+[--job-timeout-s 20] [--max-deliveries 3] [--no-netns] [--write docs/benchmarks.md]`` (repository root, as
+root for the namespaces; otherwise the workers run as plain processes, and it says so).
 
 Each run: its own embedded redis-server (AOF on); two ``govmon scheduler`` processes straight on Redis (one
 holds the lease); ``--workers`` ``govmon worker`` processes, each in its own network namespace
 (``bench/faultnet.py``), reaching Redis through a relay the bench can cut, and the simulated web (one process
-for both runs) through relays of their own. Cadences are compressed (a probe every 2 s, each content check
-every third of the run), and both runs are judged by the same rules at the same moment (``Evaluator`` at one
-``as_of``, as ``govmon check --as-of`` does), so their findings are comparable: (code, target, status) of each.
+for both runs) through relays of their own. The two runs go side by side, so that both bear the same load of
+the machine. Cadences are compressed (a probe every 2 s, each content check every third of the run), and each
+run is judged by the rules at the moment its queue drained (``Evaluator`` at that ``as_of``, as
+``govmon check --as-of`` does), so their findings are comparable: (code, target, status) of each.
 
 The poison: one extra account whose feed is the simulator's endless response (``/hostile/endless``), a trickle
 that never ends, so its media poll outlives ``engine.job_timeout_s`` every time it is delivered; the
@@ -20,18 +22,16 @@ dead-letter stream must hold that account's media jobs and nothing else.
 Accounting: a reader follows the job stream (XREAD on its own connection, straight to Redis) and notes every
 job id enqueued; afterwards each one (rule evaluations aside: they record nothing) must have its ``done``
 marker (recorded) or a dead-letter entry; the histories and packed samples must hold exactly as many
-observations as there are ``done`` markers, no job id twice.
+observations as there are ``done`` markers (media aside: its history drops a poll a newer one supersedes),
+no job id twice.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import dataclasses
 import json
-import os
-import random
 import shutil
 import signal
 import subprocess
@@ -46,9 +46,9 @@ from typing import Any
 import yaml
 
 from bench import faultnet
-from bench.faultaudit import Audit, JobTap, account
+from bench.faultaudit import Audit, account
+from bench.faultruns import Run, Setup, run_once
 from bench.report import machine, replace_section, revision, table, today
-from monitor.engine.kv.connect import EmbeddedRedis, client, free_port
 
 PROBE_TIMEOUT_S = 3.0
 POISON_ID = "poison-feed"
@@ -61,7 +61,6 @@ POLITENESS = {"per_host_concurrency": 8, "per_host_rate": {"requests": 50, "peri
 host left the services check without time to open its platform links (``unchecked``, so ``service.broken``
 unverified) in one run and not in the other, as chance had the checks of one site coincide; a deployment's
 cadences spread them over hours. The simulator answers at once and is ours to load."""
-PREFIX = "govmon"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -91,15 +90,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.minutes * 60 < args.cut_s + 20:
         parser.error(f"--minutes must leave 20 s beside the {args.cut_s:g} s cut")
     return args
-
-
-@dataclasses.dataclass
-class Setup:
-    directory: Path
-    sim_config: dict[str, Any]
-    netns: faultnet.Network | None
-    relay_host: str
-    resolve: dict[str, str]
 
 
 def govmon_config(setup: Setup, args: argparse.Namespace) -> dict[str, Any]:
@@ -138,186 +128,6 @@ def govmon_config(setup: Setup, args: argparse.Namespace) -> dict[str, Any]:
         }
     )  # fmt: skip
     return config
-
-
-class Run:
-    """One run's processes, Redis and relay; ``faults`` decides whether anything is done to them."""
-
-    def __init__(self, name: str, setup: Setup, args: argparse.Namespace, config_path: Path) -> None:
-        self.name = name
-        self.setup = setup
-        self.args = args
-        self.config_path = config_path
-        self.directory = setup.directory / name
-        self.directory.mkdir()
-        self.redis = EmbeddedRedis(self.directory / "redis", port=free_port())
-        self.relay: faultnet.Relay | None = None
-        self.schedulers: list[subprocess.Popen[bytes]] = []
-        self.workers: dict[str, subprocess.Popen[bytes]] = {}  # slot → process
-        self.exits: list[int | None] = []
-        self.events: list[str] = []
-        self.started = 0.0
-        self.drained = False
-        self.as_of = 0.0  # when the queue drained: the run is judged at that moment
-        self.tap = JobTap()
-        self._spawned = 0
-
-    def kill_all(self) -> None:
-        """What is still running after an interrupted run: nothing of ours outlives the bench."""
-        for proc in [*self.workers.values(), *self.schedulers]:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        self.redis.stop()
-
-    def note(self, text: str) -> None:
-        line = f"{time.monotonic() - self.started:6.1f} s  {text}"
-        self.events.append(line)
-        print(f"[{self.name}] {line}", flush=True)
-
-    def _spawn(self, role: str, url: str, prefix: list[str]) -> subprocess.Popen[bytes]:
-        self._spawned += 1
-        env = {**os.environ, "GOVMON_REDIS_URL": url, "GOVMON_LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
-        with (self.directory / f"{role}{self._spawned}.log").open("wb") as log:
-            return subprocess.Popen(
-                [*prefix, sys.executable, "-m", "monitor", role, "-c", str(self.config_path)],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
-            )  # fmt: skip
-
-    def start_scheduler(self) -> None:
-        self.schedulers.append(self._spawn("scheduler", self.redis.url, []))
-
-    def start_worker(self, slot: str) -> None:
-        assert self.relay is not None
-        prefix = ["ip", "netns", "exec", slot] if self.setup.netns else []
-        self.workers[slot] = self._spawn(
-            "worker", f"redis://{self.relay.listen_host}:{self.relay.port}/0", prefix
-        )
-
-    async def leader_pid(self) -> int | None:
-        """The pid in the scheduler lease's holder (``host:pid:role:…``)."""
-        redis = client(self.redis.url)
-        try:
-            holder = await redis.get(f"{PREFIX}:lease:scheduler")
-        finally:
-            await redis.aclose()
-        if not holder:
-            return None
-        return int((holder.decode() if isinstance(holder, bytes) else holder).split(":")[1])
-
-
-async def run_once(run: Run, slots: list[str], faults: bool) -> None:
-    args = run.args
-    run_s = args.minutes * 60
-    run.redis.start()
-    run.relay = faultnet.Relay(run.setup.relay_host, ("127.0.0.1", run.redis.port))
-    await run.relay.start()
-    run.started = time.monotonic()
-    tapping = asyncio.create_task(run.tap.follow(run.redis.url))
-    run.start_scheduler()
-    run.start_scheduler()
-    for slot in slots:
-        run.start_worker(slot)
-    run.note(
-        f"started: 2 schedulers, {len(slots)} workers ({'namespaces' if run.setup.netns else 'processes'})"
-    )
-    plan = fault_plan(args, slots) if faults else []
-    for at_s, what, detail in plan:
-        await asyncio.sleep(max(0.0, run.started + at_s - time.monotonic()))
-        await inflict(run, what, detail)
-    await asyncio.sleep(max(0.0, run.started + run_s - time.monotonic()))
-    run.note("load phase over: schedulers stopped, the workers drain the queue")
-    for proc in run.schedulers:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-    run.drained = await drain(run, timeout_s=120)
-    run.as_of = time.time()
-    run.note("queue drained" if run.drained else "queue NOT drained within 120 s")
-    for proc in run.workers.values():
-        proc.send_signal(signal.SIGTERM)
-    for proc in [*run.workers.values(), *run.schedulers]:
-        try:
-            run.exits.append(await asyncio.to_thread(proc.wait, 30))
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            run.exits.append(await asyncio.to_thread(proc.wait))
-    run.tap.stop()
-    await tapping
-    await run.relay.cut()
-
-
-def fault_plan(args: argparse.Namespace, slots: list[str]) -> list[tuple[float, str, str]]:
-    """When each fault strikes (seconds into the run): the cut at a quarter, the scheduler failover past
-    half-way, the Redis restart near the end, and random worker SIGKILLs (each followed by a replacement)
-    throughout."""
-    run_s = args.minutes * 60
-    rng = random.Random(args.seed)
-    cut_at = run_s * 0.25
-    plan = [
-        (run_s * 0.6, "failover", ""),
-        (cut_at, "cut", ""),
-        (max(run_s * 0.85, cut_at + args.cut_s + 8), "redis-restart", ""),
-    ]
-    kills = args.kills if args.kills is not None else max(2, round(args.minutes))
-    plan += [(rng.uniform(run_s * 0.05, run_s * 0.95), "kill", rng.choice(slots)) for _ in range(kills)]
-    plan.append((cut_at + args.cut_s, "restore", ""))
-    return sorted(plan)
-
-
-async def inflict(run: Run, what: str, detail: str) -> None:
-    assert run.relay is not None
-    if what == "kill":
-        proc = run.workers[detail]
-        proc.kill()
-        await asyncio.to_thread(proc.wait)
-        run.start_worker(detail)
-        run.note(f"worker in {detail} SIGKILLed (pid {proc.pid}); a replacement started there")
-    elif what == "failover":
-        pid = await run.leader_pid()
-        deadline = time.monotonic() + 30
-        while pid is None and time.monotonic() < deadline:  # the first election may still be under way
-            await asyncio.sleep(0.2)
-            pid = await run.leader_pid()
-        leader = next((p for p in run.schedulers if p.pid == pid), None)
-        if leader is None:
-            run.note(f"failover skipped: the lease names pid {pid}, not one of ours")
-            return
-        leader.kill()
-        await asyncio.to_thread(leader.wait)
-        run.note(f"leading scheduler SIGKILLed (pid {pid})")
-        deadline = time.monotonic() + 30
-        new = await run.leader_pid()
-        while new in (None, pid) and time.monotonic() < deadline:
-            await asyncio.sleep(0.2)
-            new = await run.leader_pid()
-        run.note(f"scheduler pid {new} holds the lease now")
-        run.start_scheduler()  # a new standby, as a supervisor would restart the dead one
-    elif what == "cut":
-        await run.relay.cut()
-        run.note(f"link to Redis cut (relay stopped) for {run.args.cut_s:g} s")
-    elif what == "restore":
-        await run.relay.start()
-        run.note("link to Redis restored")
-    elif what == "redis-restart":
-        await asyncio.to_thread(run.redis.kill)
-        await asyncio.to_thread(run.redis.start)
-        run.note("Redis SIGKILLed and restarted on its AOF")
-
-
-async def drain(run: Run, timeout_s: float) -> bool:
-    redis = client(run.redis.url)
-    deadline = time.monotonic() + timeout_s
-    try:
-        while time.monotonic() < deadline:
-            with contextlib.suppress(Exception):
-                length = await redis.xlen(f"{PREFIX}:jobs")
-                pending = (await redis.xpending(f"{PREFIX}:jobs", "workers"))["pending"]
-                if length == 0 and pending == 0:
-                    return True
-            await asyncio.sleep(0.5)
-        return False
-    finally:
-        await redis.aclose()
 
 
 def launch_sim(args: argparse.Namespace, directory: Path) -> subprocess.Popen[bytes]:
