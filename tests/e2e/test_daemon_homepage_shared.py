@@ -1,5 +1,5 @@
 """``govmon run`` against the simulator: the checks that start from a site's homepage (homepage, columns,
-links every 20 s here; services, interaction every 40 s) fall due together on each site, one tick enqueues
+links every 10 s here; services, interaction every 20 s) fall due together on each site, one tick enqueues
 them side by side, the worker claims them together, and the simulator's request counter shows each site's
 homepage read once for all the checks due at one moment, not once per check."""
 
@@ -23,16 +23,16 @@ from .test_daemon_availability import env_for, save_stream
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
 FAST = {
-    "crawl": {"homepage_interval_s": 20, "columns_interval_s": 20},
-    "links": {"interval_s": 20, "crawl_pages": 0, "crawl_depth": 0},
-    "services": {"interval_s": 40},
-    "interaction": {"interval_s": 40},
+    "crawl": {"homepage_interval_s": 10, "columns_interval_s": 10},
+    "links": {"interval_s": 10, "crawl_pages": 0, "crawl_depth": 0},
+    "services": {"interval_s": 20},
+    "interaction": {"interval_s": 20},
     "availability": {"probes_per_day": 1},  # probes (their own fresh request) out of the way
     "engine": {"tick_s": 0.1, "shutdown_grace_s": 3},
     "fetch": {"per_host_rate": {"requests": 200}, "per_host_concurrency": 16},
 }
 READERS = ("homepage", "columns", "links", "services", "interaction")
-RUN_S = 45.0
+RUN_S = 25.0
 
 
 def jobs_done(metrics_text: str, check: str) -> int:
@@ -62,7 +62,7 @@ async def test_each_sites_homepage_is_read_once_for_the_checks_due_together(tmp_
         log_path = tmp_path / "log"
         drain = asyncio.create_task(save_stream(daemon.stderr, log_path))
         try:
-            await asyncio.sleep(RUN_S)  # the schedule's own cadence: two or three 20-s points per site
+            await asyncio.sleep(RUN_S)  # the schedule's own cadence: two or three 10-s points per site
             async with (
                 aiohttp.ClientSession() as session,
                 session.get(f"http://127.0.0.1:{port}/metrics") as response,

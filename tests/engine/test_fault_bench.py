@@ -16,7 +16,7 @@ import pytest
 
 from bench.faults import POISON_ID, bench, parse_args
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.long]  # ~70 s: `python -m pytest -m long`; CI runs test_faults.py
 
 
 async def test_findings_through_faults_equal_a_fault_free_run(tmp_path: Path) -> None:
