@@ -218,12 +218,28 @@ class Observation:
             "payload": dict(self.payload),
         }
 
+    def to_document(self) -> dict[str, Any]:
+        """The stored form (``obs:`` and ``hist:`` keys): ``to_json()`` less what the key and the job id already
+        say (check, target_id) and a null reason. ~60 B an observation, and what keeps an availability target
+        (schedule entry, packed samples, newest observation) within its 2 KB (docs/benchmarks.md)."""
+        document = self.to_json()
+        del document["check"], document["target_id"]
+        if self.reason is None:
+            del document["reason"]
+        return document
+
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Observation:
+    def from_json(
+        cls, data: Mapping[str, Any], check: str | None = None, target_id: str | None = None
+    ) -> Observation:
+        """From ``to_json()`` or a stored ``to_document()``: the check and target a document leaves out are the
+        reader's (it knows the key it read), else the job id's (``check:target:ms``)."""
+        job_id = str(data["job_id"])
+        job_check, _, rest = job_id.partition(":")
         return cls(
-            check=data["check"],
-            target_id=data["target_id"],
-            job_id=data["job_id"],
+            check=data.get("check") or check or job_check,
+            target_id=data.get("target_id") or target_id or rest.rpartition(":")[0],
+            job_id=job_id,
             observed_at=float(data["observed_at"]),
             outcome=Outcome(data["outcome"]),
             reason=data.get("reason"),

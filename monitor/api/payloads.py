@@ -1,5 +1,5 @@
 """What the compliance metrics read from stored observations, through ``monitor.observations``' typed
-records, one small function per check. Each takes the stored JSON document (``Observation.to_json``) as
+records, one small function per check. Each takes the stored JSON document (``Observation.to_document``) as
 Redis returns it and returns plain values."""
 
 from __future__ import annotations
@@ -10,18 +10,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from monitor.model import Observation, Outcome
-from monitor.observations import ColumnsRead, ProbeSample
+from monitor.observations import AVAILABILITY, COLUMNS, ColumnsRead, ProbeSample
 
 
-def observation(document: str | bytes) -> Observation:
-    return Observation.from_json(json.loads(document))
+def observation(document: str | bytes, check: str) -> Observation:
+    return Observation.from_json(json.loads(document), check)
 
 
 def probe_sample(document: str | bytes) -> tuple[float, bool | None]:
     """One availability sample as the rule counts it: ``(observed_at, failed)``, failed None for a
     discarded probe (taken while govmon was unwell, never counted against the site, as
     ``rules/availability.py`` judges)."""
-    stored = observation(document)
+    stored = observation(document, AVAILABILITY)
     if stored.outcome is not Outcome.OK:
         return stored.observed_at, None
     return stored.observed_at, not ProbeSample.from_observation(stored).ok
@@ -42,7 +42,7 @@ def columns_ages(document: str | bytes) -> tuple[dt.date | None, dict[str, dt.da
     item date of its most idle dated column (the worst column). Columns with no dated item (empty, or
     undated rows) have no age: they are the ``columns.empty`` and ``column.stale`` findings' business, and
     appear in ``govmon_finding_open``. A failed read has neither."""
-    read = ColumnsRead.from_observation(observation(document))
+    read = ColumnsRead.from_observation(observation(document, COLUMNS))
     if read.homepage is None:
         return None, {}
     if read.homepage.navigation_only:

@@ -167,7 +167,7 @@ class Store:
 
     async def latest(self, check: str, target_id: str) -> Observation | None:
         data: Any = await self._redis.get(self._keys.latest(check, target_id))
-        return Observation.from_json(json.loads(data)) if data else None
+        return Observation.from_json(json.loads(data), check, target_id) if data else None
 
     async def latest_heads(self, pairs: Sequence[tuple[str, str]]) -> list[Observation | None]:
         """The newest observation of each ``(check, target_id)``, for saying whether it judged its target
@@ -199,7 +199,8 @@ class Store:
                     pipe.get(keys[n])
                 documents: list[Any] = await pipe.execute()
             for n, document in zip(whole, documents, strict=True):
-                found[n] = Observation.from_json(json.loads(document)) if document else None
+                check, target_id = pairs[n]
+                found[n] = Observation.from_json(json.loads(document), check, target_id) if document else None
         return found
 
     async def history(
@@ -212,7 +213,7 @@ class Store:
         members: Any = await self._redis.zrangebyscore(
             self._keys.history(check, target_id), since, "+inf" if until is None else until
         )
-        return [Observation.from_json(json.loads(member)) for member in members]
+        return [Observation.from_json(json.loads(member), check, target_id) for member in members]
 
     async def histories(
         self, target_id: str, since_by_check: Mapping[str, float], until: float
@@ -225,7 +226,7 @@ class Store:
                 pipe.zrangebyscore(self._keys.history(check, target_id), since_by_check[check], until)
             replies: list[Any] = await pipe.execute() if checks else []
         found = {
-            check: [Observation.from_json(json.loads(member)) for member in members]
+            check: [Observation.from_json(json.loads(member), check, target_id) for member in members]
             for check, members in zip(checks, replies, strict=True)
         }
         if samples.CHECK in since_by_check:
@@ -241,7 +242,7 @@ class Store:
             pipe.get(self._keys.latest(samples.CHECK, target_id))
             packed, members, latest = await pipe.execute()
         url = str(json.loads(latest).get("payload", {}).get("url") or "") if latest else ""
-        found = [Observation.from_json(json.loads(member)) for member in members]
+        found = [Observation.from_json(json.loads(member), samples.CHECK, target_id) for member in members]
         found += [
             o
             for o in samples.unpack(packed or "", target_id, url)
@@ -282,7 +283,7 @@ class Store:
 
     async def _write(self, observation: Observation, message_id: str) -> bool:
         document = json.dumps(
-            observation.to_json(), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+            observation.to_document(), ensure_ascii=False, sort_keys=True, separators=(",", ":")
         )
         bound = self.bound(observation.check)
         recorded = await self._script(

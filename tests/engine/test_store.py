@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 from monitor.engine.store import Store
-from monitor.model import Job, Outcome
+from monitor.model import Job, Observation, Outcome
 
 from .support import eventually, observed
 
@@ -86,6 +87,19 @@ async def test_observation_round_trips_with_outcome_and_payload(store):
     await store.record(observation)
 
     assert await store.latest("availability", "site-1") == observation
+
+
+async def test_stored_documents_leave_out_what_their_key_says_and_read_back_whole(store, redis, keys):
+    job = Job("homepage", "site:with:colons", T)
+    sent = Observation("homepage", "site:with:colons", job.job_id, T + 1, Outcome.OK, None, {"title": "首页"})
+    await store.record(sent)
+
+    stored = json.loads(await redis.get(keys.latest("homepage", "site:with:colons")))
+    assert set(stored) == {"job_id", "observed_at", "outcome", "payload"}  # no check, target_id, null reason
+    assert await store.latest("homepage", "site:with:colons") == sent
+    assert await store.history("homepage", "site:with:colons", since=0) == [sent]
+    # a document written before this form (check and target_id inside) still reads
+    assert Observation.from_json(sent.to_json(), "other", "other") == sent
 
 
 async def test_record_and_ack_finishes_even_when_its_caller_is_cancelled(queue, store):
