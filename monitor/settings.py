@@ -210,7 +210,16 @@ class EngineSettings(_Strict):
     shutdown_grace_s: float = Field(10.0, ge=0)
     lease_ttl_s: float = Field(5.0, gt=0, description="the scheduler lease; a standby takes over after it")
     tick_s: float = Field(0.5, gt=0, description="how often the scheduler moves due entries to the stream")
-    evaluate_interval_s: float = Field(300.0, gt=0, description="rules re-run even when nothing is observed")
+    evaluate_interval_s: float = Field(
+        3600.0,
+        gt=0,
+        description="rules re-run even when nothing is observed (every observation a rule reads also runs them)",
+    )
+    """Hourly: rules already run ``evaluate_delay_s`` after every observation some rule reads, and each site is
+    probed and each feed polled hourly, so this re-run only catches what time alone changes, whose thresholds
+    are days (14 days, 6 months) and the 2 h ``findings.settle_s``. At 300 s a country (165,000 targets) needs
+    550 evaluations a second, nine jobs in ten, which made probes wait behind them (docs/benchmarks.md, national
+    load run 1); hourly they are 46 a second."""
     evaluate_delay_s: float = Field(
         2.0,
         ge=0,
@@ -595,10 +604,10 @@ class FindingsSettings(_Strict):
     """The findings lifecycle (``monitor.engine.lifecycle``): when an absent finding counts as resolved.
 
     ``settle_s`` 2 h: availability is probed hourly (≥ 20 a day, 国办秘函〔2019〕19号) and feeds are polled
-    hourly, so two rounds must pass without a finding before it resolves, and rules re-run every
-    ``engine.evaluate_interval_s`` (5 min): one clean evaluation after a flaky one neither resolves nor
-    re-opens it. An owner hears 已恢复 about two hours after the fix; raise it above ``links.interval_s`` to
-    keep a flapping link open across one clean crawl."""
+    hourly, so two rounds must pass without a finding before it resolves, and rules re-run after each (and
+    every ``engine.evaluate_interval_s``, an hour, without one): one clean evaluation after a flaky one
+    neither resolves nor re-opens it. An owner hears 已恢复 about two hours after the fix; raise it above
+    ``links.interval_s`` to keep a flapping link open across one clean crawl."""
 
     settle_s: float = Field(2 * 3600.0, ge=0, description="absent this long before a finding resolves")
     events_maxlen: int = Field(

@@ -34,6 +34,8 @@ INTERVAL_JITTER = 0.1
 """The scheduler's ±10 % (``monitor.engine.schedule.JITTER``): runs can come this much closer together."""
 SPARE_COUNT = 4
 """Observations beyond what the span holds at the interval: a retry, a ``govmon check`` run."""
+HISTORY_MARGIN_S = 300.0
+"""Kept beyond the longest lookback: clocks of two machines apart, a ``govmon check --as-of`` minutes back."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -62,7 +64,7 @@ def history_bounds(
 ) -> dict[str, HistoryBound]:
     """The bound of each check some rule reads (a check no rule reads keeps the store's default).
 
-    ``retention_s``: the longest ``lookback`` of the rules that read the check, plus one evaluation interval
+    ``retention_s``: the longest ``lookback`` of the rules that read the check, plus ``HISTORY_MARGIN_S``
     (the margin for clocks of two machines and a ``govmon check --as-of`` a few minutes back; the evaluator
     reads ``now - lookback`` with ``now`` never before the newest write, so the lookback alone would do).
     ``max_count``: what that span holds at the check's interval (``intervals``, seconds) when every run
@@ -72,7 +74,7 @@ def history_bounds(
     for rule in rules:
         for check in rule.needs:
             lookbacks[check] = max(lookbacks.get(check, 0.0), rule.lookback_s(settings))
-    margin_s = settings.engine.evaluate_interval_s
+    margin_s = HISTORY_MARGIN_S
     bounds: dict[str, HistoryBound] = {}
     for check, lookback_s in lookbacks.items():
         retention_s = lookback_s + margin_s
