@@ -44,6 +44,24 @@ OTHER_PAYLOAD_BYTES = {"homepage": 400, "columns": 3000, "links": 1500, "service
 MEDIA_PAYLOAD_BYTES = 1800
 """A feed reading (newest entries, dates): ``obs:media`` measured 2,153 B a key in ``bench.national``'s run."""
 BUDGET_BYTES = 2048
+"""An availability target (schedule entry + packed samples + newest probe): issue 13's national goal."""
+FAMILY_BUDGETS: dict[str, tuple[int, int]] = {
+    "hist:links": (32_768, 0),
+    "hist:columns": (24_576, 0),
+    "hist:services": (10_240, 0),
+    "hist:interaction": (8_192, 0),
+    "hist:homepage": (4_096, 0),
+    "hist:media": (0, 4_096),
+    "obs:columns": (4_096, 0),
+    "obs:media": (0, 4_096),
+    "done": (4_096, 3_072),
+    "schedule": (1_024, 512),
+    "checked": (1_024, 1_024),
+}
+"""Bytes per site and per account each family may hold at default cadences (docs/sizing.md states them):
+the histories what their rules look back over at their interval, each newest observation 2 kB (4 kB for
+columns and media), a day's ``done`` markers. A family not named here: 2 kB a site (0 for accounts)."""
+DEFAULT_BUDGET = (2_048, 0)
 
 
 def parse_args() -> argparse.Namespace:
@@ -179,16 +197,21 @@ def render(usage: dict[str, tuple[int, int]], sites: int, accounts: int) -> str:
         f"(history bounds of `monitor/engine/retention.py`): {PROBES_PER_DAY * DAYS} availability probes a site, "
         f"media hourly; Python {platform.python_version()}.",
         "",
-        "| key family | keys | bytes per key | bytes per site | bytes per account |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| key family | keys | bytes per key | bytes per site | bytes per account | budget site / account | |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for name, (total, count) in sorted(usage.items(), key=lambda item: -sum(owned[item[0]])):
         site_b, account_b = owned[name]
-        lines.append(f"| `{name}` | {count:,} | {total / count:,.0f} | {site_b:,.0f} | {account_b:,.0f} |")
+        site_budget, account_budget = FAMILY_BUDGETS.get(name, DEFAULT_BUDGET)
+        within = site_b <= site_budget and account_b <= account_budget
+        lines.append(
+            f"| `{name}` | {count:,} | {total / count:,.0f} | {site_b:,.0f} | {account_b:,.0f} "
+            f"| {site_budget:,} / {account_budget:,} | {'within' if within else '**over**'} |"
+        )
     site_all = sum(site_b for site_b, _ in owned.values())
     account_all = sum(account_b for _, account_b in owned.values())
     lines.append(
-        f"| **all** | {sum(c for _, c in usage.values()):,} | | **{site_all:,.0f}** | **{account_all:,.0f}** |"
+        f"| **all** | {sum(c for _, c in usage.values()):,} | | **{site_all:,.0f}** | **{account_all:,.0f}** | | |"
     )
     entry = owned.get("schedule", (0.0, 0.0))[0] / site_entries
     samples = owned.get("samples:availability", (0.0, 0.0))[0]
