@@ -23,11 +23,13 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from monitor.checks.base import Check, CheckContext
 from monitor.checks.content import DUE_SHARE, read_content, recent_scan, remember_scan
 from monitor.extract.homepage_links import (
+    REPORT_WORDS,
     is_report_label,
     labelled_links,
     report_links,
     shows_topic,
     topic_links,
+    topic_words,
 )
 from monitor.extract.html import parse, summarize
 from monitor.model import Observation, Outcome, Site
@@ -42,7 +44,13 @@ def required_links(tree: HTMLParser, url: str, settings: Settings) -> dict[str, 
     monitoring point (``govmon check --as-of`` may be another day than the read)."""
     wanted = {t.name: (t.keywords, t.patterns) for t in settings.homepage.required_topics}
     shown = [shows_topic(*words) for words in wanted.values()]
-    links = labelled_links(tree, url, lambda label: is_report_label(label) or any(s(label) for s in shown))
+    words: list[str] | None = list(REPORT_WORDS)
+    for each in wanted.values():
+        topic = topic_words(*each)
+        words = None if words is None or topic is None else [*words, *topic]
+    links = labelled_links(
+        tree, url, lambda label: is_report_label(label) or any(s(label) for s in shown), words=words
+    )
     reports = tuple(HomepageLink(r.url, r.label, r.year) for r in report_links(links))
     topics = {
         name: None if link is None else HomepageLink(link.url, link.label)

@@ -20,16 +20,22 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode as Node
 
 from monitor.extract.html import clean_text
 
 MAX_LABEL_CHARS = 200
 """A longer "label" is a block that happens to sit inside an anchor, not a link's name."""
 
-_REPORT = re.compile(r"年度报表|年报")
+REPORT_WORDS = ("年度报表", "年报")
+"""A label that names a report holds one of these (``is_report_label``)."""
+_REPORT = re.compile("|".join(REPORT_WORDS))
 _SITE_WORDS = ("网站",)
 _NOT_REPORT = ("信息公开", "统计", "决算", "预算", "财务")
 """政府信息公开工作年度报告 (年报) and financial 报表 are other reports."""
+_UNSAFE_WORD = re.compile(r'[\s"\\\x00-\x1f\x7f]')
+"""What a word to look for must not hold: whitespace (a label collapses it), or what a CSS string would
+need escaped."""
 _SHORT_REPORT = re.compile(r"^\W*(?:20\d{2}|[〇零一二三四五六七八九]{4})?\s*年?年度报表\W*$")
 """A bare "年度报表" / "2025年度报表" (footers beside 网站地图) names the site's report too."""
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
@@ -59,17 +65,33 @@ class ReportLink:
 
 
 def labelled_links(
-    tree: HTMLParser, base_url: str, wanted: Callable[[str], bool] | None = None
+    tree: HTMLParser,
+    base_url: str,
+    wanted: Callable[[str], bool] | None = None,
+    *,
+    words: Sequence[str] | None = None,
 ) -> list[LabelledLink]:
     """Every ``<a href>`` and ``<area href>`` with a label, in page order. URLs are made absolute against
     ``base_url`` (``javascript:`` links are kept as written: the link is on the page all the same).
     ``wanted``: only the links whose label it accepts (resolving every href, ``urljoin``, and a query for
-    images in every anchor were three quarters of a homepage read's CPU; the homepage check wants a few)."""
-    alts = _image_alts(tree)
+    images in every anchor were three quarters of a homepage read's CPU; the homepage check wants a few).
+    ``words``: strings without whitespace, one of which every label ``wanted`` accepts holds. Then an
+    anchor is read (its attributes, its images) only when its text holds one, or its ``alt``, ``title`` or
+    an image's ``alt`` does (``_named_in_attributes``: one query for the page); reading every anchor's
+    attributes and images was most of what was left."""
+    if words is not None and any(not word or _UNSAFE_WORD.search(word) for word in words):
+        words = None
+    named = None if words is None else _named_in_attributes(tree, words)
+    holds = _search_for(words or ())
+    alts = _image_alts(tree) if named is None else None
     links = []
     for node in tree.css("a[href], area[href]"):
+        is_anchor = node.tag == "a"
+        text = node.text(deep=True) if is_anchor else ""
+        if named is not None and node.mem_id not in named and not holds(text):
+            continue  # no part of its label holds a word: ``wanted`` would refuse it
         attrs = node.attributes
-        parts = [node.text(deep=True), *alts.get(node.mem_id, ())] if node.tag == "a" else []
+        parts = [text, *_alts_of(node, alts)] if is_anchor else []
         parts += [attrs.get("alt") or "", attrs.get("title") or ""]
         label = clean_text(" ".join(p for p in parts if p))
         if not label or len(label) > MAX_LABEL_CHARS or (wanted is not None and not wanted(label)):
@@ -80,17 +102,62 @@ def labelled_links(
     return links
 
 
+def _named_in_attributes(tree: HTMLParser, words: Sequence[str]) -> set[int]:
+    """The node ids of the anchors whose ``alt`` or ``title``, or whose images' ``alt``, hold one of
+    ``words``. A label joins its parts with spaces and only collapses whitespace, so a word in a label is
+    in one of its parts. One query finds the elements whose ``alt`` or ``title`` holds a word's first
+    character (lexbor's ``*=`` compares the decoded value, case-sensitively, as ``in`` does; a selector
+    per character, not per word, as each one costs a walk of the page); the words are looked for here."""
+    holds = _search_for(words)
+    firsts = dict.fromkeys(word[0] for word in words)
+    if not firsts:
+        return set()
+    named: set[int] = set()
+    for node in tree.css(", ".join(f'[{attr}*="{first}"]' for first in firsts for attr in ("alt", "title"))):
+        tag = node.tag
+        attrs = node.attributes
+        if tag == "img":
+            anchor = _nearest_anchor(node)
+            if anchor is not None and holds(attrs.get("alt") or ""):
+                named.add(anchor.mem_id)
+        elif tag in ("a", "area") and (holds(attrs.get("alt") or "") or holds(attrs.get("title") or "")):
+            named.add(node.mem_id)
+    return named
+
+
+def _search_for(words: Sequence[str]) -> Callable[[str], object]:
+    """Whether a text holds one of ``words`` (a regex alternation: twice as fast as ``any(… in …)``)."""
+    return re.compile("|".join(re.escape(word) for word in words) or "(?!)").search
+
+
 def _image_alts(tree: HTMLParser) -> dict[int, list[str]]:
     """The ``alt`` of the images inside each anchor, by the anchor's node id, in page order (one query
     for the page, not one per anchor)."""
     alts: dict[int, list[str]] = {}
     for img in tree.css("a img[alt]"):
-        anchor = img.parent
-        while anchor is not None and anchor.tag != "a":
-            anchor = anchor.parent
+        anchor = _nearest_anchor(img)
         if anchor is not None:
             alts.setdefault(anchor.mem_id, []).append(img.attributes.get("alt") or "")
     return alts
+
+
+def _alts_of(anchor: Node, alts: Mapping[int, list[str]] | None) -> list[str]:
+    """The ``alt`` of the images whose nearest anchor is this one (from ``alts`` when the page's are known)."""
+    if alts is not None:
+        return alts.get(anchor.mem_id, [])
+    own = anchor.mem_id
+    return [
+        img.attributes.get("alt") or ""
+        for img in anchor.css("img[alt]")
+        if (nearest := _nearest_anchor(img)) is not None and nearest.mem_id == own
+    ]
+
+
+def _nearest_anchor(node: Node) -> Node | None:
+    anchor = node.parent
+    while anchor is not None and anchor.tag != "a":
+        anchor = anchor.parent
+    return anchor
 
 
 def is_report_label(label: str) -> bool:
@@ -140,6 +207,15 @@ def shows_topic(keywords: Sequence[str], patterns: Sequence[str]) -> Callable[[s
     words = [k.strip() for k in keywords if k.strip()]
     compiled = [_compiled(p) for p in patterns]
     return lambda label: any(w in label for w in words) or any(p.search(label) for p in compiled)
+
+
+def topic_words(keywords: Sequence[str], patterns: Sequence[str]) -> tuple[str, ...] | None:
+    """The words one of which every label ``shows_topic`` accepts holds (``labelled_links``' ``words``);
+    None when patterns are configured or a keyword holds whitespace: any label may then show it."""
+    words = tuple(k.strip() for k in keywords if k.strip())
+    if patterns or any(_UNSAFE_WORD.search(word) for word in words):
+        return None
+    return words
 
 
 def topic_links(
