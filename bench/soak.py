@@ -68,14 +68,58 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--rss-slope-mib", type=float, default=0.1, help="bound on MiB per minute per process"
     )
+    parser.add_argument(
+        "--worker-variants",
+        default="",
+        help=f"comma-separated, one per worker (default: all plain): {', '.join(VARIANTS)}",
+    )
     parser.add_argument("--write", type=Path, help="replace the soak section of this markdown file")
     return parser.parse_args(argv)
+
+
+VARIANTS = {
+    "plain": "as deployed",
+    "arena2": "MALLOC_ARENA_MAX=2 (glibc: at most two malloc arenas)",
+    "trim": "a thread calling glibc's malloc_trim(0) every 30 s",
+    "stats": "a thread writing pymalloc's arenas and the 25 commonest object types to the log every 60 s",
+}
+"""Ways to start a worker, to tell the allocator's share of its RSS from a leak (``--worker-variants``;
+``trim+stats`` combines two)."""
+SHIM = """
+import ctypes, os, runpy, sys, threading, time
+
+def every(seconds, do):
+    def loop():
+        while True:
+            time.sleep(seconds)
+            do()
+    threading.Thread(target=loop, daemon=True).start()
+
+if os.environ.get("SOAK_TRIM"):
+    every(30.0, lambda: ctypes.CDLL("libc.so.6").malloc_trim(0))
+def stats():
+    import collections, gc
+    objects = gc.get_objects()
+    kinds = collections.Counter(type(o).__qualname__ for o in objects)
+    print("mallocstats", time.time(), len(objects), kinds.most_common(25), flush=True)
+    del objects
+    sys._debugmallocstats()
+
+if os.environ.get("SOAK_MALLOC_STATS"):
+    every(60.0, stats)
+sys.argv = ["govmon", *sys.argv[1:]]
+runpy.run_module("monitor", run_name="__main__", alter_sys=True)
+"""
+"""``python -m monitor`` with the variants' threads (``trim``, ``stats``)."""
 
 
 @dataclass
 class Sample:
     at_min: float
     rss_mib: dict[str, float]
+    anon_mib: dict[str, tuple[float, float, int]]
+    """Per process: RSS of the brk heap (glibc's main arena), of other anonymous mappings (thread arenas,
+    mmapped blocks, Python's arenas), and the thread count."""
     used_memory_mib: float
     keys: Counter[str]
 
@@ -97,6 +141,32 @@ def rss_mib(pid: int) -> float:
     except OSError:
         pass
     return 0.0
+
+
+def anon_mib(pid: int) -> tuple[float, float, int]:
+    """(brk heap RSS, other anonymous RSS, threads) from ``/proc/PID/smaps`` and ``status``; zeros when gone."""
+    heap_kib = other_kib = 0
+    name = ""
+    try:
+        for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+            head = line.split(None, 6)
+            if not head:
+                continue
+            if "-" in head[0] and not head[0].endswith(":"):
+                name = head[5] if len(head) > 5 else ""
+            elif head[0] == "Rss:":
+                if name == "[heap]":
+                    heap_kib += int(head[1])
+                elif name == "":
+                    other_kib += int(head[1])
+        threads = next(
+            int(line.split()[1])
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+            if line.startswith("Threads:")
+        )
+    except (OSError, StopIteration):
+        return 0.0, 0.0, 0
+    return heap_kib / 1024, other_kib / 1024, threads
 
 
 SINK = """
@@ -158,10 +228,24 @@ def start(args: argparse.Namespace, soak: Soak, redis: EmbeddedRedis) -> None:
     env = {**env, "GOVMON_REDIS_URL": redis.url, "GOVMON_LOG_LEVEL": "WARNING"}
     govmon = [python, "-m", "monitor"]
     spawn("scheduler", [*govmon, "scheduler", "-c", str(config)], soak, env)
-    for n in range(args.workers):
-        spawn(f"worker{n + 1}", [*govmon, "worker", "-c", str(config)], soak, env)
+    variants = worker_variants(args)
+    for n, variant in enumerate(variants):
+        parts = set(variant.split("+"))
+        worker_env = {**env, "MALLOC_ARENA_MAX": "2"} if "arena2" in parts else env
+        worker_env = {**worker_env, "SOAK_TRIM": "1"} if "trim" in parts else worker_env
+        worker_env = {**worker_env, "SOAK_MALLOC_STATS": "1"} if "stats" in parts else worker_env
+        command = [python, "-c", SHIM] if parts & {"trim", "stats"} else govmon
+        spawn(f"worker{n + 1}", [*command, "worker", "-c", str(config)], soak, worker_env)
     listen = f"127.0.0.1:{free_port()}"
     spawn("api", [*govmon, "api", "-c", str(config), "--listen", listen], soak, env)
+
+
+def worker_variants(args: argparse.Namespace) -> list[str]:
+    variants = [v.strip() for v in args.worker_variants.split(",") if v.strip()] or ["plain"] * args.workers
+    unknown = [v for v in variants if not set(v.split("+")) <= set(VARIANTS)]
+    if unknown or len(variants) != args.workers:
+        raise SystemExit(f"bench.soak: --worker-variants needs {args.workers} of {', '.join(VARIANTS)}")
+    return variants
 
 
 async def bytes_by_family(redis_url: str) -> Counter[str]:
@@ -202,8 +286,10 @@ async def sample(soak: Soak, started: float) -> Sample:
             keys[family(key.decode() if isinstance(key, bytes) else key, PREFIX)] += 1
     finally:
         await redis.aclose()
-    rss = {name: rss_mib(proc.pid) for name, proc in soak.procs.items() if name not in HELPERS}
-    return Sample((time.monotonic() - started) / 60, rss, info["used_memory"] / 2**20, keys)
+    ours = {name: proc.pid for name, proc in soak.procs.items() if name not in HELPERS}
+    rss = {name: rss_mib(pid) for name, pid in ours.items()}
+    anon = {name: anon_mib(pid) for name, pid in ours.items()}
+    return Sample((time.monotonic() - started) / 60, rss, anon, info["used_memory"] / 2**20, keys)
 
 
 def slope(points: list[tuple[float, float]]) -> float:
@@ -217,7 +303,12 @@ def slope(points: list[tuple[float, float]]) -> float:
 
 
 def verdicts(
-    samples: list[Sample], warmup_min: float, bound_mib_min: float, usage: Counter[str], sites: int
+    samples: list[Sample],
+    warmup_min: float,
+    bound_mib_min: float,
+    usage: Counter[str],
+    sites: int,
+    variants: dict[str, str] | None = None,
 ) -> tuple[str, bool]:
     """The report's tables and whether every verdict held."""
     after = [s for s in samples if s.at_min >= warmup_min] or samples[-1:]
@@ -229,18 +320,26 @@ def verdicts(
         rate = slope(points)
         held = rate <= bound_mib_min and last.rss_mib.get(name, 0) > 0
         ok &= held
+        heap_rate = slope([(s.at_min, s.anon_mib[name][0]) for s in after if name in s.anon_mib])
+        other_rate = slope([(s.at_min, s.anon_mib[name][1]) for s in after if name in s.anon_mib])
+        heap, other, threads = last.anon_mib.get(name, (0.0, 0.0, 0))
+        variant = (variants or {}).get(name)
         rows.append(
-            [name, f"{first.rss_mib[name]:.1f}", f"{max(y for _, y in points):.1f}" if points else "—",
-             f"{last.rss_mib[name]:.1f}", f"{rate:+.3f}", "ok" if held else "**over**"]
+            [f"{name} ({variant})" if variant else name, f"{first.rss_mib[name]:.1f}",
+             f"{max(y for _, y in points):.1f}" if points else "—", f"{last.rss_mib[name]:.1f}", f"{rate:+.3f}",
+             f"{heap:.1f} ({heap_rate:+.3f})", f"{other:.1f} ({other_rate:+.3f})", str(threads),
+             "ok" if held else "**over**"]
         )  # fmt: skip
     redis_rate = slope([(s.at_min, s.used_memory_mib) for s in after])
     rows.append(
         ["redis used_memory", f"{first.used_memory_mib:.1f}", f"{max(s.used_memory_mib for s in after):.1f}",
-         f"{last.used_memory_mib:.1f}", f"{redis_rate:+.3f}", "(time-bounded keys, below)"]
+         f"{last.used_memory_mib:.1f}", f"{redis_rate:+.3f}", "", "", "", "(time-bounded keys, below)"]
     )  # fmt: skip
     rss_table = table(
-        ["process", "RSS at warm-up end (MiB)", "max after", "at end", "slope (MiB/min)", "verdict"], rows
-    )
+        ["process", "RSS at warm-up end (MiB)", "max after", "at end", "slope (MiB/min)",
+         "brk heap at end (slope)", "other anonymous at end (slope)", "threads", "verdict"],
+        rows,
+    )  # fmt: skip
     key_rows = []
     for name in sorted(set(first.keys) | set(last.keys)):
         begin, end = first.keys.get(name, 0), last.keys.get(name, 0)
@@ -316,7 +415,11 @@ def run(args: argparse.Namespace) -> tuple[str, bool]:
             dead = [n for n, p in soak.procs.items() if p.poll() is not None]
             print(
                 f"{item.at_min:6.1f} min  redis {item.used_memory_mib:6.1f} MiB  keys {sum(item.keys.values()):7,}  "
-                + "  ".join(f"{n} {v:.0f}" for n, v in item.rss_mib.items())
+                + "  ".join(
+                    f"{n} {v:.0f} (heap {item.anon_mib[n][0]:.0f}, anon {item.anon_mib[n][1]:.0f}, "
+                    f"{item.anon_mib[n][2]} thr)"
+                    for n, v in item.rss_mib.items()
+                )
                 + (f"  DEAD: {dead}" if dead else ""),
                 flush=True,
             )
@@ -333,7 +436,15 @@ def run(args: argparse.Namespace) -> tuple[str, bool]:
         redis.stop()
         signal.signal(signal.SIGINT, previous)
     crashed = {n: c for n, c in exits.items() if c is not None}
-    body, ok = verdicts(soak.samples, warmup_min, args.rss_slope_mib, usage, args.sites)
+    named = {f"worker{n + 1}": v for n, v in enumerate(worker_variants(args))}
+    body, ok = verdicts(
+        soak.samples,
+        warmup_min,
+        args.rss_slope_mib,
+        usage,
+        args.sites,
+        named if args.worker_variants else None,
+    )
     ok &= not crashed and all(code == 0 for name, code in codes.items() if name not in HELPERS)
     minutes = soak.samples[-1].at_min if soak.samples else 0.0
     text = "\n".join(

@@ -20,6 +20,7 @@ import structlog
 from monitor.checks import CHECKS, HOMEPAGE_READERS, CheckContext
 from monitor.engine.evaluate import JOB_KIND as EVALUATE
 from monitor.engine.evaluate import Evaluator
+from monitor.engine.memory import trim_periodically
 from monitor.engine.schedule import Schedule
 from monitor.engine.worker import Execute, Worker
 from monitor.model import Job, Observation
@@ -95,6 +96,7 @@ async def run_worker(runtime: Runtime, stop: asyncio.Event, *, until_idle: bool 
             if not until_idle:  # the notifier's event consumer and outbox delivery run in every worker
                 group.create_task(notice_consumer(runtime).run(stop), name="notify-events")
                 group.create_task(notice_deliverer(runtime).run(stop), name="notify-outbox")
+                group.create_task(trim_periodically(stop), name="malloc-trim")  # freed heap to the kernel
 
 
 def notice_consumer(runtime: Runtime) -> EventConsumer:
