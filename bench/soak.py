@@ -81,7 +81,8 @@ VARIANTS = {
     "plain": "as deployed",
     "arena2": "MALLOC_ARENA_MAX=2 (glibc: at most two malloc arenas)",
     "trim": "a thread calling glibc's malloc_trim(0) every 30 s",
-    "stats": "a thread writing pymalloc's arenas and the 25 commonest object types to the log every 60 s",
+    "stats": "a thread writing pymalloc's arenas and blocks (sys._debugmallocstats) to the log every 60 s",
+    "sysmalloc": "PYTHONMALLOC=malloc (Python's small objects from glibc's malloc instead of pymalloc's arenas)",
 }
 """Ways to start a worker, to tell the allocator's share of its RSS from a leak (``--worker-variants``;
 ``trim+stats`` combines two)."""
@@ -98,11 +99,7 @@ def every(seconds, do):
 if os.environ.get("SOAK_TRIM"):
     every(30.0, lambda: ctypes.CDLL("libc.so.6").malloc_trim(0))
 def stats():
-    import collections, gc
-    objects = gc.get_objects()
-    kinds = collections.Counter(type(o).__qualname__ for o in objects)
-    print("mallocstats", time.time(), len(objects), kinds.most_common(25), flush=True)
-    del objects
+    print("mallocstats", time.time(), sys.getallocatedblocks(), flush=True)
     sys._debugmallocstats()
 
 if os.environ.get("SOAK_MALLOC_STATS"):
@@ -232,6 +229,7 @@ def start(args: argparse.Namespace, soak: Soak, redis: EmbeddedRedis) -> None:
     for n, variant in enumerate(variants):
         parts = set(variant.split("+"))
         worker_env = {**env, "MALLOC_ARENA_MAX": "2"} if "arena2" in parts else env
+        worker_env = {**worker_env, "PYTHONMALLOC": "malloc"} if "sysmalloc" in parts else worker_env
         worker_env = {**worker_env, "SOAK_TRIM": "1"} if "trim" in parts else worker_env
         worker_env = {**worker_env, "SOAK_MALLOC_STATS": "1"} if "stats" in parts else worker_env
         command = [python, "-c", SHIM] if parts & {"trim", "stats"} else govmon
@@ -469,10 +467,10 @@ def run(args: argparse.Namespace) -> tuple[str, bool]:
             + f". Verdict: **{'held' if ok else 'NOT held'}**.",
         ]
     )
-    if ok:
+    if ok and "stats" not in args.worker_variants:  # the stats variant's findings are in its log
         shutil.rmtree(directory, ignore_errors=True)
     else:
-        text += f"\n\n(logs kept in {directory})"
+        print(f"bench.soak: logs kept in {directory}", flush=True)  # printed only: docs name no local path
     return text, ok
 
 
