@@ -18,6 +18,7 @@ import redis.asyncio as aioredis
 
 from monitor.deadlines import day_of
 from monitor.engine import samples
+from monitor.engine.batch import ScriptBatch
 from monitor.engine.kv.keys import Keys
 from monitor.engine.retention import HistoryBound
 from monitor.model import Claim, Observation, Outcome
@@ -147,6 +148,8 @@ class Store:
         self.done_ttl_s = done_ttl_s
         self.bounds = dict(bounds or {})
         self._script = redis.register_script(_RECORD_AND_ACK)
+        self._record = ScriptBatch(redis, self._script)
+        """The record scripts of one loop turn share a round trip (``monitor.engine.batch``)."""
         self._newest = redis.register_script(_NEWEST_SCORES)
         self._heads = redis.register_script(_LATEST_HEADS)
 
@@ -286,7 +289,7 @@ class Store:
             observation.to_document(), ensure_ascii=False, sort_keys=True, separators=(",", ":")
         )
         bound = self.bound(observation.check)
-        recorded = await self._script(
+        recorded = await self._record(
             keys=[
                 self._keys.done(observation.job_id),
                 self._keys.latest(observation.check, observation.target_id),

@@ -1,0 +1,48 @@
+"""``ScriptBatch``: calls of one loop turn share a round trip, each caller gets its own reply or error,
+and a script Redis lost (SCRIPT FLUSH, a restart) is loaded again."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import redis.asyncio as aioredis
+from redis.exceptions import ResponseError
+
+from monitor.engine.batch import ScriptBatch
+from monitor.engine.kv.keys import Keys
+
+ECHO = (
+    "if ARGV[1] == 'boom' then return redis.error_reply('boom') end "
+    "redis.call('SET', KEYS[1], ARGV[1]) return ARGV[1]"
+)
+
+
+async def test_calls_of_one_turn_each_get_their_own_reply(redis: aioredis.Redis, keys: Keys) -> None:
+    batch = ScriptBatch(redis, redis.register_script(ECHO))
+    key = keys.prefix + ":echo"
+    replies = await asyncio.gather(
+        *(batch([f"{key}:{n}"], [str(n)]) for n in range(6)), return_exceptions=True
+    )
+    assert replies == [str(n) for n in range(6)]
+    assert await redis.get(f"{key}:5") == "5"
+
+
+async def test_an_error_reaches_only_its_caller(redis: aioredis.Redis, keys: Keys) -> None:
+    batch = ScriptBatch(redis, redis.register_script(ECHO))
+    key = keys.prefix + ":echo"
+    ok, bad = await asyncio.gather(batch([key], ["a"]), batch([key], ["boom"]), return_exceptions=True)
+    assert ok == "a"
+    assert isinstance(bad, ResponseError)
+
+
+async def test_a_flushed_script_is_loaded_again(redis: aioredis.Redis, keys: Keys) -> None:
+    batch = ScriptBatch(redis, redis.register_script(ECHO))
+    key = keys.prefix + ":echo"
+    assert await batch([key], ["first"]) == "first"
+    await redis.script_flush()
+    assert await asyncio.gather(batch([key], ["x"]), batch([key], ["y"])) == ["x", "y"]
+    await redis.script_flush()
+    assert await batch([key], ["z"]) == "z"
+    with pytest.raises(ResponseError):
+        await batch([key], ["boom"])
