@@ -86,6 +86,13 @@ VARIANTS = {
 }
 """Ways to start a worker, to tell the allocator's share of its RSS from a leak (``--worker-variants``;
 ``trim+stats`` combines two)."""
+VARIANT_ENV = {
+    "arena2": {"MALLOC_ARENA_MAX": "2"},
+    "sysmalloc": {"PYTHONMALLOC": "malloc"},
+    "trim": {"SOAK_TRIM": "1"},
+    "stats": {"SOAK_MALLOC_STATS": "1"},
+}
+"""What each variant sets in the worker's environment (``SOAK_*``: read by ``SHIM``)."""
 SHIM = """
 import ctypes, os, runpy, sys, threading, time
 
@@ -228,10 +235,9 @@ def start(args: argparse.Namespace, soak: Soak, redis: EmbeddedRedis) -> None:
     variants = worker_variants(args)
     for n, variant in enumerate(variants):
         parts = set(variant.split("+"))
-        worker_env = {**env, "MALLOC_ARENA_MAX": "2"} if "arena2" in parts else env
-        worker_env = {**worker_env, "PYTHONMALLOC": "malloc"} if "sysmalloc" in parts else worker_env
-        worker_env = {**worker_env, "SOAK_TRIM": "1"} if "trim" in parts else worker_env
-        worker_env = {**worker_env, "SOAK_MALLOC_STATS": "1"} if "stats" in parts else worker_env
+        worker_env = dict(env)
+        for part in parts:
+            worker_env.update(VARIANT_ENV.get(part, {}))
         command = [python, "-c", SHIM] if parts & {"trim", "stats"} else govmon
         spawn(f"worker{n + 1}", [*command, "worker", "-c", str(config)], soak, worker_env)
     listen = f"127.0.0.1:{free_port()}"

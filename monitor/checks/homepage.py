@@ -44,10 +44,10 @@ def required_links(tree: HTMLParser, url: str, settings: Settings) -> dict[str, 
     monitoring point (``govmon check --as-of`` may be another day than the read)."""
     wanted = {t.name: (t.keywords, t.patterns) for t in settings.homepage.required_topics}
     shown = [shows_topic(*words) for words in wanted.values()]
-    words: list[str] | None = list(REPORT_WORDS)
-    for each in wanted.values():
-        topic = topic_words(*each)
-        words = None if words is None or topic is None else [*words, *topic]
+    each_topic = [topic_words(*words) for words in wanted.values()]
+    words = (
+        None if None in each_topic else [*REPORT_WORDS, *(w for topic in each_topic if topic for w in topic)]
+    )
     links = labelled_links(
         tree, url, lambda label: is_report_label(label) or any(s(label) for s in shown), words=words
     )

@@ -147,8 +147,7 @@ class Store:
         self.max_history = max_history
         self.done_ttl_s = done_ttl_s
         self.bounds = dict(bounds or {})
-        self._script = redis.register_script(_RECORD_AND_ACK)
-        self._record = ScriptBatch(redis, self._script)
+        self._record = ScriptBatch(redis, redis.register_script(_RECORD_AND_ACK))
         """The record scripts of one loop turn share a round trip (``monitor.engine.batch``)."""
         self._newest = redis.register_script(_NEWEST_SCORES)
         self._heads = redis.register_script(_LATEST_HEADS)

@@ -194,6 +194,11 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+def _keywords(keywords: Sequence[str]) -> tuple[str, ...]:
+    """A topic's keywords as labels are searched for them: stripped, the blank ones dropped."""
+    return tuple(k.strip() for k in keywords if k.strip())
+
+
 def topic_link(
     links: Sequence[LabelledLink], keywords: Sequence[str], patterns: Sequence[str]
 ) -> LabelledLink | None:
@@ -204,7 +209,7 @@ def topic_link(
 
 def shows_topic(keywords: Sequence[str], patterns: Sequence[str]) -> Callable[[str], bool]:
     """Whether a label names one of ``keywords`` or matches one of ``patterns``."""
-    words = [k.strip() for k in keywords if k.strip()]
+    words = _keywords(keywords)
     compiled = [_compiled(p) for p in patterns]
     return lambda label: any(w in label for w in words) or any(p.search(label) for p in compiled)
 
@@ -212,7 +217,7 @@ def shows_topic(keywords: Sequence[str], patterns: Sequence[str]) -> Callable[[s
 def topic_words(keywords: Sequence[str], patterns: Sequence[str]) -> tuple[str, ...] | None:
     """The words one of which every label ``shows_topic`` accepts holds (``labelled_links``' ``words``);
     None when patterns are configured or a keyword holds whitespace: any label may then show it."""
-    words = tuple(k.strip() for k in keywords if k.strip())
+    words = _keywords(keywords)
     if patterns or any(_UNSAFE_WORD.search(word) for word in words):
         return None
     return words

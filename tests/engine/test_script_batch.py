@@ -18,13 +18,33 @@ ECHO = (
 )
 
 
-async def test_calls_of_one_turn_each_get_their_own_reply(redis: aioredis.Redis, keys: Keys) -> None:
-    batch = ScriptBatch(redis, redis.register_script(ECHO))
+class CountedScript:
+    """A registered script that counts the calls sent one by one (a batch goes as a pipeline instead)."""
+
+    def __init__(self, redis: aioredis.Redis) -> None:
+        self._script = redis.register_script(ECHO)
+        self.sha = self._script.sha
+        self.alone = 0
+
+    async def __call__(self, keys: list[str], args: list[str]) -> object:
+        self.alone += 1
+        return await self._script(keys=keys, args=args)
+
+
+async def test_calls_of_one_turn_share_a_round_trip_each_with_its_own_reply(
+    redis: aioredis.Redis, keys: Keys
+) -> None:
+    script = CountedScript(redis)
+    batch = ScriptBatch(redis, script)  # type: ignore[arg-type]
     key = keys.prefix + ":echo"
+    assert await batch([key], ["warm"]) == "warm"  # alone in its turn: sent by itself (and loaded)
+    assert script.alone == 1
+
     replies = await asyncio.gather(
         *(batch([f"{key}:{n}"], [str(n)]) for n in range(6)), return_exceptions=True
     )
     assert replies == [str(n) for n in range(6)]
+    assert script.alone == 1  # the six went out together
     assert await redis.get(f"{key}:5") == "5"
 
 
