@@ -10,6 +10,10 @@ touches its jobs in flight, so only a dead (or wedged) worker's jobs are ever re
 Shutdown is saq's: ``stop`` set → stop claiming → in-flight jobs get ``shutdown_grace_s`` → the rest are
 cancelled and released (put back at once for another worker) → heartbeat removed → return. ``until_idle``
 is arq's burst mode: return once nothing is undelivered and nothing is pending for this consumer.
+
+A cancellation can be lost inside redis-py (a cancel landing in a command's own timeout handling is
+swallowed: redis/redis-py#2028, #2551), so shutdown never rests on one ``cancel()`` reaching its task: the
+heartbeat ends on its own event, and every wait for a cancelled task is bounded.
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ CLAIM_BLOCK_MS = 250
 IDLE_POLL_S = 0.05
 """With ``until_idle``, how often to look again while only our own failed jobs remain (pending)."""
 REDIS_RETRY_S = 1.0
+CANCEL_WAIT_S = 1.0
+"""How long shutdown waits for a cancelled task to end before it goes on without it (see the module doc)."""
 ASKED_KEPT = 4096
 """Evaluations this worker set that are still ahead, kept at most (past ones are dropped when it fills)."""
 
@@ -88,7 +94,8 @@ class Worker:
     async def run(self, stop: asyncio.Event, *, until_idle: bool = False) -> None:
         """Work until ``stop`` is set (or, with ``until_idle``, until there is nothing left to do)."""
         log.info("worker.started", consumer=self.consumer, slots=self._settings.slots)
-        heartbeat = asyncio.create_task(self._heartbeat(), name=f"heartbeat:{self.consumer}")
+        stopping = asyncio.Event()
+        heartbeat = asyncio.create_task(self._heartbeat(stopping), name=f"heartbeat:{self.consumer}")
         grace_s = self._settings.shutdown_grace_s
         try:
             await self._claim_loop(stop, until_idle)
@@ -96,9 +103,8 @@ class Worker:
             grace_s = 0.0  # cancelled from outside: no grace, but still release what we hold
             raise
         finally:
-            heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await heartbeat
+            stopping.set()
+            await _end(heartbeat)
             await self._shutdown(grace_s)
 
     # ------------------------------------------------------------------------------------------ claiming
@@ -245,11 +251,11 @@ class Worker:
                 del self._evaluations_asked[target_id]
 
     # ------------------------------------------------------------------------------------------ lifecycle
-    async def _heartbeat(self) -> None:
+    async def _heartbeat(self, stopping: asyncio.Event) -> None:
         """Announce slots and load with the scheduler lease's ttl (a dead worker stops counting within one
         ttl), and keep the jobs in flight from being reclaimed while they run, however long they take."""
         ttl_s = self._settings.lease_ttl_s
-        while True:
+        while not stopping.is_set():
             try:
                 await self._queue.heartbeat(
                     self.consumer, slots=self._settings.slots, in_flight=len(self._tasks), ttl_s=ttl_s
@@ -257,7 +263,7 @@ class Worker:
                 await self._queue.touch(self.consumer, list(self._tasks.values()))
             except _RETRYABLE as exc:
                 log.warning("worker.heartbeat_failed", consumer=self.consumer, error=repr(exc))
-            await asyncio.sleep(min(ttl_s, self._settings.visibility_timeout_s) / 3)
+            await wait_or_stop(stopping, min(ttl_s, self._settings.visibility_timeout_s) / 3)
 
     async def _shutdown(self, grace_s: float) -> None:
         with contextlib.suppress(*_RETRYABLE):
@@ -265,10 +271,9 @@ class Worker:
         if self._tasks and grace_s > 0:
             await asyncio.wait(list(self._tasks), timeout=grace_s)
         unfinished = dict(self._tasks)
-        for task in unfinished:
-            task.cancel()
-        await asyncio.gather(*unfinished, return_exceptions=True)
-        await asyncio.gather(*self._finishing, return_exceptions=True)  # shielded record+ack calls end first
+        await asyncio.gather(*(_end(task) for task in unfinished))
+        if self._finishing:  # shielded record+ack calls end first (one reply away, or Redis is gone)
+            await asyncio.wait(list(self._finishing), timeout=self._settings.job_timeout_s)
         released = 0
         for claim in unfinished.values():
             try:
@@ -278,3 +283,13 @@ class Worker:
         with contextlib.suppress(*_RETRYABLE):
             await self._queue.leave(self.consumer)
         log.info("worker.stopped", consumer=self.consumer, cancelled=len(unfinished), released=released)
+
+
+async def _end(task: asyncio.Task[None]) -> None:
+    """Cancel ``task`` and wait for it, at most ``CANCEL_WAIT_S`` (a lost cancel must not hold shutdown)."""
+    if task.done():
+        return
+    task.cancel()
+    done, _ = await asyncio.wait([task], timeout=CANCEL_WAIT_S)
+    if not done:
+        log.warning("worker.task_outlived_cancel", task=task.get_name(), waited_s=CANCEL_WAIT_S)

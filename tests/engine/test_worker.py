@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 
 import structlog
@@ -255,6 +256,40 @@ async def test_stop_waits_for_grace_then_cancels_and_releases_the_job_in_flight(
     assert [c["name"] for c in await redis.xinfo_consumers(keys.stream, keys.group)] == []  # left the group
     [claim] = await queue.claim("w2", 1, 0)
     assert claim.job == job
+
+
+async def test_stop_is_not_held_by_a_cancel_lost_inside_the_redis_client(
+    redis, keys, queue, store, schedule, metrics, settings, clock, monkeypatch
+):
+    """redis-py can swallow a cancel that lands inside a command (redis/redis-py#2028, #2551): the heartbeat
+    then went back to sleep and the worker's stop waited for the job's own timeout (5 s), not the grace."""
+    await queue.enqueue(Job("availability", "site-1", T0))
+    cancelled: list[bool] = []
+    beat = queue.heartbeat
+    in_beat = asyncio.Event()
+
+    async def heartbeat_swallowing_cancel(*args, **kwargs):
+        await beat(*args, **kwargs)
+        in_beat.set()
+        with contextlib.suppress(asyncio.CancelledError):  # as the client does when the cancel hits badly
+            await asyncio.sleep(3600)
+
+    monkeypatch.setattr(queue, "heartbeat", heartbeat_swallowing_cancel)
+    worker = make_worker(
+        redis, keys, queue, store, schedule, metrics, settings, clock, never_ending(cancelled)
+    )
+    stop = asyncio.Event()
+    run = asyncio.create_task(worker.run(stop))
+    await eventually(lambda: worker.in_flight == 1, what="job claimed")
+    await asyncio.wait_for(in_beat.wait(), 5)
+
+    stop.set()
+    started = time.monotonic()
+    await asyncio.wait_for(run, 5)
+
+    assert time.monotonic() - started < settings.job_timeout_s / 2
+    assert cancelled == [True]
+    assert await queue.depth() == (1, 0)  # released for another worker, not left to the visibility timeout
 
 
 async def test_a_job_finishing_within_grace_is_recorded_not_released(
