@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger(__name__)
 
+DRAIN_WAIT_S = 2.0
+"""How long shutdown waits for cancelled URL checks and the last cache write before it goes on without them."""
+
 FILE_GET_BYTES = 64 * 1024
 """A file read with GET (HEAD refused) is read this far: the status is the answer; the rest is dropped."""
 MAX_REFUSING_HOSTS = 10_000
@@ -261,10 +264,14 @@ class LinkChecker:
         running = list(self._inflight.values())
         for task in running:
             task.cancel()
-        if running:
-            await asyncio.wait(running)
+        if running:  # bounded: a cancel lost inside a client library must not hold shutdown
+            _, outlived = await asyncio.wait(running, timeout=DRAIN_WAIT_S)
+            if outlived:
+                log.warning("links.checks_outlived_cancel", count=len(outlived), waited_s=DRAIN_WAIT_S)
         if self._flusher is not None and not self._flusher.done():
-            await asyncio.wait([self._flusher])
+            _, unwritten = await asyncio.wait([self._flusher], timeout=DRAIN_WAIT_S)
+            if unwritten:
+                log.warning("links.cache_write_outlived_drain", waited_s=DRAIN_WAIT_S)
 
 
 def page_of(checked: Checked) -> FetchResult | None:
