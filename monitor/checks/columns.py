@@ -31,7 +31,7 @@ from monitor.deadlines import day_of
 from monitor.extract.columns import ColumnLink, classify, homepage_columns, normalize, rename, sub_columns
 from monitor.extract.footer import footer_facts
 from monitor.extract.headlines import undated_headlines
-from monitor.extract.html import page_meta, parse
+from monitor.extract.html import page_meta, parse_fetched
 from monitor.extract.listing import Listing, ListItem, homepage_items, read_listing
 from monitor.model import FetchResult, Observation, Outcome, Site
 from monitor.observations import COLUMNS as NAME
@@ -96,7 +96,7 @@ async def read_site_columns(target: Site, job_id: str, ctx: CheckContext) -> Obs
         reason = result.reason
         return Observation(NAME, target.id, job_id, now, Outcome.FAILED, reason, observed.to_payload())
     home_url = result.final_url
-    tree = parse(result.text)
+    tree = parse_fetched(result)
     shown = homepage_items(tree, home_url, as_of)
     headlines = undated_headlines(tree, home_url, {i.url for i in shown}, MAX_HEADLINES)
     footer = footer_facts(result.text)
@@ -197,7 +197,7 @@ async def _read(
     result = await fetcher.get(column.url, purpose="crawl")
     if not result.ok:
         return ColumnRead(column, None, result.reason)
-    tree = parse(result.text)
+    tree = parse_fetched(result)
     column = rename(column, page_meta(tree).get("ColumnName", ""), cfg)
     listing = read_listing(tree, result.final_url, as_of)
     subs = sub_columns(tree, result.final_url, home_url, known, cfg) if discover else ()
@@ -209,7 +209,7 @@ async def _read(
         more = await fetcher.get(next_page, purpose="crawl")
         if not more.ok:
             break
-        page = read_listing(parse(more.text), more.final_url, as_of)
+        page = read_listing(parse_fetched(more), more.final_url, as_of)
         items += page.items
         next_page = page.next_page
     if len(items) != len(listing.items):
@@ -279,7 +279,7 @@ async def inspect_columns(
     if path.count("/") > 1:
         return []
     cfg = settings.columns
-    columns = homepage_columns(parse(result.text), result.final_url, cfg)
+    columns = homepage_columns(parse_fetched(result), result.final_url, cfg)
     if fetcher is None:
         return [column_entry(ColumnRead(c, None, "not read"), as_of).to_payload() for c in columns]
     reads = await read_columns(

@@ -31,7 +31,7 @@ from monitor.checks import state
 from monitor.checks.base import crawl_budget_s
 from monitor.extract import attachments, badlists, serious_errors
 from monitor.extract.hidden_links import excluded_hosts, hidden_links
-from monitor.extract.html import parse
+from monitor.extract.html import parse_fetched
 from monitor.extract.privacy import find_personal_data, mask_text
 from monitor.extract.tamper import (
     BASELINE_LINES,
@@ -210,7 +210,7 @@ class ContentScan:
                     page = await self.ctx.fetcher.get(url, purpose="content")
                     if not page.ok or not page.text or "html" not in (page.content_type or "text/html"):
                         continue
-                    page_tree = parse(page.text)
+                    page_tree = parse_fetched(page)
                     await self.scan_page(page_tree, page.final_url, page.text, page.status)
                     read += 1
                     files += page_links(page_tree, page.final_url, urlsplit(home).hostname or "")[1]

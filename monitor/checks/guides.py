@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from monitor.checks.base import CheckContext
 from monitor.extract.guides import GuideLink, guide_elements, guide_links, page_title
-from monitor.extract.html import host_matches, parse
+from monitor.extract.html import host_matches, parse_fetched
 from monitor.observations import GuideRead
 from monitor.settings import Settings
 
@@ -67,7 +67,7 @@ async def read_guides(
         if on_platform(page.final_url, ctx.settings) and not cfg.judge_platform:
             reads.append(GuideRead(link.url, link.text, "platform"))
             continue
-        tree = parse(page.text)
+        tree = parse_fetched(page)
         title = page_title(tree)
         elements = guide_elements(tree, cfg.elements)
         inner = [g for g in guide_links(tree, page.final_url, cfg.link_keywords) if g.url not in seen]

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from monitor.extract.article import article_date
-from monitor.extract.html import parse
+from monitor.extract.html import parse_fetched
 
 if TYPE_CHECKING:
     from monitor.fetch import Fetcher
@@ -44,7 +44,7 @@ async def newest_headline(
         result = await fetcher.get(url, purpose="crawl", timeout_s=min(15.0, left_s))
         if not result.ok or not result.text:
             continue
-        day = article_date(parse(result.text), as_of)
+        day = article_date(parse_fetched(result), as_of)
         if day is not None and day <= as_of and (newest is None or day > newest):
             newest = day
     return newest.isoformat() if newest else None

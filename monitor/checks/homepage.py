@@ -31,7 +31,7 @@ from monitor.extract.homepage_links import (
     topic_links,
     topic_words,
 )
-from monitor.extract.html import parse, summarize
+from monitor.extract.html import parse_fetched, summarize
 from monitor.model import Observation, Outcome, Site
 from monitor.observations import CONTENT, HomepageLink, HomepageRead
 from monitor.observations import HOMEPAGE as NAME
@@ -71,7 +71,7 @@ async def read_homepage(target: Site, job_id: str, ctx: CheckContext) -> Observa
     if not result.ok:
         reason = result.reason
         return Observation(NAME, target.id, job_id, now, Outcome.FAILED, reason, read.to_payload())
-    tree = parse(result.text)
+    tree = parse_fetched(result)
     page = summarize(tree)
     read = dataclasses.replace(
         read,

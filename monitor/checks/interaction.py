@@ -26,7 +26,7 @@ from selectolax.lexbor import LexborHTMLParser
 from monitor.checks.base import Check, CheckContext
 from monitor.checks.services import BOT_STATUSES, Budget, redirected_home
 from monitor.deadlines import day_of
-from monitor.extract.html import parse
+from monitor.extract.html import parse, parse_fetched
 from monitor.extract.messages import Message, parse_messages
 from monitor.extract.services import Entry, channel_candidates, has_message_form, is_login_url, labelled_links
 from monitor.extract.soft404 import soft404_reason
@@ -74,7 +74,7 @@ async def read_interaction(target: Site, job_id: str, ctx: CheckContext) -> Obse
             NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, observed.to_payload()
         )
     keywords, excluded = cfg.all_channel_keywords(), cfg.all_excluded_keywords()
-    tree = parse(home.text)
+    tree = parse_fetched(home)
 
     def candidates(page_tree: LexborHTMLParser, url: str) -> tuple[Entry, ...]:
         return channel_candidates(page_tree, url, keywords, cfg.hub_keywords, excluded, cfg.max_label_chars)
@@ -88,7 +88,7 @@ async def read_interaction(target: Site, job_id: str, ctx: CheckContext) -> Obse
                 break
             page = await ctx.fetcher.get(hub.url, purpose=PURPOSE, timeout_s=timeout_s)
             if page.ok:
-                hub_tree = parse(page.text)
+                hub_tree = parse_fetched(page)
                 if has_message_form(hub_tree):  # the 互动交流 page is itself the form
                     channels.append(Entry(page.final_url, hub.text, "form"))
                 seen = {x.url for x in channels}
@@ -166,7 +166,7 @@ async def open_channel(
         matched = "redirect_home"
     working = result.ok and matched is None
     reason = matched if result.ok else result.reason
-    tree = parse(result.text) if working else None
+    tree = parse_fetched(result) if working else None
     if tree is not None and channel.via == "block" and not any(k in channel.text for k in keywords):
         page_text = tree.body.text(deep=True)[:20_000] if tree.body is not None else ""
         if not (

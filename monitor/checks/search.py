@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from monitor.checks.base import Check, CheckContext
 from monitor.checks.services import BOT_STATUSES, Budget, redirected_home
 from monitor.clock import to_datetime
-from monitor.extract.html import parse
+from monitor.extract.html import parse_fetched
 from monitor.extract.listing import homepage_items
 from monitor.extract.privacy import mask_text
 from monitor.extract.search import (
@@ -64,7 +64,7 @@ def judged(
         return "unreachable", result.reason  # timeout, refused, DNS, our own body cap: not seen as a visitor
     if redirected_home(result) and urlsplit(result.final_url).netloc == urlsplit(result.url).netloc:
         return "error_page", "redirect_home"
-    tree = parse(result.text)
+    tree = parse_fetched(result)
     return judge_results(
         tree,
         result.text,
@@ -143,7 +143,7 @@ async def try_search(target: Site, job_id: str, ctx: CheckContext) -> Observatio
         return Observation(
             NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, home.reason, observed.to_payload()
         )
-    tree = parse(home.text)
+    tree = parse_fetched(home)
     box = find_search(tree, home.final_url)
     queries: list[SearchQuery] = []
     if box.kind in (FORM, SCRIPT):

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from monitor.checks.base import Check, CheckContext, crawl_budget_s
 from monitor.checks.guides import read_guides
 from monitor.extract.guides import guide_links
-from monitor.extract.html import host_matches, parse
+from monitor.extract.html import host_matches, parse_fetched
 from monitor.extract.services import Entry, links_to_hosts, service_entries
 from monitor.extract.soft404 import soft404_reason
 from monitor.model import FetchResult, Observation, Outcome, Site
@@ -167,7 +167,7 @@ async def follow_services(target: Site, job_id: str, ctx: CheckContext) -> Obser
         return Observation(
             NAME, target.id, job_id, ctx.clock.now(), Outcome.FAILED, reason, observed.to_payload()
         )
-    tree = parse(home.text)
+    tree = parse_fetched(home)
     entries = service_entries(tree, home.final_url, keywords, cfg.max_label_chars)
     known = {e.url for e in entries}  # a link to the platform host is an entry, however it is labelled
     entries += tuple(
@@ -190,7 +190,7 @@ async def follow_services(target: Site, job_id: str, ctx: CheckContext) -> Obser
             platform.setdefault(page.final_url, Entry(page.final_url, entry.text, "label"))
             found = 1
         elif page.ok:
-            page_tree = parse(page.text)
+            page_tree = parse_fetched(page)
             guide_starts += guide_links(page_tree, page.final_url, guide_keywords)
             items = service_entries(page_tree, page.final_url, keywords, cfg.max_label_chars)
             from_page = [i for i in items if is_platform(i.url, ctx.settings)]

@@ -19,7 +19,7 @@ from monitor.checks.columns import inspect_columns
 from monitor.clock import parse_moment, to_datetime
 from monitor.commands.inspect_feed import describe_feed, is_feed
 from monitor.extract.article import article_date, printed_dates
-from monitor.extract.html import classify_link, extract_page, parse
+from monitor.extract.html import classify_link, extract_page, parse_fetched
 from monitor.extract.listing import ListItem, content_blocks, homepage_items, read_listing
 from monitor.fetch.decode import decode_body
 from monitor.model import FetchResult
@@ -118,7 +118,7 @@ def describe(
         return report | describe_feed(result, as_of)
     if not result.text:
         return report
-    tree = parse(result.text)
+    tree = parse_fetched(result)
     page = extract_page(tree, result.final_url)
     report["title"] = page.title
     report["meta"] = page.meta
