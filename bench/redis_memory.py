@@ -6,7 +6,8 @@ An embedded redis-server (default settings: listpack limits 128 entries / 64 byt
 8 days of ``govmon run`` fill it for ``--sites`` sites and ``--accounts`` accounts: every check of the
 registry in the schedule, and every check's observations at its default interval recorded through the
 store the daemon builds (``Runtime.store()``: the worker's script, with the history bounds of
-``monitor.engine.retention``), availability hourly, with payloads of the size real sites give.
+``monitor.engine.retention``), availability hourly, with the payloads a simulated county site gave
+(``COUNTY_PAYLOADS``).
 ``MEMORY USAGE`` of every key, summed by family and divided by the sites (accounts for media).
 The budget line adds what an availability target costs: its schedule entry, its samples and its newest
 observation (the national goal: at most 2 kB).
@@ -39,28 +40,34 @@ from monitor.settings import Settings
 
 PROBES_PER_DAY = 24
 DAYS = 8
-OTHER_PAYLOAD_BYTES = {"homepage": 400, "columns": 3000, "links": 1500, "services": 1500, "interaction": 800}
-"""Rough JSON sizes of the newest observation of the other checks on an ordinary county site."""
+COUNTY_PAYLOADS: dict[str, dict[str, Any]] = json.loads(
+    (Path(__file__).parent / "data" / "county_payloads.json").read_text(encoding="utf-8")
+)
+"""The newest observation of each other check of one simulated county site, as the checks recorded it in a
+soak (``bench.soak``, seed 1): homepage 0.7 kB, columns 45 kB as JSON (23 columns with their newest items),
+links 0.4 kB, services 1.6 kB, interaction 6.8 kB. Real text, so that the store's compression of long
+observations (``Observation.to_stored``) is measured as it works on real ones, not on filler."""
 MEDIA_PAYLOAD_BYTES = 1800
 """A feed reading (newest entries, dates): ``obs:media`` measured 2,153 B a key in ``bench.national``'s run."""
 BUDGET_BYTES = 2048
 """An availability target (schedule entry + packed samples + newest probe): issue 13's national goal."""
 FAMILY_BUDGETS: dict[str, tuple[int, int]] = {
     "hist:links": (32_768, 0),
-    "hist:columns": (24_576, 0),
+    "hist:columns": (40_960, 0),
     "hist:services": (10_240, 0),
     "hist:interaction": (8_192, 0),
     "hist:homepage": (4_096, 0),
     "hist:media": (0, 4_096),
-    "obs:columns": (4_096, 0),
+    "obs:columns": (8_192, 0),
     "obs:media": (0, 4_096),
     "done": (4_096, 3_072),
     "schedule": (1_024, 512),
     "checked": (1_024, 1_024),
 }
 """Bytes per site and per account each family may hold at default cadences (docs/sizing.md states them):
-the histories what their rules look back over at their interval, each newest observation 2 kB (4 kB for
-columns and media), a day's ``done`` markers. A family not named here: 2 kB a site (0 for accounts)."""
+the histories what their rules look back over at their interval, each newest observation 2 kB (8 kB for
+columns: a county site's 23 columns with their newest items, compressed; 4 kB for media), a day's ``done``
+markers. A family not named here: 2 kB a site (0 for accounts)."""
 DEFAULT_BUDGET = (2_048, 0)
 
 
@@ -115,11 +122,13 @@ async def fill(redis_url: str, sites: int, accounts: int, prefix: str) -> dict[s
             payload = {"ok": True, "latency_s": 0.2134, "status": 200, "reason": None, "url": site.url}
             job_id = f"availability:{site.id}:{at:.3f}"
             await store.record(Observation("availability", site.id, job_id, at, Outcome.OK, None, payload))
-        for check, size in OTHER_PAYLOAD_BYTES.items():
-            await record_runs(store, check, site.id, site.url, size, CHECKS[check].interval(settings), now)
+        for check, payload in COUNTY_PAYLOADS.items():
+            interval_s = CHECKS[check].interval(settings)
+            await record_runs(store, check, site.id, {**payload, "url": site.url}, interval_s, now)
     for account in account_targets:
         interval_s = CHECKS["media"].interval(settings)
-        await record_runs(store, "media", account.id, str(account.feed), MEDIA_PAYLOAD_BYTES, interval_s, now)
+        payload = media_payload(str(account.feed), MEDIA_PAYLOAD_BYTES)
+        await record_runs(store, "media", account.id, payload, interval_s, now)
     usage: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     async for key in redis.scan_iter(match=f"{prefix}:*", count=1000):
         name = key.decode() if isinstance(key, bytes) else key
@@ -141,13 +150,12 @@ def media_payload(url: str, size: int) -> dict[str, Any]:
 
 
 async def record_runs(
-    store: Store, check: str, target_id: str, url: str, size: int, interval_s: float, now: float
+    store: Store, check: str, target_id: str, payload: dict[str, Any], interval_s: float, now: float
 ) -> None:
     """Eight days of a check's runs on one target at its interval, the newest now."""
     runs = int(DAYS * 86400 // interval_s)
     for n in range(runs):
         at = now - (runs - 1 - n) * interval_s
-        payload = media_payload(url, size) if check == "media" else {"url": url, "filler": "x" * size}
         await store.record(
             Observation(check, target_id, f"{check}:{target_id}:{at:.3f}", at, Outcome.OK, None, payload)
         )

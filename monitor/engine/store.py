@@ -243,7 +243,8 @@ class Store:
             )
             pipe.get(self._keys.latest(samples.CHECK, target_id))
             packed, members, latest = await pipe.execute()
-        url = str(json.loads(latest).get("payload", {}).get("url") or "") if latest else ""
+        newest = Observation.from_json(json.loads(latest), samples.CHECK, target_id) if latest else None
+        url = str(newest.payload.get("url") or "") if newest else ""
         found = [Observation.from_json(json.loads(member), samples.CHECK, target_id) for member in members]
         found += [
             o
@@ -284,9 +285,7 @@ class Store:
         return self.bounds.get(check) or HistoryBound(self.retention_s, self.max_history)
 
     async def _write(self, observation: Observation, message_id: str) -> bool:
-        document = json.dumps(
-            observation.to_document(), ensure_ascii=False, sort_keys=True, separators=(",", ":")
-        )
+        document = observation.to_stored()
         bound = self.bound(observation.check)
         recorded = await self._record(
             keys=[

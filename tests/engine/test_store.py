@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 import json
 
+from monitor.api import payloads
 from monitor.engine.store import Store
 from monitor.model import Job, Observation, Outcome
 
@@ -135,3 +137,65 @@ async def test_histories_of_several_checks_read_at_once_equal_their_one_by_one_r
     assert [o.payload["by"] for o in together["homepage"]] == ["home-2", "home-3"]
     assert together["columns"] == [] and together["links"] == []  # after `until`; never observed
     assert [o.observed_at for o in together["availability"]] == [T + 1, T + 2, T + 3]
+
+
+def columns_payload(columns: int = 30) -> dict:
+    """A county site's columns observation as the check records it: ~1.2 kB a column (its newest items)."""
+    return {
+        "url": "http://www.xx.gov.cn/",
+        "as_of": "2026-12-06",
+        "final_url": "http://www.xx.gov.cn/",
+        "homepage": {"newest": "2026-11-22", "navigation_only": False, "latest": []},
+        "columns": [
+            {
+                "name": f"工作动态{n}",
+                "url": f"http://www.xx.gov.cn/c{n}/",
+                "category": "news",
+                "newest": "2026-11-10",
+                "count": 15,
+                "latest": [
+                    {
+                        "date": f"2026-11-{10 - i:02d}",
+                        "title": f"县政府召开第{n * 3 + i}次常务会议研究安全生产等事项",
+                        "url": f"http://www.xx.gov.cn/c{n}/202611/t2026111{i}_{10400000 + n * 3 + i}.html",
+                    }
+                    for i in range(3)
+                ],
+            }
+            for n in range(columns)
+        ],
+    }
+
+
+async def test_a_long_observation_is_stored_compressed_and_reads_back_whole(store, redis, keys):
+    """A columns observation (~37 kB on a simulated county site) is most of a site's Redis memory: its payload
+    is kept compressed, and everything that reads observations still reads it."""
+    payload = columns_payload()
+    plain_bytes = len(json.dumps(payload, ensure_ascii=False).encode())
+    new = Observation("columns", "site-1", "columns:site-1:1", T + 60, Outcome.OK, None, payload)
+    late = Observation(
+        "columns", "site-1", "columns:site-1:0", T, Outcome.OK, None, {"url": "x", "columns": []}
+    )
+    await store.record(new)
+    await store.record(late)  # older, arriving late: the record script must still read the stored time
+
+    stored = await redis.get(keys.latest("columns", "site-1"))
+    assert "payload_z" in json.loads(stored) and "payload" not in json.loads(stored)
+    assert len(stored.encode()) < plain_bytes / 4
+    assert await store.latest("columns", "site-1") == new
+    assert await store.history("columns", "site-1", since=0) == [late, new]
+    [head] = await store.latest_heads([("columns", "site-1")])
+    assert (head.outcome, head.observed_at) == (Outcome.OK, T + 60)
+    assert payloads.columns_ages(stored)[1] == {"news": datetime.date(2026, 11, 10)}  # the API's metrics
+
+
+async def test_a_short_observation_is_stored_as_plain_json_and_an_old_long_one_still_reads(
+    store, redis, keys
+):
+    short = observed(JOB, T + 1)
+    await store.record(short)
+    assert "payload" in json.loads(await redis.get(keys.latest("availability", "site-1")))
+
+    old = Observation("columns", "site-2", "columns:site-2:1", T, Outcome.OK, None, columns_payload())
+    await redis.set(keys.latest("columns", "site-2"), json.dumps(old.to_document(), ensure_ascii=False))
+    assert await store.latest("columns", "site-2") == old  # written by a govmon before compression
