@@ -83,6 +83,8 @@ VARIANTS = {
     "trim": "a thread calling glibc's malloc_trim(0) every 30 s",
     "stats": "a thread writing pymalloc's arenas and blocks (sys._debugmallocstats) to the log every 60 s",
     "sysmalloc": "PYTHONMALLOC=malloc (Python's small objects from glibc's malloc instead of pymalloc's arenas)",
+    "traced": "tracemalloc (10 frames) from the start; every 5 min after the warm-up, the allocations still live"
+    " that grew most since its end, by traceback, in the log (slows the worker: measure RSS on the others)",
 }
 """Ways to start a worker, to tell the allocator's share of its RSS from a leak (``--worker-variants``;
 ``trim+stats`` combines two)."""
@@ -91,6 +93,7 @@ VARIANT_ENV = {
     "sysmalloc": {"PYTHONMALLOC": "malloc"},
     "trim": {"SOAK_TRIM": "1"},
     "stats": {"SOAK_MALLOC_STATS": "1"},
+    "traced": {"SOAK_TRACEMALLOC": "1"},
 }
 """What each variant sets in the worker's environment (``SOAK_*``: read by ``SHIM``)."""
 SHIM = """
@@ -111,6 +114,24 @@ def stats():
 
 if os.environ.get("SOAK_MALLOC_STATS"):
     every(60.0, stats)
+
+if os.environ.get("SOAK_TRACEMALLOC"):
+    import tracemalloc
+    tracemalloc.start(10)
+    base = []
+    def grown():
+        snapshot = tracemalloc.take_snapshot()
+        if not base:
+            base.append(snapshot)
+            print("tracemalloc base", time.time(), tracemalloc.get_traced_memory(), flush=True)
+            return
+        print("tracemalloc grown", time.time(), tracemalloc.get_traced_memory(), flush=True)
+        for stat in snapshot.compare_to(base[0], "traceback")[:12]:
+            print("tracemalloc", stat.size_diff, stat.count_diff, flush=True)
+            for line in stat.traceback.format()[-12:]:
+                print("tracemalloc   ", line, flush=True)
+    delay = float(os.environ.get("SOAK_WARMUP_S", "600"))
+    threading.Timer(delay, lambda: (grown(), every(300.0, grown))).start()
 sys.argv = ["govmon", *sys.argv[1:]]
 runpy.run_module("monitor", run_name="__main__", alter_sys=True)
 """
@@ -235,10 +256,10 @@ def start(args: argparse.Namespace, soak: Soak, redis: EmbeddedRedis) -> None:
     variants = worker_variants(args)
     for n, variant in enumerate(variants):
         parts = set(variant.split("+"))
-        worker_env = dict(env)
+        worker_env = {**env, "SOAK_WARMUP_S": str(warmup_minutes(args) * 60)}
         for part in parts:
             worker_env.update(VARIANT_ENV.get(part, {}))
-        command = [python, "-c", SHIM] if parts & {"trim", "stats"} else govmon
+        command = [python, "-c", SHIM] if parts & {"trim", "stats", "traced"} else govmon
         spawn(f"worker{n + 1}", [*command, "worker", "-c", str(config)], soak, worker_env)
     listen = f"127.0.0.1:{free_port()}"
     spawn("api", [*govmon, "api", "-c", str(config), "--listen", listen], soak, env)
@@ -394,8 +415,12 @@ def stop_all(soak: Soak) -> dict[str, int | None]:
     return codes
 
 
+def warmup_minutes(args: argparse.Namespace) -> float:
+    return args.warmup_minutes if args.warmup_minutes is not None else min(10.0, args.minutes / 3)
+
+
 def run(args: argparse.Namespace) -> tuple[str, bool]:
-    warmup_min = args.warmup_minutes if args.warmup_minutes is not None else min(10.0, args.minutes / 3)
+    warmup_min = warmup_minutes(args)
     started_at, code = today(), revision()  # the code the processes start with, not what HEAD is by the end
     directory = Path(tempfile.mkdtemp(prefix="govmon-soak-"))
     soak = Soak(directory)
