@@ -83,6 +83,7 @@ VARIANTS = {
     "trim": "a thread calling glibc's malloc_trim(0) every 30 s",
     "stats": "a thread writing pymalloc's arenas and blocks (sys._debugmallocstats) to the log every 60 s",
     "sysmalloc": "PYTHONMALLOC=malloc (Python's small objects from glibc's malloc instead of pymalloc's arenas)",
+    "jemalloc": "LD_PRELOAD=libjemalloc.so.2 (jemalloc instead of glibc's malloc: Debian's libjemalloc2)",
     "traced": "tracemalloc (10 frames) from the start; every 5 min after the warm-up, the allocations still live"
     " that grew most since its end, by traceback, in the log (slows the worker: measure RSS on the others)",
 }
@@ -94,6 +95,7 @@ VARIANT_ENV = {
     "trim": {"SOAK_TRIM": "1"},
     "stats": {"SOAK_MALLOC_STATS": "1"},
     "traced": {"SOAK_TRACEMALLOC": "1"},
+    "jemalloc": {"LD_PRELOAD": "libjemalloc.so.2"},
 }
 """What each variant sets in the worker's environment (``SOAK_*``: read by ``SHIM``)."""
 SHIM = """
