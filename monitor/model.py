@@ -194,6 +194,23 @@ class Outcome(enum.StrEnum):
     DISCARDED = "discarded"  # govmon was not healthy enough to judge (loop lag, control probes down)
 
 
+PACK_ABOVE_CHARS = 2048
+"""A stored observation longer than this (in characters) keeps its payload compressed (``to_stored``)."""
+
+
+def _compact_json(value: Any) -> str:
+    """JSON as Redis keeps it: sorted keys (``observed_at`` and ``outcome`` ahead of the payload), no spaces."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _unpacked(packed: str | None) -> dict[str, Any]:
+    """A payload ``to_stored`` compressed; an empty one when there is none."""
+    if not packed:
+        return {}
+    payload: dict[str, Any] = json.loads(zlib.decompress(base64.b64decode(packed)))
+    return payload
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Observation:
     """What one check saw on one target at ``observed_at`` (epoch seconds).
@@ -238,14 +255,12 @@ class Observation:
         coverage heads still read ``observed_at`` and ``outcome``, and short ones (every availability probe,
         the homepage read) cost nothing more. ``from_json`` reads both forms."""
         document = self.to_document()
-        text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        text = _compact_json(document)
         if len(text) <= PACK_ABOVE_CHARS:
             return text
-        payload = json.dumps(
-            document.pop("payload"), ensure_ascii=False, sort_keys=True, separators=(",", ":")
-        )
-        document["payload_z"] = base64.b64encode(zlib.compress(payload.encode(), 6)).decode("ascii")
-        return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        payload = _compact_json(document.pop("payload")).encode()
+        document["payload_z"] = base64.b64encode(zlib.compress(payload, 6)).decode("ascii")
+        return _compact_json(document)
 
     @classmethod
     def from_json(
@@ -264,18 +279,6 @@ class Observation:
             reason=data.get("reason"),
             payload=data.get("payload") or _unpacked(data.get("payload_z")),
         )
-
-
-PACK_ABOVE_CHARS = 2048
-"""A stored observation longer than this (in characters) keeps its payload compressed (``to_stored``)."""
-
-
-def _unpacked(packed: str | None) -> dict[str, Any]:
-    """A payload ``to_stored`` compressed; an empty one when there is none."""
-    if not packed:
-        return {}
-    payload: dict[str, Any] = json.loads(zlib.decompress(base64.b64decode(packed)))
-    return payload
 
 
 # ---------------------------------------------------------------------------------------------- findings
